@@ -1,0 +1,5 @@
+"""Allow ``python -m fadecast``."""
+
+from fadecast.cli import main
+
+main()

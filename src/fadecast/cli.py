@@ -1,0 +1,145 @@
+"""The ``fadecast`` command line: a thin shell over the library.
+
+Every user error (bad profile, unknown city, bad option) is printed as one line on
+standard error with exit code 2; nothing else is written when that happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import click
+import typer
+
+from fadecast import __version__
+from fadecast.errors import FadecastError, InputError
+
+if TYPE_CHECKING:
+    from fadecast.forecast import ForecastResult
+
+app = typer.Typer(
+    name="fadecast",
+    help="Forecast how a scalp micropigmentation (SMP) treatment fades.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEMO_EXAMPLE = "temperate-office-worker.toml"
+
+
+def _parse_today(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError("--today", f"must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", min=10, max=200_000, help="Monte Carlo draws (10-200000).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same output).")]
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="Date taken as today, YYYY-MM-DD (default: today).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _run_forecast(path: Path, samples: int, seed: int, today: str | None) -> ForecastResult:
+    from fadecast.forecast import forecast
+    from fadecast.profile import load_profile
+
+    day = _parse_today(today)
+    profile = load_profile(path, today=day)
+    return forecast(profile, samples=samples, seed=seed, today=day)
+
+
+def _emit(result: ForecastResult, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from fadecast.summary import format_summary
+
+        typer.echo(format_summary(result))
+
+
+@app.command("forecast")
+def forecast_command(
+    profile: Annotated[Path, typer.Argument(help="Profile TOML file.")],
+    as_json: JsonOpt = False,
+    samples: SamplesOpt = 2000,
+    seed: SeedOpt = 0,
+    today: TodayOpt = None,
+) -> None:
+    """Forecast the touch-up window for a profile, with its reasons."""
+    _emit(_run_forecast(profile, samples, seed, today), as_json)
+
+
+@app.command("demo")
+def demo_command(
+    as_json: JsonOpt = False,
+    samples: SamplesOpt = 2000,
+    seed: SeedOpt = 0,
+    today: TodayOpt = None,
+) -> None:
+    """Forecast the embedded example (a temperate-city office worker)."""
+    example = resources.files("fadecast").joinpath("examples", DEMO_EXAMPLE)
+    with resources.as_file(example) as path:
+        if not as_json:
+            typer.echo(f"Example profile: {DEMO_EXAMPLE}\n")
+        _emit(_run_forecast(path, samples, seed, today), as_json)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of a profile."""
+    from fadecast.profile import profile_json_schema
+
+    typer.echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"fadecast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Forecast how a scalp micropigmentation (SMP) treatment fades."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning every user error into one line and exit code 2."""
+    try:
+        code = app(args=argv, prog_name="fadecast", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        message = exc.format_message().replace("\n", " ")
+        print(f"fadecast: error: {message}", file=sys.stderr)
+        sys.exit(2)
+    except (FadecastError, ValueError) as exc:
+        print(f"fadecast: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        print("fadecast: aborted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,783 @@
+"""The forecast: from a profile to a touch-up window, its uncertainty and its reasons.
+
+One orchestrator composes the pure stages: exposure (:mod:`fadecast.sun`), kinetics and
+appearance (:mod:`fadecast.skin`). A Monte Carlo over the priors of
+``data/parameters.toml`` gives every draw a contrast curve; the touch-up is due when the
+social-distance contrast falls below a share θ of the target contrast (the healed look
+of a well-placed course on that skin). Attribution reruns the same draws with one factor
+group at its documented reference value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fadecast import __version__, parameters, places
+from fadecast.profile import Profile
+from fadecast.skin import appearance, kinetics, optics, tone
+from fadecast.skin.pigments import Pigment, load_pigment
+from fadecast.sun import exposure, uv
+
+__all__ = [
+    "FACTORS",
+    "MODEL_VERSION",
+    "ForecastResult",
+    "Scenario",
+    "forecast",
+    "forecast_many",
+    "scenario_from_profile",
+]
+
+Array = NDArray[np.float64]
+
+#: Version of the model (equations and parameter table); changes when results change.
+MODEL_VERSION = "1.0"
+
+#: Factor groups of the attribution and the documented reference each is compared with.
+FACTORS: Mapping[str, str] = {
+    "sun_exposure": "no time outdoors and no sun holidays",
+    "sun_protection": "no hat, no sunscreen, buzz-cut hair (0.5 mm)",
+    "sunbeds": "no sunbed sessions",
+    "pigment": "carbon-black pigment",
+    "procedure": "optimal placement",
+    "biology": "40 years old at the first session, normal immune system, non-smoker",
+    "skin_tone": "Fitzpatrick type II skin",
+}
+
+STANDARD_COURSE_DAYS = (0, 14, 35)
+DETECTION_LIMIT_YEARS = 50.0
+RESIDUAL_YEARS = 50.0
+REFERENCE_FITZPATRICK = 2
+_DAYS_PER_YEAR = 365.25
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A profile resolved into the numbers the model needs (places looked up, defaults set)."""
+
+    home: places.Place
+    holiday: places.Place | None
+    home_altitude_m: float
+    holiday_altitude_m: float
+    home_cloud_factor: float
+    holiday_cloud_factor: float
+    skin: tone.SkinTone
+    birth_year: int
+    smoker: bool
+    immune: str
+    outdoor_hours_weekday: float
+    outdoor_hours_weekend: float
+    outdoor_job: bool
+    holiday_weeks: float
+    hat_share: float
+    hat_upf: float
+    sunscreen_spf: float
+    sunscreen_share: float
+    sunscreen_mg_per_cm2: float
+    sunscreen_reapply_hours: float
+    sunbed_sessions_per_year: float
+    sunbed_minutes: float
+    hair_length_mm: float
+    pigment: str
+    placement: str
+    session_dates: tuple[dt.date, ...]
+    touchup_threshold: float
+    horizon_years: float
+    prospective: bool
+
+    @property
+    def first_session(self) -> dt.date:
+        """Date of the first session: the model's time origin."""
+        return self.session_dates[0]
+
+    def session_years(self) -> Array:
+        """Session times in years since the first session. [yr]"""
+        return np.array(
+            [(d - self.first_session).days / _DAYS_PER_YEAR for d in self.session_dates]
+        )
+
+    def age_at_first_session(self) -> float:
+        """Age at the first session, from the birth year (mid-year birthday). [yr]"""
+        first = self.first_session
+        return first.year + (first.timetuple().tm_yday - 1) / 365.0 - (self.birth_year + 0.5)
+
+
+def scenario_from_profile(profile: Profile, *, today: dt.date | None = None) -> Scenario:
+    """Resolve a validated profile: places from the gazetteer, defaults from the table.
+
+    Parameters
+    ----------
+    profile
+        A validated profile.
+    today
+        The date a prospective course starts (default the real date).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        For an unknown city, naming the field and the closest known names.
+    """
+    central = parameters.central_values()
+    p, life, treat = profile.place, profile.lifestyle, profile.treatment
+    if p.city is not None:
+        home = places.resolve_city(p.city, field="place.city")
+    else:
+        assert p.lat is not None and p.lon is not None
+        home = places.place_from_coordinates(p.lat, p.lon, p.altitude_m)
+    holiday = None
+    if life.holiday_weeks > 0 and life.holiday_city is not None:
+        holiday = places.resolve_city(life.holiday_city, field="lifestyle.holiday_city")
+    home_alt = p.altitude_m if p.altitude_m is not None else (home.altitude_m or 0.0)
+    hol_place = holiday or home
+    hol_alt = home_alt if holiday is None else (holiday.altitude_m or 0.0)
+    home_cmf = p.cloud_factor or float(places.cloud_modification_factor(home.latitude_deg))
+    hol_cmf = home_cmf if holiday is None else float(
+        places.cloud_modification_factor(hol_place.latitude_deg)
+    )
+    skin_in = profile.person.skin
+    skin = tone.skin_tone(
+        fitzpatrick=skin_in.fitzpatrick,
+        lab=None if skin_in.lab is None else tuple(skin_in.lab),
+        ita_deg=skin_in.ita_deg,
+    )
+    sunscreen = life.sunscreen
+    start = today or dt.date.today()
+    sessions = treat.sessions or tuple(start + dt.timedelta(days=d) for d in STANDARD_COURSE_DAYS)
+    return Scenario(
+        home=home,
+        holiday=holiday,
+        home_altitude_m=float(home_alt),
+        holiday_altitude_m=float(hol_alt),
+        home_cloud_factor=home_cmf,
+        holiday_cloud_factor=hol_cmf,
+        skin=skin,
+        birth_year=profile.person.birth_year,
+        smoker=profile.person.smoker,
+        immune=profile.person.immune,
+        outdoor_hours_weekday=life.outdoor_hours_weekday,
+        outdoor_hours_weekend=life.outdoor_hours_weekend,
+        outdoor_job=life.outdoor_job,
+        holiday_weeks=life.holiday_weeks,
+        hat_share=life.hat_share,
+        hat_upf=life.hat_upf or central["hat_upf"],
+        sunscreen_spf=sunscreen.spf if sunscreen else 1.0,
+        sunscreen_share=sunscreen.share if sunscreen else 0.0,
+        sunscreen_mg_per_cm2=sunscreen.mg_per_cm2 if sunscreen else 1.0,
+        sunscreen_reapply_hours=(
+            sunscreen.reapply_hours
+            if sunscreen and sunscreen.reapply_hours
+            else central["sunscreen_reapply_hours"]
+        ),
+        sunbed_sessions_per_year=life.sunbed_sessions_per_year,
+        sunbed_minutes=life.sunbed_minutes or central["sunbed_session_minutes"],
+        hair_length_mm=life.hair_length_mm,
+        pigment=treat.pigment,
+        placement=treat.placement,
+        session_dates=tuple(sessions),
+        touchup_threshold=profile.forecast.touchup_threshold or central["touchup_threshold"],
+        horizon_years=profile.forecast.horizon_years,
+        prospective=treat.sessions is None,
+    )
+
+
+def _reference_variant(scenario: Scenario, factor: str) -> Scenario:
+    """The scenario with one factor group set to its documented reference."""
+    replace = dataclasses.replace
+    if factor == "sun_exposure":
+        return replace(
+            scenario, outdoor_hours_weekday=0.0, outdoor_hours_weekend=0.0, outdoor_job=False,
+            holiday_weeks=0.0,
+        )
+    if factor == "sun_protection":
+        return replace(scenario, hat_share=0.0, sunscreen_share=0.0, hair_length_mm=0.5)
+    if factor == "sunbeds":
+        return replace(scenario, sunbed_sessions_per_year=0.0)
+    if factor == "pigment":
+        return replace(scenario, pigment="carbon-black")
+    if factor == "procedure":
+        return replace(scenario, placement="optimal")
+    if factor == "biology":
+        return replace(
+            scenario, birth_year=scenario.first_session.year - 40, immune="normal", smoker=False
+        )
+    if factor == "skin_tone":
+        return replace(scenario, skin=tone.skin_tone(fitzpatrick=REFERENCE_FITZPATRICK))
+    raise ValueError(f"factor {factor!r} not in {tuple(FACTORS)}")
+
+
+# ----------------------------------------------------------------------------- shared work
+
+
+@dataclass
+class ModelCache:
+    """Work shared between forecasts: per-place UV years, pigments, contrast tables.
+
+    One forecast builds its own; :func:`forecast_many` shares one across all profiles.
+    """
+
+    uv_years: dict[tuple[float, float], Array] = field(default_factory=dict)
+    pigments: dict[str, Pigment] = field(default_factory=dict)
+    tables: dict[tuple[Any, ...], appearance.ContrastTable] = field(default_factory=dict)
+    targets: dict[tuple[Any, ...], float] = field(default_factory=dict)
+
+    def uv_year(self, place: places.Place) -> Array:
+        key = (round(place.latitude_deg, 4), round(place.longitude_deg, 4))
+        if key not in self.uv_years:
+            year = int(parameters.central_values()["reference_year"])
+            self.uv_years[key] = exposure.clear_sky_uv_index_year(*key, year=year)
+        return self.uv_years[key]
+
+    def pigment(self, name: str) -> Pigment:
+        if name not in self.pigments:
+            self.pigments[name] = load_pigment(name, optics.WAVELENGTHS_NM)
+        return self.pigments[name]
+
+    def table(self, skin: tone.SkinTone, pigment: str, placement: str) -> appearance.ContrastTable:
+        key = (tuple(np.round(skin.lab, 6)), pigment, placement)
+        if key not in self.tables:
+            central = parameters.central_values()
+            self.tables[key] = appearance.contrast_table(
+                self.pigment(pigment),
+                skin_lab=skin.lab,
+                melanin_fraction=skin.melanin_fraction,
+                depth_mm=central[f"depth_{placement}_mm"],
+                epidermis_mm=central["epidermis_mm"],
+                layer_mm=central["pigment_layer_mm"],
+            )
+        return self.tables[key]
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def _time_grid(last_session_yr: float) -> Array:
+    healing = np.arange(0.0, last_session_yr + 1.0, 1.0 / 24.0)
+    later = np.arange(math.ceil(last_session_yr + 1.0), DETECTION_LIMIT_YEARS + 1e-9, 0.25)
+    return np.unique(np.concatenate([healing, later, [last_session_yr]]))
+
+
+@dataclass(frozen=True)
+class _Exposure:
+    ambient_sed: float  # horizontal all-sky dose at home, central altitude gain [SED/yr]
+    scalp_sed: Array  # (n,) [SED/yr]
+    sunbed_sed: Array  # (n,) vertex dose from sunbeds [SED/yr]
+    dermal: Array  # (n,) dermal dose at the reference depth [SED-equivalent/yr]
+
+
+def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _Exposure:
+    central = parameters.central_values()
+    uvi_home = cache.uv_year(sc.home)
+    home_lat = sc.home.latitude_deg
+    season = exposure.seasonal_weight(home_lat, central["seasonal_outdoor_amplitude"])
+    on_holiday = exposure.holiday_mask(home_lat, sc.holiday_weeks)
+    at_home = 1.0 - on_holiday
+    weekday_kind = "outdoor_job" if sc.outdoor_job else "weekday"
+    daily_uvi_hours = (
+        5.0 / 7.0 * sc.outdoor_hours_weekday * exposure.activity_uv_index(uvi_home, weekday_kind)
+        + 2.0 / 7.0 * sc.outdoor_hours_weekend * exposure.activity_uv_index(uvi_home, "weekend")
+    )
+    sed = exposure.SED_PER_UVI_HOUR
+    everyday = float(np.sum(at_home * season * daily_uvi_hours)) * sed * sc.home_cloud_factor
+    holiday = 0.0
+    if sc.holiday_weeks > 0:
+        uvi_hol = cache.uv_year(sc.holiday or sc.home)
+        hol_hours = central["holiday_outdoor_hours_per_day"]
+        holiday = (
+            float(np.sum(on_holiday * hol_hours * exposure.activity_uv_index(uvi_hol, "holiday")))
+            * sed
+            * sc.holiday_cloud_factor
+        )
+    ambient = float(uvi_home.sum()) * sed * sc.home_cloud_factor * float(
+        uv.altitude_factor(sc.home_altitude_m, central["altitude_gain_per_km"])
+    )
+
+    gain = draws["altitude_gain_per_km"]
+    alt_home = 1.0 + gain * sc.home_altitude_m / 1000.0
+    alt_hol = 1.0 + gain * sc.holiday_altitude_m / 1000.0
+    open_sky = (
+        draws["outdoor_shade_factor"] * everyday * alt_home
+        + draws["holiday_shade_factor"] * holiday * alt_hol
+    )
+    protection = exposure.hat_transmission(sc.hat_share, sc.hat_upf) * exposure.hair_transmission(
+        sc.hair_length_mm,
+        upf_full=draws["hair_upf_full"],
+        length_scale_mm=central["hair_length_scale_mm"],
+    )
+    if sc.sunscreen_share > 0:
+        screen = exposure.sunscreen_transmission(
+            sc.sunscreen_spf,
+            sc.sunscreen_mg_per_cm2,
+            reapply_hours=sc.sunscreen_reapply_hours,
+            half_life_h=draws["sunscreen_half_life_h"],
+        )
+        protection = protection * ((1.0 - sc.sunscreen_share) + sc.sunscreen_share * screen)
+    scalp = (
+        draws["vertex_exposure_ratio"] * draws["cloud_factor_uncertainty"] * open_sky * protection
+    )
+    sunbed = (
+        exposure.sunbed_dose_sed(
+            sc.sunbed_sessions_per_year, sc.sunbed_minutes, draws["sunbed_irradiance_w_m2"]
+        )
+        * draws["sunbed_vertex_ratio"]
+    )
+    reference_melanin = tone.skin_tone(fitzpatrick=REFERENCE_FITZPATRICK).melanin_fraction
+    skin_factor = float(optics.uva_transmission_relative(sc.skin.melanin_fraction, reference_melanin))
+    dermal = (scalp + draws["sunbed_dermal_weight"] * sunbed) * skin_factor
+    return _Exposure(ambient_sed=ambient, scalp_sed=scalp, sunbed_sed=sunbed, dermal=dermal)
+
+
+@dataclass(frozen=True)
+class _Run:
+    times: Array  # (T,)
+    social: Array  # (n, T) [dE00]
+    closeup: Array  # (n, T) [dE00]
+    touchup_years: Array  # (n,) since the first session, inf if beyond the detection limit
+    target: float  # target contrast [dE00]
+    healed_years: float
+    exposure: _Exposure
+
+
+def _contrast_curves(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    dermal: Array,
+    times: Array,
+    cache: ModelCache,
+    *,
+    placement: str,
+) -> tuple[Array, Array]:
+    central = parameters.central_values()
+    pigment = cache.pigment(sc.pigment)
+    depth = draws[f"depth_{placement}_mm"]
+    epi = central["epidermis_mm"]
+    optimal = central["depth_optimal_mm"]
+    depth_uv = kinetics.uv_depth_factor(
+        depth, reference_depth_mm=optimal, depth_scale_mm=central["uv_depth_scale_mm"]
+    )
+    uv_at_pigment = dermal * depth_uv
+    immune = {
+        "normal": 1.0,
+        "weakened": draws["immune_weakened_factor"],
+        "suppressed": draws["immune_suppressed_factor"],
+    }[sc.immune]
+    smoke = draws["smoker_factor"] if sc.smoker else 1.0
+    k_bio = draws["clearance_rate_per_year"] * pigment.clearance_factor * immune * smoke
+    age_slope = draws["age_clearance_per_decade"] / 10.0
+    age0 = sc.age_at_first_session() - central["reference_age_years"]
+    k0 = (
+        k_bio * (1.0 + age_slope * age0)
+        + draws["uv_clearance_per_dermal_sed"] * uv_at_pigment
+        + kinetics.junction_erosion_rate(
+            depth,
+            epidermis_mm=epi,
+            rate_per_year=draws["junction_erosion_rate_per_year"],
+            depth_scale_mm=central["junction_erosion_depth_mm"],
+        )
+    )
+    k1 = k_bio * age_slope
+    sessions = sc.session_years()
+    n = len(depth)
+    deposit = np.broadcast_to(
+        (pigment.typical_deposit_mg_cm2 * draws["deposit_multiplier"])[:, None], (n, len(sessions))
+    )
+    load, per_session = kinetics.pigment_load(
+        times,
+        sessions,
+        deposit,
+        component_shares=pigment.shares,
+        shallow_share=kinetics.shallow_share(
+            depth, epidermis_mm=epi, depth_spread_mm=central["depth_spread_mm"]
+        ),
+        healing_loss=draws["healing_loss"],
+        healing_time_yr=central["healing_time_days"] / _DAYS_PER_YEAR,
+        epidermal_time_yr=draws["epidermal_turnover_days"] / _DAYS_PER_YEAR,
+        fixed_share=draws["fixed_share"],
+        clearance_rate_per_year=k0,
+        clearance_slope_per_year2=k1,
+        photolysis_rate_per_year=uv_at_pigment[:, None] * pigment.photolysis_per_dermal_sed[None, :],
+    )
+    diffusivity = kinetics.lateral_diffusivity(
+        depth,
+        diffusivity_mm2_per_year=draws["lateral_diffusivity_mm2_per_year"],
+        reference_depth_mm=optimal,
+        depth_exponent=central["diffusivity_depth_exponent"],
+    )
+    sigma0 = draws["dot_sigma_mm"]
+    sigma_sq = kinetics.dot_width_sq(
+        times, sessions, per_session, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
+    )
+    peak = load.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq
+    progress = appearance.photolysis_progress(load, pigment)
+    width_ratio = np.sqrt(sigma_sq) / central["dot_spacing_mm"]
+    table = cache.table(sc.skin, sc.pigment, placement)
+    social = appearance.lookup(table, table.social_delta_e00, peak, progress, width_ratio)
+    closeup = appearance.lookup(table, table.closeup_delta_e00, peak, progress, width_ratio)
+    return social, closeup
+
+
+def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
+    """Healed social-distance contrast of a well-placed standard course on this skin."""
+    key = (tuple(np.round(sc.skin.lab, 6)), sc.pigment)
+    if key not in cache.targets:
+        central = parameters.central_values()
+        draws = {name: np.array([value]) for name, value in central.items()}
+        course = tuple(
+            sc.first_session + dt.timedelta(days=d) for d in STANDARD_COURSE_DAYS
+        )
+        reference = dataclasses.replace(sc, session_dates=course, immune="normal", smoker=False)
+        last = reference.session_years()[-1]
+        healed = np.array([last + central["healed_after_years"]])
+        social, _ = _contrast_curves(
+            reference, draws, np.zeros(1), healed, cache, placement="optimal"
+        )
+        cache.targets[key] = float(social[0, 0])
+    return cache.targets[key]
+
+
+def _first_crossing(times: Array, curve: Array, level: float, start: float) -> Array:
+    """First time at or after ``start`` when each curve falls below ``level`` (linear)."""
+    below = (curve < level) & (times[None, :] >= start)
+    any_below = below.any(axis=1)
+    j = np.argmax(below, axis=1)
+    rows = np.arange(curve.shape[0])
+    jp = np.maximum(j - 1, 0)
+    t0, t1 = times[jp], times[j]
+    c0, c1 = curve[rows, jp], curve[rows, j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.clip((c0 - level) / (c0 - c1), 0.0, 1.0)
+    crossing = np.where((j > 0) & (t0 >= start), t0 + frac * (t1 - t0), np.maximum(t1, start))
+    return np.where(any_below, crossing, np.inf)
+
+
+def _simulate(
+    sc: Scenario, draws: Mapping[str, Array], cache: ModelCache, *, curves: bool = True
+) -> _Run:
+    central = parameters.central_values()
+    expo = _exposure(sc, draws, cache)
+    sessions = sc.session_years()
+    healed = float(sessions[-1] + central["healed_after_years"])
+    times = _time_grid(float(sessions[-1]))
+    social, closeup = _contrast_curves(sc, draws, expo.dermal, times, cache, placement=sc.placement)
+    target = _target_contrast(sc, cache)
+    touchup = _first_crossing(times, social, sc.touchup_threshold * target, healed)
+    return _Run(times, social, closeup, touchup, target, healed, expo)
+
+
+def _draws(samples: int, seed: int) -> dict[str, Array]:
+    return parameters.sample_parameters(samples, np.random.default_rng(seed))
+
+
+# ----------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Years a factor group gains (+) or costs (−) against its reference."""
+
+    factor: str
+    years: float
+    reference: str
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """The outcome of one forecast. ``to_dict()`` gives the JSON contract."""
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    touchup_years: tuple[float, float, float]
+    exposure: Mapping[str, float]
+    curve_years: Array
+    curve_social: tuple[Array, Array, Array]
+    curve_closeup_p50: Array
+    target_delta_e00: float
+    threshold_delta_e00: float
+    residual_social_p50: float
+    residual_closeup_p50: float
+    attribution: tuple[Attribution, ...]
+    warnings: tuple[str, ...]
+    today: dt.date
+
+    @property
+    def touchup_dates(self) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+        """The P10/P50/P90 touch-up dates (None beyond the detection limit)."""
+        return tuple(_date_after(self.scenario.first_session, y) for y in self.touchup_years)  # type: ignore[return-value]
+
+    def permanence_statement(self) -> str:
+        """One line on permanence: what would remain without any touch-up."""
+        de = self.residual_social_p50
+        seen = "still visible" if de >= 0.8 else "barely perceptible"
+        return (
+            f"Permanent: it fades but never goes away completely; without touch-ups it would be "
+            f"{seen} after {RESIDUAL_YEARS:.0f} years (ΔE00 {de:.1f} against bare skin; "
+            f"0.8 is perceptible)."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-ready data (keys are the public contract)."""
+        p10, p50, p90 = self.touchup_years
+        d10, d50, d90 = self.touchup_dates
+        return {
+            "fadecast_version": __version__,
+            "model_version": MODEL_VERSION,
+            "samples": self.samples,
+            "seed": self.seed,
+            "first_session": self.scenario.first_session.isoformat(),
+            "sessions": [d.isoformat() for d in self.scenario.session_dates],
+            "touchup": {
+                "p10_years": _num(p10),
+                "p50_years": _num(p50),
+                "p90_years": _num(p90),
+                "p10_date": None if d10 is None else d10.isoformat(),
+                "p50_date": None if d50 is None else d50.isoformat(),
+                "p90_date": None if d90 is None else d90.isoformat(),
+                "years_counted_from": self.scenario.first_session.isoformat(),
+                "threshold_share": round(self.scenario.touchup_threshold, 4),
+            },
+            "exposure": {k: _num(v, 1) for k, v in self.exposure.items()},
+            "curve": {
+                "years": [_num(v, 4) for v in self.curve_years],
+                "contrast_p10": [_num(v) for v in self.curve_social[0]],
+                "contrast_p50": [_num(v) for v in self.curve_social[1]],
+                "contrast_p90": [_num(v) for v in self.curve_social[2]],
+                "closeup_p50": [_num(v) for v in self.curve_closeup_p50],
+                "unit": "CIEDE2000 against bare skin",
+                "target_delta_e00": _num(self.target_delta_e00),
+                "touchup_level_delta_e00": _num(self.threshold_delta_e00),
+            },
+            "residual": {
+                "years": RESIDUAL_YEARS,
+                "delta_e00_p50": _num(self.residual_social_p50),
+                "closeup_delta_e00_p50": _num(self.residual_closeup_p50),
+            },
+            "attribution": [
+                {"factor": a.factor, "years": _num(a.years, 2), "reference": a.reference}
+                for a in self.attribution
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _num(value: float, digits: int = 3) -> float | None:
+    v = float(value)
+    if not math.isfinite(v):
+        return None
+    return round(v, digits) + 0.0
+
+
+def _date_after(start: dt.date, years: float) -> dt.date | None:
+    if not math.isfinite(years):
+        return None
+    return start + dt.timedelta(days=round(years * _DAYS_PER_YEAR))
+
+
+# ----------------------------------------------------------------------------- drivers
+
+
+def _p50(touchup: Array) -> float:
+    return float(np.quantile(np.minimum(touchup, DETECTION_LIMIT_YEARS), 0.5))
+
+
+def _quantiles(touchup: Array) -> tuple[float, float, float]:
+    capped = np.minimum(touchup, 1e9)
+    q = np.quantile(capped, [0.1, 0.5, 0.9])
+    return tuple(float(v) if v <= DETECTION_LIMIT_YEARS else math.inf for v in q)  # type: ignore[return-value]
+
+
+def _differs(sc: Scenario, factor: str) -> bool:
+    return _reference_variant(sc, factor) != sc
+
+
+def _warnings(sc: Scenario, run: _Run, touchup: tuple[float, float, float], today: dt.date) -> list[str]:
+    out: list[str] = []
+    if sc.placement == "deep":
+        out.append("deep placement: expect blur and a blue-grey cast as the dots spread")
+    if sc.placement == "shallow":
+        out.append("shallow placement: pigment near the surface is shed and eroded; expect early, patchy fading")
+    if sc.pigment != "carbon-black":
+        if not load_pigment(sc.pigment, optics.WAVELENGTHS_NM).is_lightfast:
+            out.append(
+                f"{sc.pigment} pigment: its organic components fade in light and the colour can shift"
+            )
+    if sc.sunbed_sessions_per_year > 0:
+        out.append("sunbeds: their UVA-rich light reaches the pigment; every session shortens the interval")
+    if sc.immune != "normal":
+        out.append(
+            f"immune system {sc.immune}: its effect on fading is not measured; the window is wider"
+        )
+    healed_p50 = float(np.median(_at(run.times, run.social, run.healed_years)))
+    if healed_p50 < sc.touchup_threshold * run.target:
+        out.append("the healed result is likely to look faint: expect a touch-up soon after healing")
+    _, p50, p90 = touchup
+    if math.isfinite(p50):
+        due = _date_after(sc.first_session, p50)
+        if due is not None and due < today and not sc.prospective:
+            out.append(f"a touch-up is probably due already (median date {due.isoformat()})")
+    if not math.isfinite(p90):
+        out.append(f"in some scenarios no touch-up is needed within {DETECTION_LIMIT_YEARS:.0f} years")
+    return out
+
+
+def _at(times: Array, curves: Array, t: float) -> Array:
+    j = int(np.clip(np.searchsorted(times, t), 1, len(times) - 1))
+    w = (t - times[j - 1]) / (times[j] - times[j - 1])
+    return np.asarray(curves[:, j - 1] * (1 - w) + curves[:, j] * w, dtype=np.float64)
+
+
+def _result(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    cache: ModelCache,
+    *,
+    samples: int,
+    seed: int,
+    today: dt.date,
+    attribution: bool,
+) -> ForecastResult:
+    run = _simulate(sc, draws, cache)
+    touchup = _quantiles(run.touchup_years)
+    base_p50 = _p50(run.touchup_years)
+    attributions: list[Attribution] = []
+    if attribution:
+        for factor, reference in FACTORS.items():
+            years = 0.0
+            if _differs(sc, factor):
+                variant = _simulate(_reference_variant(sc, factor), draws, cache, curves=False)
+                years = base_p50 - _p50(variant.touchup_years)
+            attributions.append(Attribution(factor, years, reference))
+        attributions.sort(key=lambda a: (-abs(a.years), a.factor))
+    keep = run.times <= sc.horizon_years + 1e-9
+    years = run.times[keep]
+    social = run.social[:, keep]
+    q_social = np.quantile(social, [0.1, 0.5, 0.9], axis=0)
+    closeup_p50 = np.quantile(run.closeup[:, keep], 0.5, axis=0)
+    residual_social = float(np.median(_at(run.times, run.social, RESIDUAL_YEARS)))
+    residual_closeup = float(np.median(_at(run.times, run.closeup, RESIDUAL_YEARS)))
+    expo = {
+        "ambient_sed_per_year": run.exposure.ambient_sed,
+        "scalp_sed_per_year": float(np.median(run.exposure.scalp_sed + run.exposure.sunbed_sed)),
+        "dermal_dose_per_year": float(np.median(run.exposure.dermal)),
+    }
+    return ForecastResult(
+        scenario=sc,
+        samples=samples,
+        seed=seed,
+        touchup_years=touchup,
+        exposure=expo,
+        curve_years=years,
+        curve_social=(q_social[0], q_social[1], q_social[2]),
+        curve_closeup_p50=closeup_p50,
+        target_delta_e00=run.target,
+        threshold_delta_e00=sc.touchup_threshold * run.target,
+        residual_social_p50=residual_social,
+        residual_closeup_p50=residual_closeup,
+        attribution=tuple(attributions),
+        warnings=tuple(_warnings(sc, run, touchup, today)),
+        today=today,
+    )
+
+
+def _check_samples(samples: int) -> None:
+    if not 10 <= samples <= 200_000:
+        raise ValueError(f"samples must be between 10 and 200000, got {samples}")
+
+
+def forecast(
+    profile: Profile | Scenario,
+    *,
+    samples: int = 2000,
+    seed: int = 0,
+    today: dt.date | None = None,
+    attribution: bool = True,
+) -> ForecastResult:
+    """Forecast how one client's SMP fades.
+
+    Parameters
+    ----------
+    profile
+        A validated profile (or an already resolved scenario).
+    samples
+        Monte Carlo draws.
+    seed
+        Seed of the random generator; the same seed gives the same result.
+    today
+        The date taken as today (start of a prospective course, overdue warnings).
+    attribution
+        Whether to attribute the forecast to factor groups (reruns the draws per group).
+
+    Returns
+    -------
+    ForecastResult
+    """
+    _check_samples(samples)
+    today = today or dt.date.today()
+    sc = profile if isinstance(profile, Scenario) else scenario_from_profile(profile, today=today)
+    draws = _draws(samples, seed)
+    return _result(
+        sc, draws, ModelCache(), samples=samples, seed=seed, today=today, attribution=attribution
+    )
+
+
+def forecast_many(
+    profiles: Iterable[Profile | Scenario],
+    *,
+    samples: int = 2000,
+    seed: int = 0,
+    today: dt.date | None = None,
+    attribution: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> list[ForecastResult]:
+    """Forecast many clients at once (e.g. a clinic's whole client list).
+
+    Every result equals ``forecast(profile, samples=samples, seed=seed)``; the work that
+    profiles share (per-place UV years, contrast tables, the Monte Carlo draws) is done
+    once.
+
+    Parameters
+    ----------
+    profiles
+        Validated profiles or resolved scenarios.
+    samples, seed, today, attribution
+        As for :func:`forecast`.
+    progress
+        Called with the number of profiles done, after each one.
+
+    Returns
+    -------
+    list of ForecastResult
+        In the order of ``profiles``.
+    """
+    _check_samples(samples)
+    today = today or dt.date.today()
+    cache = ModelCache()
+    draws = _draws(samples, seed)
+    results = []
+    for i, prof in enumerate(profiles):
+        sc = prof if isinstance(prof, Scenario) else scenario_from_profile(prof, today=today)
+        results.append(
+            _result(sc, draws, cache, samples=samples, seed=seed, today=today, attribution=attribution)
+        )
+        if progress is not None:
+            progress(i + 1)
+    return results
+
+
+def summarise_factors(result: ForecastResult, top: int = 3) -> Sequence[Attribution]:
+    """The factors that move the forecast most (non-zero, largest first)."""
+    return [a for a in result.attribution if abs(a.years) >= 0.05][:top]

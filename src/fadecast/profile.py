@@ -1,0 +1,369 @@
+"""The profile: who the client is, where and how they live, and their treatment.
+
+A profile is a TOML file (documented field by field in ``docs/profile.md``). It is
+validated here with pydantic at the boundary; every problem becomes one
+:class:`~fadecast.errors.InputError` naming the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from fadecast.errors import InputError
+from fadecast.skin.pigments import pigment_names
+
+__all__ = [
+    "IMMUNE_STATES",
+    "PLACEMENTS",
+    "Forecasting",
+    "Lifestyle",
+    "Person",
+    "Place",
+    "Profile",
+    "Skin",
+    "Sunscreen",
+    "Treatment",
+    "load_profile",
+    "parse_profile",
+    "profile_json_schema",
+]
+
+IMMUNE_STATES = ("normal", "weakened", "suppressed")
+PLACEMENTS = ("optimal", "shallow", "deep")
+MIN_AGE_YEARS = 16
+MAX_AGE_YEARS = 110
+MAX_YEARS_AHEAD = 2
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Skin(_Model):
+    """Skin tone: exactly one of a Fitzpatrick type, a measured CIELAB, or ITA°."""
+
+    fitzpatrick: (
+        Annotated[int, Field(ge=1, le=6, description="Fitzpatrick skin type 1-6")] | None
+    ) = None
+    lab: (
+        Annotated[
+            tuple[
+                Annotated[float, Field(ge=0, le=100)],
+                Annotated[float, Field(ge=-128, le=127)],
+                Annotated[float, Field(ge=-128, le=127)],
+            ],
+            Field(description="Measured scalp CIELAB (D65, 2°): [L*, a*, b*]"),
+        ]
+        | None
+    ) = None
+    ita_deg: (
+        Annotated[float, Field(ge=-90, le=90, description="Individual typology angle [°]")] | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Skin:
+        given = [k for k in ("fitzpatrick", "lab", "ita_deg") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of fitzpatrick (1-6), lab ([L, a, b]) or ita_deg")
+        return self
+
+
+class Person(_Model):
+    """The client."""
+
+    birth_year: int = Field(description="Year of birth; the client must be 16-110 years old")
+    skin: Skin
+    smoker: bool = False
+    immune: Literal["normal", "weakened", "suppressed"] = "normal"
+
+    @field_validator("birth_year")
+    @classmethod
+    def _plausible_age(cls, v: int, info: ValidationInfo) -> int:
+        today = _today(info)
+        age = today.year - v
+        if not MIN_AGE_YEARS <= age <= MAX_AGE_YEARS:
+            raise ValueError(
+                f"must make the client {MIN_AGE_YEARS}-{MAX_AGE_YEARS} years old, i.e. between "
+                f"{today.year - MAX_AGE_YEARS} and {today.year - MIN_AGE_YEARS}, got {v}"
+            )
+        return v
+
+
+class Place(_Model):
+    """Where the client lives: a city name, or latitude and longitude."""
+
+    city: str | None = Field(default=None, description="City name from the offline gazetteer")
+    lat: float | None = Field(
+        default=None, ge=-90, le=90, description="Latitude, north positive [°]"
+    )
+    lon: float | None = Field(
+        default=None, ge=-180, le=180, description="Longitude, east positive [°]"
+    )
+    altitude_m: float | None = Field(default=None, ge=-500, le=6000, description="Altitude [m]")
+    cloud_factor: float | None = Field(
+        default=None,
+        gt=0.2,
+        le=1.0,
+        description="Climatological cloud modification factor override (all-sky/clear-sky UV)",
+    )
+
+    @model_validator(mode="after")
+    def _city_or_coordinates(self) -> Place:
+        has_coords = self.lat is not None or self.lon is not None
+        if self.city is None and not has_coords:
+            raise ValueError("give city, or lat and lon")
+        if self.city is not None and has_coords:
+            raise ValueError("give city or lat and lon, not both")
+        if has_coords and (self.lat is None or self.lon is None):
+            raise ValueError("give both lat and lon")
+        return self
+
+
+class Sunscreen(_Model):
+    """Sunscreen on the scalp."""
+
+    spf: float = Field(ge=1, le=100, description="Labelled sun protection factor")
+    share: float = Field(ge=0, le=1, description="Share of outdoor time with sunscreen on")
+    mg_per_cm2: float = Field(
+        default=1.0, gt=0, le=4, description="Amount applied [mg/cm²]; SPF is tested at 2"
+    )
+    reapply_hours: float | None = Field(
+        default=None, gt=0, le=24, description="Hours between applications (default 2)"
+    )
+
+
+class Lifestyle(_Model):
+    """How much sun the scalp sees, and what protects it."""
+
+    outdoor_hours_weekday: float = Field(ge=0, le=16, description="Hours outdoors on a weekday")
+    outdoor_hours_weekend: float = Field(ge=0, le=16, description="Hours outdoors on a weekend day")
+    outdoor_job: bool = False
+    holiday_weeks: float = Field(default=0, ge=0, le=26, description="Sun-holiday weeks a year")
+    holiday_city: str | None = None
+    hat_share: float = Field(default=0, ge=0, le=1, description="Share of outdoor time under a hat")
+    hat_upf: float | None = Field(default=None, ge=1, le=100, description="Hat UPF (default 20)")
+    sunscreen: Sunscreen | None = None
+    sunbed_sessions_per_year: float = Field(default=0, ge=0, le=365)
+    sunbed_minutes: float | None = Field(default=None, gt=0, le=60, description="Minutes a session")
+    hair_length_mm: float = Field(default=0.5, ge=0, le=300, description="Hair length [mm]")
+
+    @model_validator(mode="after")
+    def _outdoor_job_hours(self) -> Lifestyle:
+        if self.holiday_city is not None and self.holiday_weeks == 0:
+            raise ValueError("holiday_city is given but holiday_weeks is 0; give holiday_weeks > 0")
+        return self
+
+
+class Treatment(_Model):
+    """The SMP treatment."""
+
+    pigment: str = Field(default="carbon-black", description="Pigment class from the catalogue")
+    placement: Literal["optimal", "shallow", "deep"] = "optimal"
+    sessions: tuple[dt.date, ...] | None = Field(
+        default=None,
+        description="Session dates (ISO); without them, a standard three-session course from today",
+    )
+
+    @field_validator("pigment")
+    @classmethod
+    def _known_pigment(cls, v: str) -> str:
+        names = pigment_names()
+        if v not in names:
+            raise ValueError(f"must be one of {', '.join(names)}, got {v!r}")
+        return v
+
+    @field_validator("sessions")
+    @classmethod
+    def _ordered_sessions(
+        cls, v: tuple[dt.date, ...] | None, info: ValidationInfo
+    ) -> tuple[dt.date, ...] | None:
+        if v is None:
+            return v
+        if len(v) == 0:
+            raise ValueError("must list at least one date, or be left out")
+        if len(v) > 40:
+            raise ValueError(f"at most 40 sessions, got {len(v)}")
+        for a, b in itertools.pairwise(v):
+            if b <= a:
+                raise ValueError(f"dates must be in increasing order, got {a} then {b}")
+        today = _today(info)
+        latest = (
+            today.replace(year=today.year + MAX_YEARS_AHEAD)
+            if not (today.month == 2 and today.day == 29)
+            else today + dt.timedelta(days=365 * MAX_YEARS_AHEAD)
+        )
+        if v[-1] > latest:
+            raise ValueError(
+                f"dates may be at most {MAX_YEARS_AHEAD} years ahead (until {latest}), got {v[-1]}"
+            )
+        if v[0].year < 1980:
+            raise ValueError(f"dates must be from 1980 on, got {v[0]}")
+        return v
+
+
+class Forecasting(_Model):
+    """Options of the forecast itself."""
+
+    touchup_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Touch-up due when contrast falls below this share of the target (default 0.6)",
+    )
+    horizon_years: float = Field(default=30, ge=5, le=60, description="Years the curve covers")
+
+
+class Profile(_Model):
+    """A complete client profile."""
+
+    person: Person
+    place: Place
+    lifestyle: Lifestyle
+    treatment: Treatment = Treatment()
+    forecast: Forecasting = Forecasting()
+    name: str | None = Field(default=None, description="Optional label, e.g. a client reference")
+
+    @model_validator(mode="after")
+    def _sessions_after_birth(self) -> Profile:
+        sessions = self.treatment.sessions
+        if sessions and sessions[0].year - self.person.birth_year < MIN_AGE_YEARS - 1:
+            raise ValueError(
+                f"treatment.sessions: the first session ({sessions[0]}) is before the client "
+                f"was {MIN_AGE_YEARS}"
+            )
+        return self
+
+
+def _today(info: ValidationInfo) -> dt.date:
+    ctx = info.context if isinstance(info.context, Mapping) else {}
+    today = ctx.get("today")
+    return today if isinstance(today, dt.date) else dt.date.today()
+
+
+def _describe_error(err: Mapping[str, Any], model: type[BaseModel]) -> InputError:
+    """Turn one pydantic error into a one-line InputError naming the field."""
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = str(err["type"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, tuple(err["loc"][:-1]))
+        return InputError(loc, f"unknown key; allowed keys here: {', '.join(allowed)}")
+    if kind == "missing":
+        return InputError(loc, "is required")
+    if kind == "literal_error":
+        return InputError(loc, f"{msg.replace('Input should be', 'must be one of')}, got {given!r}")
+    if kind.startswith("date"):
+        return InputError(loc, f"must be a date as YYYY-MM-DD, got {given!r}")
+    if msg.startswith("Input should"):
+        return InputError(loc, f"{msg.replace('Input should', 'must')}, got {given!r}")
+    return InputError(loc or "profile", msg)
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            break
+        current = _model_of(field.annotation)
+    if hasattr(current, "model_fields"):
+        return list(current.model_fields)
+    return []
+
+
+def _model_of(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_profile(data: Mapping[str, Any], *, today: dt.date | None = None) -> Profile:
+    """Validate a profile given as a mapping (e.g. parsed TOML).
+
+    Parameters
+    ----------
+    data
+        The profile's tables.
+    today
+        The date validation treats as today (ages, sessions ahead); default the real date.
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    InputError
+        For the first problem found, naming the field and what is allowed.
+    """
+    try:
+        return Profile.model_validate(data, context={"today": today or dt.date.today()})
+    except ValidationError as exc:
+        raise _describe_error(exc.errors(include_url=False)[0], Profile) from None
+
+
+def load_profile(path: str | Path, *, today: dt.date | None = None) -> Profile:
+    """Read and validate a profile TOML file.
+
+    Parameters
+    ----------
+    path
+        The TOML file.
+    today
+        The date validation treats as today; default the real date.
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read, is not valid TOML, or does not validate.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("profile", f"file not found: {p}") from None
+    except IsADirectoryError:
+        raise InputError("profile", f"is a directory, not a TOML file: {p}") from None
+    except UnicodeDecodeError:
+        raise InputError("profile", f"not a UTF-8 text file: {p}") from None
+    except OSError as exc:
+        raise InputError("profile", f"cannot read {p}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError("profile", f"not valid TOML ({exc})") from None
+    return parse_profile(data, today=today)
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a profile (as printed by ``fadecast schema``)."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "fadecast profile"
+    return schema

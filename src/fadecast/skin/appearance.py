@@ -1,0 +1,296 @@
+"""What an observer sees: dot and mean-tone contrast against bare skin.
+
+The spectral optics (:mod:`fadecast.skin.optics`) are too costly to run for every Monte
+Carlo draw and time step, but the appearance of a dot lattice depends on only three
+numbers: the dot's peak pigment density, how far photolysis has changed the pigment's
+mix, and the dot width relative to the spacing. :func:`contrast_table` tabulates, for one
+skin, pigment and depth:
+
+- close up: CIEDE2000 between the dot centre and bare skin;
+- at social distance (1-3 m), where the eye blends dots into a mean tone: CIEDE2000
+  between the area-mean colour of one lattice cell and bare skin. The mean is taken over
+  reflectance (XYZ is linear in the spectrum), on a grid over the cell of a square lattice
+  of Gaussian dots, neighbours included.
+
+:func:`lookup` interpolates the table multilinearly for arrays of any shape.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from fadecast.skin import colour, optics
+from fadecast.skin.pigments import Pigment
+
+__all__ = [
+    "ContrastTable",
+    "contrast_table",
+    "lattice_profile",
+    "lookup",
+    "photolysis_progress",
+]
+
+Array = NDArray[np.float64]
+
+_LOG10_DENSITY = np.linspace(-5.0, 0.5, 56)  # peak density grid, log10 [mg/cm²]
+_WIDTH_RATIO = np.linspace(0.12, 1.0, 23)  # sigma / spacing
+_PROGRESS_STEPS = 13
+_CELL_NODES = 8  # per axis, over a quarter cell (symmetry)
+
+
+@dataclass(frozen=True)
+class ContrastTable:
+    """Contrast of a dot lattice against bare skin, tabulated.
+
+    Attributes
+    ----------
+    log10_density
+        Grid of log10 peak density of a single dot. [log10 mg/cm²]
+    progress
+        Grid of photolysis progress (dose-weighted exposure of the pigment, see
+        :func:`photolysis_progress`); a single 0 for lightfast pigments. [SED]
+    width_ratio
+        Grid of dot width σ over dot spacing. [1]
+    social_delta_e00
+        Mean-tone contrast, shape ``(n_density, n_progress, n_width)``. [ΔE00]
+    closeup_delta_e00
+        Dot-centre contrast, same shape. [ΔE00]
+    skin_lab
+        The bare skin's CIELAB. [L*, a*, b*]
+    """
+
+    log10_density: Array
+    progress: Array
+    width_ratio: Array
+    social_delta_e00: Array
+    closeup_delta_e00: Array
+    skin_lab: Array
+
+
+@functools.cache
+def lattice_profile(width_ratio: float) -> Array:
+    """Relative pigment density over a quarter cell of a square lattice of Gaussian dots.
+
+    Parameters
+    ----------
+    width_ratio
+        Dot width σ over spacing. [1]
+
+    Returns
+    -------
+    ndarray
+        Density relative to a single dot's peak at ``_CELL_NODES²`` midpoint nodes covering
+        the quarter cell ``[0, ½]²`` (in units of the spacing), neighbours within three
+        cells included. [1]
+    """
+    nodes = (np.arange(_CELL_NODES) + 0.5) / (2 * _CELL_NODES)
+    qx, qy = np.meshgrid(nodes, nodes, indexing="ij")
+    shifts = np.arange(-3, 4, dtype=np.float64)
+    dx = qx.reshape(-1, 1, 1) - shifts.reshape(1, -1, 1)
+    dy = qy.reshape(-1, 1, 1) - shifts.reshape(1, 1, -1)
+    g = np.exp(-(dx**2 + dy**2) / (2.0 * width_ratio**2)).sum(axis=(1, 2))
+    return np.asarray(g, dtype=np.float64)
+
+
+def _centre_profile(width_ratio: Array) -> Array:
+    shifts = np.arange(-3, 4, dtype=np.float64)
+    d2 = shifts[:, None] ** 2 + shifts[None, :] ** 2
+    return np.asarray(
+        np.exp(-d2[None, :, :] / (2.0 * width_ratio[:, None, None] ** 2)).sum(axis=(1, 2)),
+        dtype=np.float64,
+    )
+
+
+def _composition(pigment: Pigment, progress: Array) -> Array:
+    """Mass shares of the components after photolysis progress x: share_c e^{-r_c x}."""
+    remaining = pigment.shares[None, :] * np.exp(
+        -pigment.photolysis_per_dermal_sed[None, :] * progress[:, None]
+    )
+    return np.asarray(remaining / remaining.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def _progress_grid(pigment: Pigment) -> Array:
+    if pigment.is_lightfast:
+        return np.zeros(1)
+    fastest = float(pigment.photolysis_per_dermal_sed.max())
+    return np.linspace(0.0, 6.0 / fastest, _PROGRESS_STEPS)
+
+
+def photolysis_progress(load: ArrayLike, pigment: Pigment) -> Array:
+    """Photolysis progress implied by the current mix of components.
+
+    The progress x is the dermal dose that turns the fresh mix into the present one
+    (component c keeps ``e^{-r_c x}`` of its share). It is read from the ratio of the most
+    photolabile to the most stable component's load.
+
+    Parameters
+    ----------
+    load
+        Load per component, components on axis -2 (shape ``(..., C, T)``). [mg/cm²]
+    pigment
+        The pigment.
+
+    Returns
+    -------
+    ndarray
+        x, shape ``(..., T)``; zeros for lightfast pigments. [SED]
+    """
+    arr = np.asarray(load, dtype=np.float64)
+    if pigment.is_lightfast:
+        return np.zeros(arr.shape[:-2] + arr.shape[-1:])
+    rates = pigment.photolysis_per_dermal_sed
+    fast, slow = int(np.argmax(rates)), int(np.argmin(rates))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (arr[..., fast, :] / pigment.shares[fast]) / (arr[..., slow, :] / pigment.shares[slow])
+        x = -np.log(ratio) / (rates[fast] - rates[slow])
+    return np.asarray(np.where(np.isfinite(x), np.maximum(x, 0.0), 0.0), dtype=np.float64)
+
+
+def contrast_table(
+    pigment: Pigment,
+    *,
+    skin_lab: ArrayLike,
+    melanin_fraction: float,
+    depth_mm: float,
+    epidermis_mm: float,
+    layer_mm: float,
+) -> ContrastTable:
+    """Tabulate close-up and social-distance contrast for one skin, pigment and depth.
+
+    Parameters
+    ----------
+    pigment
+        The pigment (spectra on :data:`fadecast.skin.optics.WAVELENGTHS_NM`).
+    skin_lab
+        The client's bare-skin CIELAB; model colours are scaled channel-wise in XYZ so the
+        model's bare skin matches it exactly. [L*, a*, b*]
+    melanin_fraction
+        Epidermal melanosome volume fraction matching the skin. [1]
+    depth_mm
+        Pigment depth. [mm]
+    epidermis_mm
+        Epidermal thickness. [mm]
+    layer_mm
+        Thickness of the pigment-holding layer. [mm]
+
+    Returns
+    -------
+    ContrastTable
+    """
+    progress = _progress_grid(pigment)
+    shares = _composition(pigment, progress)  # (P, C)
+
+    # Fine optical table over density, for every progress step: XYZ (P, F, 3).
+    fine_log10 = np.linspace(_LOG10_DENSITY[0] - 1.0, _LOG10_DENSITY[-1] + 1.2, 160)
+    fine_density = 10.0**fine_log10
+    density_c = fine_density[None, :, None] * shares[:, None, :]  # (P, F, C)
+    reflectance = optics.pigmented_skin_reflectance(
+        melanin_fraction,
+        density_c,
+        pigment.k_cm2_per_mg,
+        pigment.s_cm2_per_mg,
+        depth_mm=depth_mm,
+        layer_mm=layer_mm,
+        epidermis_mm=epidermis_mm,
+    )
+    xyz_fine = colour.reflectance_to_xyz(reflectance)
+    skin_xyz_model = colour.reflectance_to_xyz(
+        optics.skin_reflectance(melanin_fraction, epidermis_mm=epidermis_mm)
+    )
+    target_lab = np.asarray(skin_lab, dtype=np.float64)
+    target_xyz = colour.lab_to_xyz(target_lab)
+    scale = target_xyz / skin_xyz_model
+    xyz_fine = xyz_fine * scale
+
+    def xyz_at(relative_density: Array) -> Array:
+        """XYZ at densities given on any grid, shape (P, ..., 3), by log interpolation."""
+        logd = np.log10(np.maximum(relative_density, 1e-30))
+        out = np.empty((len(progress), *relative_density.shape, 3))
+        for p in range(len(progress)):
+            for ch in range(3):
+                out[p, ..., ch] = np.interp(logd, fine_log10, xyz_fine[p, :, ch])
+        # Below the fine grid, pigment is negligible: bare skin.
+        below = logd < fine_log10[0]
+        out[:, below, :] = target_xyz
+        return out
+
+    peak = 10.0**_LOG10_DENSITY  # (D,)
+    profiles = np.stack([lattice_profile(float(s)) for s in _WIDTH_RATIO])  # (W, Q)
+    cell = peak[:, None, None] * profiles[None, :, :]  # (D, W, Q)
+    mean_xyz = xyz_at(cell).mean(axis=-2)  # (P, D, W, 3)
+    centre = peak[:, None] * _centre_profile(_WIDTH_RATIO)[None, :]  # (D, W)
+    centre_xyz = xyz_at(centre)  # (P, D, W, 3)
+
+    social = colour.delta_e_ciede2000(colour.xyz_to_lab(mean_xyz), target_lab)
+    closeup = colour.delta_e_ciede2000(colour.xyz_to_lab(centre_xyz), target_lab)
+    return ContrastTable(
+        log10_density=_LOG10_DENSITY.copy(),
+        progress=progress,
+        width_ratio=_WIDTH_RATIO.copy(),
+        social_delta_e00=np.ascontiguousarray(np.moveaxis(social, 0, 1)),
+        closeup_delta_e00=np.ascontiguousarray(np.moveaxis(closeup, 0, 1)),
+        skin_lab=target_lab,
+    )
+
+
+def _axis_position(grid: Array, values: Array) -> tuple[NDArray[np.intp], Array]:
+    if len(grid) == 1:
+        return np.zeros(values.shape, dtype=np.intp), np.zeros(values.shape)
+    v = np.clip(values, grid[0], grid[-1])
+    step = (grid[-1] - grid[0]) / (len(grid) - 1)
+    pos = (v - grid[0]) / step
+    i = np.minimum(pos.astype(np.intp), len(grid) - 2)
+    return i, pos - i
+
+
+def lookup(
+    table: ContrastTable,
+    values: Array,
+    peak_density_mg_cm2: ArrayLike,
+    progress: ArrayLike,
+    width_ratio: ArrayLike,
+) -> Array:
+    """Interpolate a tabulated contrast multilinearly.
+
+    Below the density grid the contrast is taken as proportional to density (the optics
+    are linear for thin pigment); above and outside the other grids it is clamped.
+
+    Parameters
+    ----------
+    table
+        The table (for its grids).
+    values
+        ``table.social_delta_e00`` or ``table.closeup_delta_e00``.
+    peak_density_mg_cm2
+        Peak density of a single dot. [mg/cm²]
+    progress
+        Photolysis progress. [SED]
+    width_ratio
+        Dot width over spacing. [1]
+
+    Returns
+    -------
+    ndarray
+        Contrast, broadcast shape of the inputs. [ΔE00]
+    """
+    rho, x, s = np.broadcast_arrays(
+        np.asarray(peak_density_mg_cm2, dtype=np.float64),
+        np.asarray(progress, dtype=np.float64),
+        np.asarray(width_ratio, dtype=np.float64),
+    )
+    log_rho = np.log10(np.maximum(rho, 1e-30))
+    i, fi = _axis_position(table.log10_density, log_rho)
+    j, fj = _axis_position(table.progress, x)
+    k, fk = _axis_position(table.width_ratio, s)
+    nj = 1 if len(table.progress) > 1 else 0
+    out = np.zeros(rho.shape)
+    for di, wi in ((0, 1.0 - fi), (1, fi)):
+        for dj, wj in ((0, 1.0 - fj), (nj, fj)):
+            for dk, wk in ((0, 1.0 - fk), (1, fk)):
+                out += wi * wj * wk * values[i + di, j + dj, k + dk]
+    floor = 10.0 ** table.log10_density[0]
+    return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)

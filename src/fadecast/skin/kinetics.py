@@ -1,0 +1,302 @@
+"""Pigment kinetics: how much pigment stays in a dot, and how far it spreads.
+
+Closed forms only (no ODE solver). Each session deposits pigment at a depth; the share
+that lands in the epidermis is shed with the epidermal turnover; of the dermal share a
+healing loss leaves within weeks; what heals in splits into a fixed pool, never cleared
+by biology (macrophage capture-release-recapture, Baranska 2018), and a mobile pool
+cleared at a rate ``k(t) = k0 + k1 t`` (biology, age drift, UV-driven inflammation, junction
+erosion). Photolabile components also decay with the dermal UV dose. Lateral spread is
+diffusive: ``sigma(t)^2 = sigma0^2 + 2 D (t - t_i)``.
+
+Shapes: ``n`` draws, ``S`` sessions, ``T`` times, ``C`` pigment components. Time is in
+years since the first session.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+__all__ = [
+    "clearance_integral",
+    "dot_width_sq",
+    "junction_erosion_rate",
+    "lateral_diffusivity",
+    "pigment_load",
+    "shallow_share",
+    "uv_depth_factor",
+]
+
+Array = NDArray[np.float64]
+
+
+def shallow_share(depth_mm: ArrayLike, *, epidermis_mm: float, depth_spread_mm: float) -> Array:
+    """Share of a deposit that lands in the epidermis, above the dermo-epidermal junction.
+
+    The deposit is spread normally around its depth; the part above the junction is
+    shed with the epidermis.
+
+    Parameters
+    ----------
+    depth_mm
+        Depth of the deposit's centre. [mm]
+    epidermis_mm
+        Epidermal thickness. [mm]
+    depth_spread_mm
+        Standard deviation of the deposit's depth. [mm]
+
+    Returns
+    -------
+    ndarray
+        Share in [0, 1]. [1]
+    """
+    z = np.asarray(depth_mm, dtype=np.float64)
+    return np.asarray(special.ndtr((epidermis_mm - z) / depth_spread_mm), dtype=np.float64)
+
+
+def junction_erosion_rate(
+    depth_mm: ArrayLike, *, epidermis_mm: float, rate_per_year: ArrayLike, depth_scale_mm: float
+) -> Array:
+    """Extra clearance of pigment lying near the dermo-epidermal junction.
+
+    ``rate · exp(-(z - z_epi) / scale)`` for pigment below the junction; the full rate at
+    or above it.
+
+    Parameters
+    ----------
+    depth_mm
+        Pigment depth. [mm]
+    epidermis_mm
+        Epidermal thickness. [mm]
+    rate_per_year
+        Erosion rate at the junction. [1/yr]
+    depth_scale_mm
+        Depth over which the erosion falls by 1/e. [mm]
+
+    Returns
+    -------
+    ndarray
+        Erosion rate. [1/yr]
+    """
+    below = np.maximum(np.asarray(depth_mm, dtype=np.float64) - epidermis_mm, 0.0)
+    return np.asarray(rate_per_year, dtype=np.float64) * np.exp(-below / depth_scale_mm)
+
+
+def uv_depth_factor(
+    depth_mm: ArrayLike, *, reference_depth_mm: float, depth_scale_mm: float
+) -> Array:
+    """Relative UV-driven clearance at a depth, 1 at the reference (optimal) depth.
+
+    Parameters
+    ----------
+    depth_mm
+        Pigment depth. [mm]
+    reference_depth_mm
+        Depth at which the factor is 1. [mm]
+    depth_scale_mm
+        1/e depth of the factor. [mm]
+
+    Returns
+    -------
+    ndarray
+        Factor > 1 for shallower pigment, < 1 for deeper. [1]
+    """
+    z = np.asarray(depth_mm, dtype=np.float64)
+    return np.asarray(np.exp(-(z - reference_depth_mm) / depth_scale_mm), dtype=np.float64)
+
+
+def lateral_diffusivity(
+    depth_mm: ArrayLike,
+    *,
+    diffusivity_mm2_per_year: ArrayLike,
+    reference_depth_mm: float,
+    depth_exponent: float,
+) -> Array:
+    """Lateral pigment diffusivity at a depth: deeper pigment spreads more.
+
+    ``D(z) = D_ref · (z / z_ref)^p``.
+
+    Parameters
+    ----------
+    depth_mm
+        Pigment depth. [mm]
+    diffusivity_mm2_per_year
+        Diffusivity at the reference depth. [mm²/yr]
+    reference_depth_mm
+        Reference (optimal) depth. [mm]
+    depth_exponent
+        Exponent p. [1]
+
+    Returns
+    -------
+    ndarray
+        Diffusivity. [mm²/yr]
+    """
+    z = np.asarray(depth_mm, dtype=np.float64)
+    return (
+        np.asarray(diffusivity_mm2_per_year, dtype=np.float64)
+        * (z / reference_depth_mm) ** depth_exponent
+    )
+
+
+def clearance_integral(
+    time_yr: ArrayLike, rate_per_year: ArrayLike, slope_per_year2: ArrayLike
+) -> Array:
+    """Integral of a clearance rate that changes linearly in time.
+
+    ``Λ(t) = ∫₀ᵗ (k0 + k1 u) du = k0 t + k1 t² / 2``.
+
+    Parameters
+    ----------
+    time_yr
+        Times since the first session, broadcast against the rates. [yr]
+    rate_per_year
+        Rate at t = 0, k0. [1/yr]
+    slope_per_year2
+        Change of the rate per year, k1 (e.g. from ageing). [1/yr²]
+
+    Returns
+    -------
+    ndarray
+        Λ(t). [1]
+    """
+    t = np.asarray(time_yr, dtype=np.float64)
+    return np.asarray(
+        np.asarray(rate_per_year) * t + 0.5 * np.asarray(slope_per_year2) * t * t, dtype=np.float64
+    )
+
+
+def pigment_load(
+    time_yr: ArrayLike,
+    session_time_yr: ArrayLike,
+    deposit_mg_cm2: ArrayLike,
+    *,
+    component_shares: ArrayLike,
+    shallow_share: ArrayLike,
+    healing_loss: ArrayLike,
+    healing_time_yr: ArrayLike,
+    epidermal_time_yr: ArrayLike,
+    fixed_share: ArrayLike,
+    clearance_rate_per_year: ArrayLike,
+    clearance_slope_per_year2: ArrayLike,
+    photolysis_rate_per_year: ArrayLike,
+) -> tuple[Array, Array]:
+    """Pigment left in a dot, per session and per component.
+
+    For a session at ``t_s`` with deposit ``D`` and ``Δ = t - t_s >= 0``::
+
+        load = D · share_c · e^{-κ_c Δ} · [ f_sh e^{-Δ/τ_epi}
+               + (1 - f_sh) ((1 - f_heal) + f_heal e^{-Δ/τ_heal})
+                            (φ + (1 - φ) e^{-(Λ(t) - Λ(t_s))}) ]
+
+    Parameters
+    ----------
+    time_yr
+        Output times, shape ``(T,)``. [yr]
+    session_time_yr
+        Session times, shape ``(S,)``. [yr]
+    deposit_mg_cm2
+        Peak areal density each session leaves in a fresh dot, shape ``(n, S)``. [mg/cm²]
+    component_shares
+        Mass share of each pigment component, shape ``(C,)``. [1]
+    shallow_share
+        Share of each deposit landing in the epidermis, shape ``(n,)``. [1]
+    healing_loss
+        Share of the dermal deposit lost in healing, shape ``(n,)``. [1]
+    healing_time_yr
+        Time constant of the healing loss, scalar or ``(n,)``. [yr]
+    epidermal_time_yr
+        Time constant of epidermal shedding, scalar or ``(n,)``. [yr]
+    fixed_share
+        Share of the healed pigment in the fixed pool, shape ``(n,)``. [1]
+    clearance_rate_per_year
+        Mobile-pool clearance rate at t = 0, k0, shape ``(n,)``. [1/yr]
+    clearance_slope_per_year2
+        Its change per year, k1, shape ``(n,)``. [1/yr²]
+    photolysis_rate_per_year
+        Photochemical decay rate of each component, shape ``(n, C)``. [1/yr]
+
+    Returns
+    -------
+    load : ndarray
+        Peak-equivalent areal density per component, summed over sessions, shape
+        ``(n, C, T)``. [mg/cm²]
+    session_load : ndarray
+        Total over components per session, shape ``(n, S, T)``; used to weight spread. [mg/cm²]
+    """
+    t = np.asarray(time_yr, dtype=np.float64)
+    ts = np.asarray(session_time_yr, dtype=np.float64)
+    deposit = np.asarray(deposit_mg_cm2, dtype=np.float64)
+    shares = np.asarray(component_shares, dtype=np.float64)
+
+    def col(x: ArrayLike) -> Array:  # (n,) or scalar -> (n, 1, 1)
+        return np.asarray(x, dtype=np.float64).reshape(-1, 1, 1)
+
+    delta = t[None, :] - ts[:, None]  # (S, T)
+    active = delta >= 0.0
+    elapsed = np.where(active, delta, 0.0)
+
+    k0 = np.asarray(clearance_rate_per_year, dtype=np.float64)
+    k1 = np.asarray(clearance_slope_per_year2, dtype=np.float64)
+    lam_t = clearance_integral(t[None, :], k0[:, None], k1[:, None])  # (n, T)
+    lam_s = clearance_integral(ts[None, :], k0[:, None], k1[:, None])  # (n, S)
+    mobile_survival = np.exp(-np.maximum(lam_t[:, None, :] - lam_s[:, :, None], 0.0))
+
+    f_sh = col(shallow_share)
+    f_heal = col(healing_loss)
+    phi = col(fixed_share)
+    healed = (1.0 - f_heal) + f_heal * np.exp(-elapsed / col(healing_time_yr))
+    dermal = (1.0 - f_sh) * healed * (phi + (1.0 - phi) * mobile_survival)
+    epidermal = f_sh * np.exp(-elapsed / col(epidermal_time_yr))
+    session_load = deposit[:, :, None] * (dermal + epidermal) * active  # (n, S, T)
+
+    kappa = np.asarray(photolysis_rate_per_year, dtype=np.float64)  # (n, C)
+    if np.all(kappa == 0.0):
+        load = shares[None, :, None] * session_load.sum(axis=1)[:, None, :]
+    else:
+        photo = np.exp(-kappa[:, :, None, None] * elapsed[None, None, :, :])  # (n, C, S, T)
+        load = shares[None, :, None] * np.einsum("nst,ncst->nct", session_load, photo)
+    return load, session_load
+
+
+def dot_width_sq(
+    time_yr: ArrayLike,
+    session_time_yr: ArrayLike,
+    session_load: ArrayLike,
+    *,
+    sigma0_mm: ArrayLike,
+    diffusivity_mm2_per_year: ArrayLike,
+) -> Array:
+    """Squared Gaussian width of a dot: load-weighted over its sessions' spreads.
+
+    Each session's pigment spreads as ``σ0² + 2 D (t - t_s)``; spreading conserves pigment,
+    so the peak density of a dot with peak-equivalent load ``L`` is ``L σ0² / σ²``.
+
+    Parameters
+    ----------
+    time_yr
+        Output times, shape ``(T,)``. [yr]
+    session_time_yr
+        Session times, shape ``(S,)``. [yr]
+    session_load
+        Load per session from :func:`pigment_load`, shape ``(n, S, T)``. [mg/cm²]
+    sigma0_mm
+        Fresh dot width, shape ``(n,)``. [mm]
+    diffusivity_mm2_per_year
+        Lateral diffusivity, shape ``(n,)``. [mm²/yr]
+
+    Returns
+    -------
+    ndarray
+        σ², shape ``(n, T)``. [mm²]
+    """
+    t = np.asarray(time_yr, dtype=np.float64)
+    ts = np.asarray(session_time_yr, dtype=np.float64)
+    weights = np.asarray(session_load, dtype=np.float64)
+    sigma0_sq = np.asarray(sigma0_mm, dtype=np.float64) ** 2
+    d = np.asarray(diffusivity_mm2_per_year, dtype=np.float64)
+    elapsed = np.maximum(t[None, :] - ts[:, None], 0.0)  # (S, T)
+    total = weights.sum(axis=1)
+    mean_elapsed = np.einsum("nst,st->nt", weights, elapsed) / np.where(total > 0, total, 1.0)
+    return np.asarray(sigma0_sq[:, None] + 2.0 * d[:, None] * mean_elapsed, dtype=np.float64)

@@ -1,0 +1,152 @@
+"""The pigment catalogue: spectra, photolysis rates and deposits per product class.
+
+The catalogue lives in ``data/pigments.toml``; :func:`load_pigment` turns one class into
+a :class:`Pigment` with its component spectra on a wavelength grid.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "Pigment",
+    "absorption_spectrum",
+    "load_pigment",
+    "pigment_names",
+]
+
+
+@dataclass(frozen=True)
+class Pigment:
+    """One pigment class of the catalogue.
+
+    Attributes
+    ----------
+    name
+        Catalogue key, e.g. ``"carbon-black"``.
+    label
+        Human-readable description.
+    component_names
+        Names of the components.
+    shares
+        Mass share of each component in the ink. [1]
+    k_cm2_per_mg
+        Specific Kubelka-Munk absorption, shape ``(n_components, n_wavelengths)``. [cm²/mg]
+    s_cm2_per_mg
+        Specific Kubelka-Munk scattering, same shape. [cm²/mg]
+    photolysis_per_dermal_sed
+        Photochemical decay rate of each component per unit dermal dose. [1/SED]
+    typical_deposit_mg_cm2
+        Peak areal density a session leaves in a fresh dot. [mg/cm²]
+    clearance_factor
+        Multiplier on the biological clearance of the mobile pool. [1]
+    """
+
+    name: str
+    label: str
+    component_names: tuple[str, ...]
+    shares: NDArray[np.float64]
+    k_cm2_per_mg: NDArray[np.float64]
+    s_cm2_per_mg: NDArray[np.float64]
+    photolysis_per_dermal_sed: NDArray[np.float64]
+    typical_deposit_mg_cm2: float
+    clearance_factor: float
+
+    @property
+    def is_lightfast(self) -> bool:
+        """True when no component photodegrades."""
+        return bool(np.all(self.photolysis_per_dermal_sed == 0.0))
+
+
+def absorption_spectrum(
+    component: Mapping[str, Any], wavelength_nm: ArrayLike
+) -> NDArray[np.float64]:
+    """Specific absorption spectrum of one catalogue component.
+
+    Parameters
+    ----------
+    component
+        A component entry: either ``k550_cm2_per_mg`` and ``angstrom`` (power law) or
+        ``bands`` (Gaussian absorption bands with ``peak``, ``centre_nm``, ``sd_nm``) and
+        ``base_cm2_per_mg``.
+    wavelength_nm
+        Wavelengths. [nm]
+
+    Returns
+    -------
+    ndarray
+        Specific absorption k(λ). [cm²/mg]
+    """
+    wl = np.asarray(wavelength_nm, dtype=np.float64)
+    if "bands" in component:
+        k = np.full_like(wl, float(component.get("base_cm2_per_mg", 0.0)))
+        for band in component["bands"]:
+            k += band["peak"] * np.exp(-0.5 * ((wl - band["centre_nm"]) / band["sd_nm"]) ** 2)
+        return k
+    return np.asarray(
+        float(component["k550_cm2_per_mg"]) * (wl / 550.0) ** (-float(component["angstrom"])),
+        dtype=np.float64,
+    )
+
+
+@functools.cache
+def _catalogue() -> Mapping[str, Any]:
+    text = resources.files("fadecast.data").joinpath("pigments.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def pigment_names() -> tuple[str, ...]:
+    """The pigment classes a profile may name."""
+    return tuple(_catalogue())
+
+
+def load_pigment(name: str, wavelength_nm: Sequence[float] | NDArray[np.float64]) -> Pigment:
+    """Build one pigment class on a wavelength grid.
+
+    Parameters
+    ----------
+    name
+        Catalogue key, one of :func:`pigment_names`.
+    wavelength_nm
+        Wavelength grid. [nm]
+
+    Returns
+    -------
+    Pigment
+    """
+    catalogue = _catalogue()
+    if name not in catalogue:
+        raise ValueError(
+            f"pigment {name!r} is not in the catalogue; choose one of {pigment_names()}"
+        )
+    entry = catalogue[name]
+    comps = entry["components"]
+    k = np.stack([absorption_spectrum(c, wavelength_nm) for c in comps])
+    k550 = np.array([absorption_spectrum(c, [550.0])[0] for c in comps])
+    s = np.stack(
+        [np.full(len(wavelength_nm), c["scattering_ratio"] * k550[i]) for i, c in enumerate(comps)]
+    )
+    shares = np.array([c["share"] for c in comps], dtype=np.float64)
+    if not np.isclose(shares.sum(), 1.0):
+        raise ValueError(f"pigment {name!r}: component shares sum to {shares.sum()}, not 1")
+    return Pigment(
+        name=name,
+        label=str(entry["label"]),
+        component_names=tuple(str(c["name"]) for c in comps),
+        shares=shares,
+        k_cm2_per_mg=k,
+        s_cm2_per_mg=s,
+        photolysis_per_dermal_sed=np.array(
+            [c["photolysis_per_dermal_sed"] for c in comps], dtype=np.float64
+        ),
+        typical_deposit_mg_cm2=float(entry["typical_deposit_mg_cm2"]),
+        clearance_factor=float(entry["clearance_factor"]),
+    )

@@ -1,0 +1,77 @@
+"""A readable plain-text summary of a forecast (used by the command line)."""
+
+from __future__ import annotations
+
+import math
+
+from fadecast.forecast import RESIDUAL_YEARS, ForecastResult, summarise_factors
+
+__all__ = ["format_summary"]
+
+_FACTOR_LABELS = {
+    "sun_exposure": "sun exposure",
+    "sun_protection": "sun protection",
+    "sunbeds": "sunbeds",
+    "pigment": "pigment",
+    "procedure": "procedure",
+    "biology": "age, immune system, smoking",
+    "skin_tone": "skin tone",
+}
+
+
+def _years(value: float) -> str:
+    return f"{value:.1f}" if math.isfinite(value) else f"more than {RESIDUAL_YEARS:.0f}"
+
+
+def format_summary(result: ForecastResult) -> str:
+    """Format a forecast for people: window, permanence, reasons, warnings.
+
+    Parameters
+    ----------
+    result
+        The forecast.
+
+    Returns
+    -------
+    str
+        Several lines of plain text.
+    """
+    sc = result.scenario
+    p10, p50, p90 = result.touchup_years
+    d10, d50, d90 = result.touchup_dates
+    place = f"{sc.home.name} ({sc.home.country_code})" if sc.home.country_code else sc.home.name
+    course = "a standard course starting" if sc.prospective else "sessions from"
+    lines = [
+        f"{place}; {sc.pigment}, {sc.placement} placement; {course} {sc.first_session.isoformat()}",
+        "",
+    ]
+    if d50 is None:
+        lines.append(f"Touch-up: not expected within {RESIDUAL_YEARS:.0f} years.")
+    else:
+        early = d10.isoformat() if d10 else "?"
+        late = d90.isoformat() if d90 else f"beyond {RESIDUAL_YEARS:.0f} years"
+        lines += [
+            f"Touch-up window: {early} to {late} (most likely {d50.isoformat()})",
+            f"  that is {_years(p10)} to {_years(p90)} years after the first session "
+            f"(median {_years(p50)}; 80 % of outcomes in the window)",
+        ]
+    lines += ["", result.permanence_statement(), ""]
+    top = summarise_factors(result)
+    if top:
+        lines.append("What moves it (years gained + or lost - against the reference):")
+        width = max(len(_FACTOR_LABELS[a.factor]) for a in top)
+        for a in top:
+            lines.append(
+                f"  {_FACTOR_LABELS[a.factor]:<{width}}  {a.years:+5.1f} y   (reference: {a.reference})"
+            )
+        lines.append("")
+    e = result.exposure
+    lines.append(
+        f"UV: {e['ambient_sed_per_year']:.0f} SED/yr ambient at home; "
+        f"{e['scalp_sed_per_year']:.0f} SED/yr on the scalp; "
+        f"{e['dermal_dose_per_year']:.0f} reach the pigment (dermal dose units)"
+    )
+    if result.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"  - {w}" for w in result.warnings]
+    return "\n".join(lines)

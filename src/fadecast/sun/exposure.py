@@ -1,0 +1,300 @@
+"""From the sky at a place to the UV dose on a person's scalp and in their dermis.
+
+The ambient clear-sky UV index is computed hour by hour over a reference year
+(:func:`clear_sky_uv_index_year`); a person's outdoor time samples it through activity
+windows (:data:`ACTIVITY_WINDOWS`), a seasonal cycle and holiday weeks; protection
+(hat, sunscreen, hair) scales what reaches the scalp. All functions are pure numpy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from fadecast.sun.solar import solar_position_noaa
+from fadecast.sun.uv import ozone_vanheuklon1979, uv_index_madronich2007
+
+__all__ = [
+    "ACTIVITY_WINDOWS",
+    "SED_PER_UVI_HOUR",
+    "activity_uv_index",
+    "clear_sky_uv_index_year",
+    "hair_transmission",
+    "hat_transmission",
+    "holiday_mask",
+    "seasonal_weight",
+    "sunbed_dose_sed",
+    "sunscreen_transmission",
+    "sunscreen_transmission_faurschou2007",
+]
+
+Array = NDArray[np.float64]
+
+#: Erythemal dose of one hour at UV index 1: 0.025 W/m² · 3600 s / (100 J/m² per SED). [SED]
+SED_PER_UVI_HOUR = 0.9
+
+#: When in the day each kind of outdoor time happens: weights over hour bins of local mean
+#: solar time (bin h covers h:00-h+1:00). Assumed patterns [L]: a weekday of an indoor
+#: worker is commuting and a lunch break; weekends and holidays centre on the middle of
+#: the day; an outdoor job spans the working day.
+ACTIVITY_WINDOWS: Mapping[str, Mapping[int, float]] = {
+    "weekday": {7: 1 / 6, 8: 1 / 6, 12: 1 / 3, 17: 1 / 6, 18: 1 / 6},
+    "weekend": dict.fromkeys(range(10, 17), 1 / 7),
+    "outdoor_job": dict.fromkeys(range(8, 17), 1 / 9),
+    "holiday": dict.fromkeys(range(10, 16), 1 / 6),
+}
+
+_DAYS = 365
+_SUMMER_SOLSTICE_DOY = {True: 172, False: 355}  # northern, southern hemisphere
+_HOLIDAY_CENTRE_DOY = {True: 196, False: 15}  # mid-July, mid-January
+
+
+def clear_sky_uv_index_year(
+    latitude_deg: float, longitude_deg: float, *, year: int = 2025
+) -> Array:
+    """Clear-sky UV index at every hour of a reference year.
+
+    Madronich (2007) with the van Heuklon (1979) ozone climatology, at sea level and
+    without clouds, at the middle of each hour of local mean solar time.
+
+    Parameters
+    ----------
+    latitude_deg
+        Latitude, north positive. [°]
+    longitude_deg
+        Longitude, east positive. [°]
+    year
+        A non-leap reference year whose solar geometry stands for every year.
+
+    Returns
+    -------
+    ndarray
+        UV index, shape ``(365, 24)``: day of year (0-based) by hour of local solar time. [1]
+    """
+    epoch = dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()
+    day = np.arange(_DAYS, dtype=np.float64)[:, None]
+    hour = np.arange(24, dtype=np.float64)[None, :] + 0.5
+    utc_hours = day * 24.0 + hour - longitude_deg / 15.0
+    zenith_deg, _ = solar_position_noaa(epoch + utc_hours * 3600.0, latitude_deg, longitude_deg)
+    ozone_du = ozone_vanheuklon1979(latitude_deg, longitude_deg, day[:, 0] + 1.0)[:, None]
+    return np.asarray(
+        uv_index_madronich2007(np.cos(np.radians(zenith_deg)), ozone_du), dtype=np.float64
+    )
+
+
+def activity_uv_index(uv_index_year: ArrayLike, activity: str) -> Array:
+    """Mean UV index during one kind of outdoor time, for each day.
+
+    Parameters
+    ----------
+    uv_index_year
+        Hourly UV index, shape ``(365, 24)``. [1]
+    activity
+        One of :data:`ACTIVITY_WINDOWS`.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(365,)``. [1]
+    """
+    if activity not in ACTIVITY_WINDOWS:
+        raise ValueError(f"activity {activity!r} not in {tuple(ACTIVITY_WINDOWS)}")
+    weights = np.zeros(24)
+    for h, w in ACTIVITY_WINDOWS[activity].items():
+        weights[h] = w
+    return np.asarray(np.asarray(uv_index_year, dtype=np.float64) @ weights, dtype=np.float64)
+
+
+def seasonal_weight(latitude_deg: float, amplitude: float) -> Array:
+    """Relative outdoor time over the year: more in the local summer, outside the tropics.
+
+    ``1 + A cos(2π (d - d_solstice) / 365)``, with A = 0 within the tropics.
+
+    Parameters
+    ----------
+    latitude_deg
+        Latitude of home. [°]
+    amplitude
+        Relative amplitude A outside the tropics. [1]
+
+    Returns
+    -------
+    ndarray
+        Weights with mean 1, shape ``(365,)``. [1]
+    """
+    if abs(latitude_deg) < 23.44:
+        return np.ones(_DAYS)
+    solstice = _SUMMER_SOLSTICE_DOY[latitude_deg >= 0]
+    day = np.arange(1, _DAYS + 1, dtype=np.float64)
+    return np.asarray(
+        1.0 + amplitude * np.cos(2 * np.pi * (day - solstice) / _DAYS), dtype=np.float64
+    )
+
+
+def holiday_mask(home_latitude_deg: float, weeks: float) -> Array:
+    """Share of each day spent on holiday: weeks centred on the home's midsummer.
+
+    Parameters
+    ----------
+    home_latitude_deg
+        Latitude of home, which sets the season of the holidays. [°]
+    weeks
+        Holiday weeks a year; fractional days are spread at the edges. [wk]
+
+    Returns
+    -------
+    ndarray
+        Share of each day on holiday, in [0, 1], summing to ``7 · weeks``, shape ``(365,)``. [1]
+    """
+    days = min(7.0 * weeks, float(_DAYS))
+    centre = _HOLIDAY_CENTRE_DOY[home_latitude_deg >= 0]
+    day = np.arange(1, _DAYS + 1, dtype=np.float64)
+    offset = (day - centre + _DAYS / 2) % _DAYS - _DAYS / 2  # circular, centre at 0
+    # Overlap of each day [offset - 1/2, offset + 1/2] with the window [-days/2, days/2].
+    overlap = np.minimum(offset + 0.5, days / 2.0) - np.maximum(offset - 0.5, -days / 2.0)
+    return np.asarray(np.clip(overlap, 0.0, 1.0), dtype=np.float64)
+
+
+def sunscreen_transmission_faurschou2007(spf: ArrayLike, mg_per_cm2: ArrayLike) -> Array:
+    """Share of UV a sunscreen layer lets through: 1 / SPF_eff with SPF_eff = SPF^(m/2).
+
+    Faurschou & Wulf (2007): the effective SPF grows exponentially with the amount
+    applied, so at ``m`` mg/cm² (tested at 2) the SPF falls to its ``m/2`` power.
+
+    Parameters
+    ----------
+    spf
+        Labelled sun protection factor. [1]
+    mg_per_cm2
+        Amount on the skin. [mg/cm²]
+
+    Returns
+    -------
+    ndarray
+        Transmission in (0, 1]. [1]
+
+    References
+    ----------
+    Faurschou A, Wulf HC. The relation between sun protection factor and amount of
+    suncreen applied in vivo. Br J Dermatol 2007;156:716-719.
+    """
+    spf_arr = np.asarray(spf, dtype=np.float64)
+    if np.any(spf_arr < 1):
+        raise ValueError("spf must be >= 1")
+    return np.asarray(
+        spf_arr ** (-np.asarray(mg_per_cm2, dtype=np.float64) / 2.0), dtype=np.float64
+    )
+
+
+def sunscreen_transmission(
+    spf: float, mg_per_cm2: float, *, reapply_hours: float, half_life_h: ArrayLike
+) -> Array:
+    """Time-averaged transmission of a sunscreen that wears off between applications.
+
+    The film decays as ``m(t) = m0 · 2^(-t / t½)`` and is renewed every ``R`` hours; the
+    transmission ``SPF^(-m(t)/2)`` is averaged over ``[0, R]`` (midpoint rule, 32 nodes).
+
+    Parameters
+    ----------
+    spf
+        Labelled SPF. [1]
+    mg_per_cm2
+        Amount applied. [mg/cm²]
+    reapply_hours
+        Interval between applications R. [h]
+    half_life_h
+        Half-life of the film, scalar or array of draws. [h]
+
+    Returns
+    -------
+    ndarray
+        Mean transmission, shape of ``half_life_h``. [1]
+    """
+    half = np.asarray(half_life_h, dtype=np.float64)[..., None]
+    t = (np.arange(32) + 0.5) / 32 * reapply_hours
+    amount = mg_per_cm2 * 2.0 ** (-t / half)
+    return np.asarray(
+        sunscreen_transmission_faurschou2007(spf, amount).mean(axis=-1), dtype=np.float64
+    )
+
+
+def hat_transmission(hat_share: ArrayLike, hat_upf: ArrayLike) -> Array:
+    """Share of UV reaching the vertex given the share of outdoor time under a hat.
+
+    Parameters
+    ----------
+    hat_share
+        Share of outdoor time with a hat on. [1]
+    hat_upf
+        UPF of the hat's crown. [1]
+
+    Returns
+    -------
+    ndarray
+        ``(1 - share) + share / UPF``. [1]
+    """
+    share = np.asarray(hat_share, dtype=np.float64)
+    return np.asarray(
+        (1.0 - share) + share / np.asarray(hat_upf, dtype=np.float64), dtype=np.float64
+    )
+
+
+def hair_transmission(
+    hair_length_mm: ArrayLike, *, upf_full: ArrayLike, length_scale_mm: float
+) -> Array:
+    """Share of UV that scalp hair lets through.
+
+    ``1 / UPF_hair`` with ``UPF_hair = 1 + (UPF_full - 1)(1 - exp(-length / scale))``: a
+    buzz cut barely protects, a full head of hair reaches UPF 5-17 (Parisi et al. 2009).
+
+    Parameters
+    ----------
+    hair_length_mm
+        Hair length. [mm]
+    upf_full
+        UPF of a full head of hair. [1]
+    length_scale_mm
+        Length over which hair approaches its full protection. [mm]
+
+    Returns
+    -------
+    ndarray
+        Transmission in (0, 1]. [1]
+    """
+    length = np.asarray(hair_length_mm, dtype=np.float64)
+    upf = 1.0 + (np.asarray(upf_full, dtype=np.float64) - 1.0) * (
+        1.0 - np.exp(-length / length_scale_mm)
+    )
+    return np.asarray(1.0 / upf, dtype=np.float64)
+
+
+def sunbed_dose_sed(
+    sessions_per_year: ArrayLike, minutes: ArrayLike, irradiance_w_m2: ArrayLike
+) -> Array:
+    """Erythemal dose from sunbed sessions.
+
+    Parameters
+    ----------
+    sessions_per_year
+        Sessions a year. [1/yr]
+    minutes
+        Length of a session. [min]
+    irradiance_w_m2
+        Erythemally weighted irradiance of the bed. [W/m²]
+
+    Returns
+    -------
+    ndarray
+        Dose a year. [SED/yr]
+    """
+    seconds = (
+        np.asarray(sessions_per_year, dtype=np.float64)
+        * np.asarray(minutes, dtype=np.float64)
+        * 60.0
+    )
+    return np.asarray(
+        seconds * np.asarray(irradiance_w_m2, dtype=np.float64) / 100.0, dtype=np.float64
+    )

@@ -1,0 +1,320 @@
+"""Clear-sky erythemal UV: UV index, total ozone, altitude and dose.
+
+The UV index is the erythemally weighted irradiance on a horizontal surface, in units
+of 25 mW/m² (WHO 2002). Clear-sky values here come from the analytic fit of Madronich
+(2007) with the total ozone column from the van Heuklon (1979) climatology, raised for
+the altitude of the place after Blumthaler et al. (1997).
+
+References
+----------
+Madronich, S. (2007). Analytic formula for the clear-sky UV index. *Photochemistry
+and Photobiology* 83(6), 1537-1538. doi:10.1111/j.1751-1097.2007.00200.x
+
+van Heuklon, T. K. (1979). Estimating atmospheric ozone for solar radiation models.
+*Solar Energy* 22(1), 63-68. doi:10.1016/0038-092X(79)90060-4
+
+Blumthaler, M., Ambach, W., Ellinger, R. (1997). Increase in solar UV radiation with
+altitude. *Journal of Photochemistry and Photobiology B: Biology* 39(2), 130-134.
+doi:10.1016/S1011-1344(96)00018-8
+
+World Health Organization (2002). *Global Solar UV Index: A Practical Guide*.
+WHO/SDE/OEH/02.2, Geneva. ISBN 92-4-159007-6.
+
+CIE (1998). *Erythema reference action spectrum and standard erythema dose*.
+CIE S 007/E-1998 (also ISO 17166:1999).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "ALTITUDE_GAIN_PER_KM_BLUMTHALER1997",
+    "ALTITUDE_RANGE_M",
+    "SED_J_PER_M2",
+    "UVI_W_PER_M2",
+    "altitude_factor",
+    "erythemal_action_cie1998",
+    "erythemal_dose_sed",
+    "ozone_vanheuklon1979",
+    "uv_index_madronich2007",
+]
+
+#: One standard erythema dose: 100 J/m² of erythemally weighted radiant exposure
+#: (CIE S 007/E-1998). [J/m²]
+SED_J_PER_M2 = 100.0
+
+#: Erythemally weighted irradiance of one UV index unit: 25 mW/m² (WHO 2002). [W/m²]
+UVI_W_PER_M2 = 0.025
+
+#: Relative increase of erythemal (global) UV irradiance per km of altitude measured in
+#: the Alps by Blumthaler et al. (1997): 10.7 % per 1000 m. WHO (2002) quotes 10-12 %
+#: per 1000 m and a range of roughly 5-20 % per km depending on season and ground. [1/km]
+ALTITUDE_GAIN_PER_KM_BLUMTHALER1997 = 0.107
+
+#: Altitudes accepted by :func:`altitude_factor`: from the shore of the Dead Sea
+#: (about -430 m) to above the summit of Everest. [m]
+ALTITUDE_RANGE_M = (-500.0, 9000.0)
+
+# Madronich (2007) constants.
+_MADRONICH_UVI_OVERHEAD = 12.5
+_MADRONICH_MU_EXPONENT = 2.42
+_MADRONICH_OZONE_REF_DU = 300.0
+_MADRONICH_OZONE_EXPONENT = -1.23
+
+
+def uv_index_madronich2007(cos_zenith: ArrayLike, ozone_du: ArrayLike) -> NDArray[np.float64]:
+    """Clear-sky UV index at sea level from the Madronich (2007) analytic formula.
+
+    ``UVI = 12.5 * mu0**2.42 * (ozone / 300 DU)**-1.23`` for ``mu0 > 0`` and 0 when the
+    sun is at or below the horizon. It approximates the UV index at sea level under
+    cloud-free, unpolluted, low-surface-albedo conditions, with coefficients tuned to a
+    detailed radiative transfer model (Madronich 2007).
+
+    Parameters
+    ----------
+    cos_zenith
+        Cosine of the solar zenith angle, ``mu0``; values at or below 0 (sun below the
+        horizon) give 0. Values above 1 + 1e-9 are rejected. [1]
+    ozone_du
+        Total ozone column, positive. [DU]
+
+    Returns
+    -------
+    ndarray
+        UV index, the broadcast shape of the inputs, non-negative. [1]
+
+    Raises
+    ------
+    ValueError
+        If an ozone value is not positive or a cosine exceeds 1.
+
+    References
+    ----------
+    Madronich, S. (2007). Analytic formula for the clear-sky UV index. *Photochemistry
+    and Photobiology* 83(6), 1537-1538. doi:10.1111/j.1751-1097.2007.00200.x
+    """
+    mu0 = np.asarray(cos_zenith, dtype=np.float64)
+    ozone = np.asarray(ozone_du, dtype=np.float64)
+    if np.any(ozone <= 0.0):
+        raise ValueError("ozone_du must be positive")
+    if np.any(mu0 > 1.0 + 1e-9):
+        raise ValueError("cos_zenith must not exceed 1")
+    mu0 = np.clip(mu0, 0.0, 1.0)
+    uvi = (
+        _MADRONICH_UVI_OVERHEAD
+        * mu0**_MADRONICH_MU_EXPONENT
+        * (ozone / _MADRONICH_OZONE_REF_DU) ** _MADRONICH_OZONE_EXPONENT
+    )
+    return np.asarray(uvi, dtype=np.float64)
+
+
+def ozone_vanheuklon1979(
+    latitude_deg: ArrayLike, longitude_deg: ArrayLike, day_of_year: ArrayLike
+) -> NDArray[np.float64]:
+    """Total ozone column from the van Heuklon (1979) climatology.
+
+    ``ozone = J + (A + C sin(D (E + F)) + G sin(H (lon + I))) sin²(B lat)``, with the
+    angles in degrees, ``E`` the day of the year and ``lon`` east-positive longitude.
+    The constants are
+
+    ======================  ==========================  =====================
+    constant                northern (lat >= 0)         southern (lat < 0)
+    ======================  ==========================  =====================
+    J, equatorial ozone     235 DU                      235 DU
+    A, latitudinal          150 DU                      100 DU
+    B, latitude scale       1.28                        1.5
+    C, seasonal amplitude   40 DU                       30 DU
+    D, days to degrees      0.9865                      0.9865
+    F, seasonal phase       -30 days                    152.625 days
+    G, zonal amplitude      20 DU                       20 DU
+    H, zonal wavenumber     3                           2
+    I, zonal phase          20° east, 0° west of        -75°
+                            Greenwich (lon <= 0)
+    ======================  ==========================  =====================
+
+    The northern zonal phase changes at the Greenwich meridian, so the model has a step
+    of up to about 17 DU there (and at 180°), as in the original. The minimum, 235 DU,
+    lies on the equator; the maximum, about 445 DU, near 70° N in late April/early May
+    (northern spring); the southern maximum, about 385 DU, is near 60° S in late
+    October (southern spring).
+
+    Parameters
+    ----------
+    latitude_deg
+        Latitude, north positive, in [-90, 90]. [degrees]
+    longitude_deg
+        Longitude, east positive; any value (taken modulo 360, with 180 counted as
+        east). [degrees]
+    day_of_year
+        Day of the year, 1 = 1 January, fractions allowed, in [1, 367). [days]
+
+    Returns
+    -------
+    ndarray
+        Total ozone column, the broadcast shape of the inputs. [DU]
+
+    Raises
+    ------
+    ValueError
+        If a latitude lies outside [-90, 90] or a day outside [1, 367).
+
+    References
+    ----------
+    van Heuklon, T. K. (1979). Estimating atmospheric ozone for solar radiation models.
+    *Solar Energy* 22(1), 63-68. doi:10.1016/0038-092X(79)90060-4
+    """
+    lat = np.asarray(latitude_deg, dtype=np.float64)
+    lon = np.asarray(longitude_deg, dtype=np.float64)
+    day = np.asarray(day_of_year, dtype=np.float64)
+    if np.any(np.abs(lat) > 90.0):
+        raise ValueError("latitude_deg must be between -90 and 90 degrees")
+    if np.any((day < 1.0) | (day >= 367.0)):
+        raise ValueError("day_of_year must be in [1, 367)")
+    # Longitude in (-180, 180], so that 180 counts as east.
+    lon = 180.0 - np.mod(180.0 - lon, 360.0)
+
+    south = lat < 0.0
+    a = np.where(south, 100.0, 150.0)
+    b = np.where(south, 1.5, 1.28)
+    c = np.where(south, 30.0, 40.0)
+    f = np.where(south, 152.625, -30.0)
+    h = np.where(south, 2.0, 3.0)
+    i = np.where(south, -75.0, np.where(lon > 0.0, 20.0, 0.0))
+    d, g, j = 0.9865, 20.0, 235.0
+
+    seasonal = c * np.sin(np.radians(d * (day + f)))
+    zonal = g * np.sin(np.radians(h * (lon + i)))
+    shape = np.sin(np.radians(b * lat)) ** 2
+    return np.asarray(j + (a + seasonal + zonal) * shape, dtype=np.float64)
+
+
+def altitude_factor(
+    altitude_m: ArrayLike, gain_per_km: ArrayLike = ALTITUDE_GAIN_PER_KM_BLUMTHALER1997
+) -> NDArray[np.float64]:
+    """Multiplicative increase of clear-sky erythemal UV with altitude.
+
+    ``factor = 1 + gain_per_km * altitude_m / 1000``. Places below sea level (down to
+    -500 m) get a factor slightly below 1.
+
+    Parameters
+    ----------
+    altitude_m
+        Altitude above mean sea level, in [-500, 9000]. [m]
+    gain_per_km
+        Relative increase per km, in [0, 1]; 0.107 after Blumthaler et al. (1997),
+        WHO (2002) quotes 10-12 % and a wider 5-20 % range. [1/km]
+
+    Returns
+    -------
+    ndarray
+        Factor multiplying a sea-level UV index, always positive. [1]
+
+    Raises
+    ------
+    ValueError
+        If an altitude lies outside [-500, 9000] m or a gain outside [0, 1].
+
+    References
+    ----------
+    Blumthaler, M., Ambach, W., Ellinger, R. (1997). Increase in solar UV radiation with
+    altitude. *Journal of Photochemistry and Photobiology B: Biology* 39(2), 130-134.
+    doi:10.1016/S1011-1344(96)00018-8
+
+    World Health Organization (2002). *Global Solar UV Index: A Practical Guide*.
+    WHO/SDE/OEH/02.2, Geneva.
+    """
+    altitude = np.asarray(altitude_m, dtype=np.float64)
+    gain = np.asarray(gain_per_km, dtype=np.float64)
+    low, high = ALTITUDE_RANGE_M
+    if np.any(~((altitude >= low) & (altitude <= high))):
+        raise ValueError(f"altitude_m must be between {low:g} and {high:g} m")
+    if np.any(~((gain >= 0.0) & (gain <= 1.0))):
+        raise ValueError("gain_per_km must be between 0 and 1")
+    return np.asarray(1.0 + gain * altitude / 1000.0, dtype=np.float64)
+
+
+def erythemal_action_cie1998(wavelength_nm: ArrayLike) -> NDArray[np.float64]:
+    """Erythema reference action spectrum of CIE S 007/E-1998 (ISO 17166).
+
+    ======================  ===============================
+    wavelength              relative effectiveness
+    ======================  ===============================
+    λ <= 298 nm             1
+    298 < λ <= 328 nm       10^(0.094 (298 - λ))
+    328 < λ <= 400 nm       10^(0.015 (140 - λ))
+    λ > 400 nm              0
+    ======================  ===============================
+
+    Parameters
+    ----------
+    wavelength_nm
+        Wavelength, positive. [nm]
+
+    Returns
+    -------
+    ndarray
+        Relative erythemal effectiveness, in [0, 1]. [1]
+
+    Raises
+    ------
+    ValueError
+        If a wavelength is not positive.
+
+    References
+    ----------
+    McKinlay, A. F., Diffey, B. L. (1987). A reference action spectrum for ultraviolet
+    induced erythema in human skin. *CIE Journal* 6(1), 17-22.
+
+    CIE (1998). *Erythema reference action spectrum and standard erythema dose*.
+    CIE S 007/E-1998; ISO 17166:1999.
+    """
+    wl = np.asarray(wavelength_nm, dtype=np.float64)
+    if np.any(wl <= 0.0):
+        raise ValueError("wavelength_nm must be positive")
+    # Clip the exponents to their own band so that no branch can overflow.
+    uvb = 10.0 ** (0.094 * (298.0 - np.clip(wl, 298.0, 328.0)))
+    uva = 10.0 ** (0.015 * (140.0 - np.clip(wl, 328.0, 400.0)))
+    action = np.where(wl <= 298.0, 1.0, np.where(wl <= 328.0, uvb, np.where(wl <= 400.0, uva, 0.0)))
+    return np.asarray(action, dtype=np.float64)
+
+
+def erythemal_dose_sed(uv_index: ArrayLike, hours: ArrayLike) -> NDArray[np.float64]:
+    """Erythemal radiant exposure of a constant UV index held for some hours.
+
+    ``dose = uv_index * 0.025 W/m² * hours * 3600 s / 100 J/m²``, so one hour at
+    UV index 1 is 0.9 SED.
+
+    Parameters
+    ----------
+    uv_index
+        UV index, non-negative. [1]
+    hours
+        Exposure duration, non-negative. [h]
+
+    Returns
+    -------
+    ndarray
+        Erythemal dose in standard erythema doses. [SED]
+
+    Raises
+    ------
+    ValueError
+        If a UV index or a duration is negative.
+
+    References
+    ----------
+    World Health Organization (2002). *Global Solar UV Index: A Practical Guide*.
+    WHO/SDE/OEH/02.2, Geneva.
+
+    CIE (1998). *Erythema reference action spectrum and standard erythema dose*.
+    CIE S 007/E-1998.
+    """
+    uvi = np.asarray(uv_index, dtype=np.float64)
+    duration_h = np.asarray(hours, dtype=np.float64)
+    if np.any(uvi < 0.0):
+        raise ValueError("uv_index must be non-negative")
+    if np.any(duration_h < 0.0):
+        raise ValueError("hours must be non-negative")
+    return np.asarray(uvi * UVI_W_PER_M2 * duration_h * 3600.0 / SED_J_PER_M2, dtype=np.float64)

@@ -1,0 +1,228 @@
+"""Tests of the closed-form pigment kinetics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+from scipy.integrate import solve_ivp
+
+from fadecast.skin import kinetics
+
+PARAMS: dict[str, Any] = {
+    "shallow_share": 0.15,
+    "healing_loss": 0.33,
+    "healing_time_yr": 12 / 365.25,
+    "epidermal_time_yr": 40 / 365.25,
+    "fixed_share": 0.3,
+    "k0": 0.12,
+    "k1": 0.004,
+    "kappa": (0.0, 0.3),
+}
+SESSIONS = np.array([0.0, 14 / 365.25, 35 / 365.25])
+DEPOSIT = np.array([0.02, 0.018, 0.015])
+SHARES = np.array([0.6, 0.4])
+
+
+def _closed_form(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = 1
+    return kinetics.pigment_load(
+        times,
+        SESSIONS,
+        DEPOSIT[None, :],
+        component_shares=SHARES,
+        shallow_share=np.full(n, PARAMS["shallow_share"]),
+        healing_loss=np.full(n, PARAMS["healing_loss"]),
+        healing_time_yr=PARAMS["healing_time_yr"],
+        epidermal_time_yr=PARAMS["epidermal_time_yr"],
+        fixed_share=np.full(n, PARAMS["fixed_share"]),
+        clearance_rate_per_year=np.full(n, PARAMS["k0"]),
+        clearance_slope_per_year2=np.full(n, PARAMS["k1"]),
+        photolysis_rate_per_year=np.array([PARAMS["kappa"]]),
+    )
+
+
+def _ode_solution(times: np.ndarray) -> np.ndarray:
+    """Integrate the pool model numerically: per session and component, five pools.
+
+    Pools: epidermal; fixed-transient (healing loss share of the fixed pool); fixed;
+    mobile-transient; mobile. Sessions enter as initial values at their times.
+    """
+    f_sh, f_h, phi = PARAMS["shallow_share"], PARAMS["healing_loss"], PARAMS["fixed_share"]
+    tau_h, tau_e = PARAMS["healing_time_yr"], PARAMS["epidermal_time_yr"]
+    k0, k1 = PARAMS["k0"], PARAMS["k1"]
+    kappa = np.array(PARAMS["kappa"])
+    total = np.zeros((len(SHARES), len(times)))
+    for t_s, dep in zip(SESSIONS, DEPOSIT, strict=True):
+        for c, share in enumerate(SHARES):
+            d = dep * share
+            dermal = d * (1 - f_sh)
+            y0 = [
+                d * f_sh,
+                dermal * f_h * phi,
+                dermal * (1 - f_h) * phi,
+                dermal * f_h * (1 - phi),
+                dermal * (1 - f_h) * (1 - phi),
+            ]
+
+            def rhs(t: float, y: np.ndarray, c: int = c) -> list[float]:
+                k = k0 + k1 * t
+                p = kappa[c]
+                return [
+                    -(1 / tau_e + p) * y[0],
+                    -(1 / tau_h + p) * y[1],
+                    -p * y[2],
+                    -(1 / tau_h + k + p) * y[3],
+                    -(k + p) * y[4],
+                ]
+
+            after = times >= t_s
+            sol = solve_ivp(rhs, (t_s, times[-1]), y0, t_eval=times[after], rtol=1e-10, atol=1e-14)
+            total[c, after] += sol.y.sum(axis=0)
+    return total
+
+
+def test_closed_form_matches_numerical_integration() -> None:
+    times = np.concatenate([np.linspace(0, 0.5, 40), np.linspace(0.6, 30, 60)])
+    load, _ = _closed_form(times)
+    assert_allclose(load[0], _ode_solution(times), rtol=1e-6, atol=1e-12)
+
+
+def test_fixed_pool_remains_forever() -> None:
+    times = np.array([200.0])
+    load, _ = kinetics.pigment_load(
+        times,
+        SESSIONS,
+        DEPOSIT[None, :],
+        component_shares=np.array([1.0]),
+        shallow_share=np.array([0.1]),
+        healing_loss=np.array([0.3]),
+        healing_time_yr=0.03,
+        epidermal_time_yr=0.1,
+        fixed_share=np.array([0.25]),
+        clearance_rate_per_year=np.array([0.5]),
+        clearance_slope_per_year2=np.array([0.0]),
+        photolysis_rate_per_year=np.zeros((1, 1)),
+    )
+    expected = DEPOSIT.sum() * 0.9 * 0.7 * 0.25
+    assert_allclose(load[0, 0, 0], expected, rtol=1e-9)
+
+
+def test_no_pigment_before_first_session_and_full_deposit_at_it() -> None:
+    load, per_session = _closed_form(np.array([-0.1, 0.0]))
+    assert load[0, :, 0].sum() == 0.0
+    assert_allclose(per_session[0, 0, 1], DEPOSIT[0])
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    k0=st.floats(0.0, 1.0),
+    k1=st.floats(0.0, 0.01),
+    phi=st.floats(0.0, 1.0),
+    kappa=st.floats(0.0, 1.0),
+)
+def test_load_never_increases_after_the_last_session(
+    k0: float, k1: float, phi: float, kappa: float
+) -> None:
+    times = np.linspace(SESSIONS[-1], 40, 80)
+    load, _ = kinetics.pigment_load(
+        times,
+        SESSIONS,
+        DEPOSIT[None, :],
+        component_shares=np.array([1.0]),
+        shallow_share=np.array([0.2]),
+        healing_loss=np.array([0.3]),
+        healing_time_yr=0.03,
+        epidermal_time_yr=0.1,
+        fixed_share=np.array([phi]),
+        clearance_rate_per_year=np.array([k0]),
+        clearance_slope_per_year2=np.array([k1]),
+        photolysis_rate_per_year=np.array([[kappa]]),
+    )
+    assert np.all(np.diff(load[0, 0]) <= 1e-15)
+    assert np.all(load >= 0.0)
+
+
+@settings(deadline=None, max_examples=40)
+@given(k_low=st.floats(0.0, 0.5), extra=st.floats(0.001, 0.5))
+def test_faster_clearance_leaves_less_pigment(k_low: float, extra: float) -> None:
+    times = np.linspace(0, 30, 31)
+    common: dict[str, Any] = {
+        "component_shares": np.array([1.0]),
+        "shallow_share": np.array([0.1]),
+        "healing_loss": np.array([0.3]),
+        "healing_time_yr": 0.03,
+        "epidermal_time_yr": 0.1,
+        "fixed_share": np.array([0.3]),
+        "clearance_slope_per_year2": np.array([0.0]),
+        "photolysis_rate_per_year": np.zeros((1, 1)),
+    }
+    slow, _ = kinetics.pigment_load(
+        times, SESSIONS, DEPOSIT[None, :], clearance_rate_per_year=np.array([k_low]), **common
+    )
+    fast, _ = kinetics.pigment_load(
+        times,
+        SESSIONS,
+        DEPOSIT[None, :],
+        clearance_rate_per_year=np.array([k_low + extra]),
+        **common,
+    )
+    assert np.all(fast[0, 0, 1:] < slow[0, 0, 1:])
+
+
+def test_spread_conserves_pigment() -> None:
+    """Peak density times width squared is the load times sigma0 squared, at every time."""
+    times = np.linspace(0, 30, 31)
+    _, per_session = _closed_form(times)
+    sigma0 = np.array([0.28])
+    sigma_sq = kinetics.dot_width_sq(
+        times, SESSIONS, per_session, sigma0_mm=sigma0, diffusivity_mm2_per_year=np.array([0.003])
+    )
+    peak = per_session.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq
+    assert_allclose(peak * sigma_sq, per_session.sum(axis=1) * 0.28**2)
+    assert np.all(np.diff(sigma_sq[0]) > 0)
+    # A single session spreads exactly as sigma0^2 + 2 D t.
+    one = kinetics.dot_width_sq(
+        times,
+        np.array([0.0]),
+        np.ones((1, 1, len(times))),
+        sigma0_mm=sigma0,
+        diffusivity_mm2_per_year=np.array([0.003]),
+    )
+    assert_allclose(one[0], 0.28**2 + 2 * 0.003 * times)
+
+
+@settings(deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_shallow_share_falls_with_depth(z1: float, z2: float) -> None:
+    lo, hi = sorted((z1, z2))
+    a = kinetics.shallow_share(lo, epidermis_mm=0.1, depth_spread_mm=0.06)
+    b = kinetics.shallow_share(hi, epidermis_mm=0.1, depth_spread_mm=0.06)
+    assert 0.0 <= b <= a <= 1.0
+
+
+def test_shallow_share_half_at_the_junction() -> None:
+    assert kinetics.shallow_share(0.1, epidermis_mm=0.1, depth_spread_mm=0.06) == pytest.approx(0.5)
+
+
+def test_depth_effects() -> None:
+    z = np.array([0.14, 0.25, 0.6])
+    uv = kinetics.uv_depth_factor(z, reference_depth_mm=0.25, depth_scale_mm=0.15)
+    assert uv[1] == pytest.approx(1.0) and uv[0] > 1.0 > uv[2]
+    erosion = kinetics.junction_erosion_rate(
+        z, epidermis_mm=0.1, rate_per_year=0.25, depth_scale_mm=0.05
+    )
+    assert erosion[0] > erosion[1] > erosion[2] > 0
+    d = kinetics.lateral_diffusivity(
+        z, diffusivity_mm2_per_year=0.0025, reference_depth_mm=0.25, depth_exponent=2.0
+    )
+    assert_allclose(d, 0.0025 * (z / 0.25) ** 2)
+
+
+def test_clearance_integral_closed_form() -> None:
+    t = np.linspace(0, 10, 11)
+    assert_allclose(kinetics.clearance_integral(t, 0.1, 0.02), 0.1 * t + 0.01 * t**2)
