@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 
 from fadecast import __version__
@@ -46,7 +45,9 @@ def _parse_today(value: str | None) -> dt.date | None:
 SamplesOpt = Annotated[
     int, typer.Option("--samples", min=10, max=200_000, help="Monte Carlo draws (10-200000).")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same output).")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, help="Random seed (same seed, same output).")
+]
 TodayOpt = Annotated[
     str | None, typer.Option("--today", help="Date taken as today, YYYY-MM-DD (default: today).")
 ]
@@ -116,7 +117,9 @@ def _version_callback(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Forecast how a scalp micropigmentation (SMP) treatment fades."""
@@ -126,16 +129,19 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every user error into one line and exit code 2."""
     try:
         code = app(args=argv, prog_name="fadecast", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        message = exc.format_message().replace("\n", " ")
-        print(f"fadecast: error: {message}", file=sys.stderr)
+    except typer.Abort:
+        print("fadecast: aborted", file=sys.stderr)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
+        print(f"fadecast: error: {' '.join(str(message).split())}", file=sys.stderr)
         sys.exit(2)
     except (FadecastError, ValueError) as exc:
         print(f"fadecast: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except click.exceptions.Abort:
-        print("fadecast: aborted", file=sys.stderr)
-        sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)

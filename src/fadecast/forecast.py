@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +54,6 @@ FACTORS: Mapping[str, str] = {
 }
 
 STANDARD_COURSE_DAYS = (0, 14, 35)
-DETECTION_LIMIT_YEARS = 50.0
 RESIDUAL_YEARS = 50.0
 REFERENCE_FITZPATRICK = 2
 _DAYS_PER_YEAR = 365.25
@@ -146,8 +146,10 @@ def scenario_from_profile(profile: Profile, *, today: dt.date | None = None) -> 
     hol_place = holiday or home
     hol_alt = home_alt if holiday is None else (holiday.altitude_m or 0.0)
     home_cmf = p.cloud_factor or float(places.cloud_modification_factor(home.latitude_deg))
-    hol_cmf = home_cmf if holiday is None else float(
-        places.cloud_modification_factor(hol_place.latitude_deg)
+    hol_cmf = (
+        home_cmf
+        if holiday is None
+        else float(places.cloud_modification_factor(hol_place.latitude_deg))
     )
     skin_in = profile.person.skin
     skin = tone.skin_tone(
@@ -200,7 +202,10 @@ def _reference_variant(scenario: Scenario, factor: str) -> Scenario:
     replace = dataclasses.replace
     if factor == "sun_exposure":
         return replace(
-            scenario, outdoor_hours_weekday=0.0, outdoor_hours_weekend=0.0, outdoor_job=False,
+            scenario,
+            outdoor_hours_weekday=0.0,
+            outdoor_hours_weekend=0.0,
+            outdoor_job=False,
             holiday_weeks=0.0,
         )
     if factor == "sun_protection":
@@ -216,11 +221,17 @@ def _reference_variant(scenario: Scenario, factor: str) -> Scenario:
             scenario, birth_year=scenario.first_session.year - 40, immune="normal", smoker=False
         )
     if factor == "skin_tone":
-        return replace(scenario, skin=tone.skin_tone(fitzpatrick=REFERENCE_FITZPATRICK))
+        return replace(scenario, skin=_reference_skin())
     raise ValueError(f"factor {factor!r} not in {tuple(FACTORS)}")
 
 
 # ----------------------------------------------------------------------------- shared work
+
+
+@functools.cache
+def _reference_skin() -> tone.SkinTone:
+    """The reference skin of the attribution and of the dermal dose (Fitzpatrick II)."""
+    return tone.skin_tone(fitzpatrick=REFERENCE_FITZPATRICK)
 
 
 @dataclass
@@ -265,10 +276,23 @@ class ModelCache:
 # ----------------------------------------------------------------------------- the model
 
 
-def _time_grid(last_session_yr: float) -> Array:
-    healing = np.arange(0.0, last_session_yr + 1.0, 1.0 / 24.0)
-    later = np.arange(math.ceil(last_session_yr + 1.0), DETECTION_LIMIT_YEARS + 1e-9, 0.25)
-    return np.unique(np.concatenate([healing, later, [last_session_yr]]))
+def _time_grid(last_session_yr: float, horizon_years: float) -> Array:
+    """Model times: fine through the course and healing, coarser as change slows. [yr]
+
+    The grid covers the horizon, where touch-ups are detected, and ends with the
+    residual time (50 years), where only the permanence figure is read.
+    """
+    healing_end = last_session_yr + 0.5
+    parts: list[Array] = [
+        np.arange(0.0, healing_end, 1.0 / 24.0),
+        np.arange(healing_end, healing_end + 1.5, 1.0 / 12.0),
+        np.arange(healing_end + 1.5, 15.0, 0.25),
+        np.arange(15.0, horizon_years, 1.0),
+        np.array([last_session_yr, horizon_years, RESIDUAL_YEARS]),
+    ]
+    grid = np.unique(np.round(np.concatenate(parts), 10))
+    keep = (grid >= 0.0) & ((grid <= horizon_years) | (grid == RESIDUAL_YEARS))
+    return np.asarray(grid[keep], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -287,10 +311,9 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
     on_holiday = exposure.holiday_mask(home_lat, sc.holiday_weeks)
     at_home = 1.0 - on_holiday
     weekday_kind = "outdoor_job" if sc.outdoor_job else "weekday"
-    daily_uvi_hours = (
-        5.0 / 7.0 * sc.outdoor_hours_weekday * exposure.activity_uv_index(uvi_home, weekday_kind)
-        + 2.0 / 7.0 * sc.outdoor_hours_weekend * exposure.activity_uv_index(uvi_home, "weekend")
-    )
+    daily_uvi_hours = 5.0 / 7.0 * sc.outdoor_hours_weekday * exposure.activity_uv_index(
+        uvi_home, weekday_kind
+    ) + 2.0 / 7.0 * sc.outdoor_hours_weekend * exposure.activity_uv_index(uvi_home, "weekend")
     sed = exposure.SED_PER_UVI_HOUR
     everyday = float(np.sum(at_home * season * daily_uvi_hours)) * sed * sc.home_cloud_factor
     holiday = 0.0
@@ -302,8 +325,11 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
             * sed
             * sc.holiday_cloud_factor
         )
-    ambient = float(uvi_home.sum()) * sed * sc.home_cloud_factor * float(
-        uv.altitude_factor(sc.home_altitude_m, central["altitude_gain_per_km"])
+    ambient = (
+        float(uvi_home.sum())
+        * sed
+        * sc.home_cloud_factor
+        * float(uv.altitude_factor(sc.home_altitude_m, central["altitude_gain_per_km"]))
     )
 
     gain = draws["altitude_gain_per_km"]
@@ -335,8 +361,10 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
         )
         * draws["sunbed_vertex_ratio"]
     )
-    reference_melanin = tone.skin_tone(fitzpatrick=REFERENCE_FITZPATRICK).melanin_fraction
-    skin_factor = float(optics.uva_transmission_relative(sc.skin.melanin_fraction, reference_melanin))
+    reference_melanin = _reference_skin().melanin_fraction
+    skin_factor = float(
+        optics.uva_transmission_relative(sc.skin.melanin_fraction, reference_melanin)
+    )
     dermal = (scalp + draws["sunbed_dermal_weight"] * sunbed) * skin_factor
     return _Exposure(ambient_sed=ambient, scalp_sed=scalp, sunbed_sed=sunbed, dermal=dermal)
 
@@ -345,8 +373,8 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
 class _Run:
     times: Array  # (T,)
     social: Array  # (n, T) [dE00]
-    closeup: Array  # (n, T) [dE00]
-    touchup_years: Array  # (n,) since the first session, inf if beyond the detection limit
+    closeup: Array | None  # (n, T) [dE00], only when curves are asked for
+    touchup_years: Array  # (n,) since the first session, inf if beyond the horizon
     target: float  # target contrast [dE00]
     healed_years: float
     exposure: _Exposure
@@ -360,7 +388,8 @@ def _contrast_curves(
     cache: ModelCache,
     *,
     placement: str,
-) -> tuple[Array, Array]:
+    closeup: bool = True,
+) -> tuple[Array, Array | None]:
     central = parameters.central_values()
     pigment = cache.pigment(sc.pigment)
     depth = draws[f"depth_{placement}_mm"]
@@ -370,12 +399,10 @@ def _contrast_curves(
         depth, reference_depth_mm=optimal, depth_scale_mm=central["uv_depth_scale_mm"]
     )
     uv_at_pigment = dermal * depth_uv
-    immune = {
-        "normal": 1.0,
-        "weakened": draws["immune_weakened_factor"],
-        "suppressed": draws["immune_suppressed_factor"],
-    }[sc.immune]
-    smoke = draws["smoker_factor"] if sc.smoker else 1.0
+    immune: Array | float = 1.0
+    if sc.immune != "normal":
+        immune = draws[f"immune_{sc.immune}_factor"]
+    smoke: Array | float = draws["smoker_factor"] if sc.smoker else 1.0
     k_bio = draws["clearance_rate_per_year"] * pigment.clearance_factor * immune * smoke
     age_slope = draws["age_clearance_per_decade"] / 10.0
     age0 = sc.age_at_first_session() - central["reference_age_years"]
@@ -395,7 +422,7 @@ def _contrast_curves(
     deposit = np.broadcast_to(
         (pigment.typical_deposit_mg_cm2 * draws["deposit_multiplier"])[:, None], (n, len(sessions))
     )
-    load, per_session = kinetics.pigment_load(
+    load, mean_age = kinetics.pigment_load(
         times,
         sessions,
         deposit,
@@ -405,11 +432,12 @@ def _contrast_curves(
         ),
         healing_loss=draws["healing_loss"],
         healing_time_yr=central["healing_time_days"] / _DAYS_PER_YEAR,
-        epidermal_time_yr=draws["epidermal_turnover_days"] / _DAYS_PER_YEAR,
+        epidermal_time_yr=central["epidermal_turnover_days"] / _DAYS_PER_YEAR,
         fixed_share=draws["fixed_share"],
         clearance_rate_per_year=k0,
         clearance_slope_per_year2=k1,
-        photolysis_rate_per_year=uv_at_pigment[:, None] * pigment.photolysis_per_dermal_sed[None, :],
+        photolysis_rate_per_year=uv_at_pigment[:, None]
+        * pigment.photolysis_per_dermal_sed[None, :],
     )
     diffusivity = kinetics.lateral_diffusivity(
         depth,
@@ -417,17 +445,18 @@ def _contrast_curves(
         reference_depth_mm=optimal,
         depth_exponent=central["diffusivity_depth_exponent"],
     )
-    sigma0 = draws["dot_sigma_mm"]
+    sigma0 = draws["dot_sigma_mm"] * (depth / optimal) ** central["dot_sigma_depth_exponent"]
     sigma_sq = kinetics.dot_width_sq(
-        times, sessions, per_session, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
+        mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
     )
     peak = load.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq
     progress = appearance.photolysis_progress(load, pigment)
     width_ratio = np.sqrt(sigma_sq) / central["dot_spacing_mm"]
     table = cache.table(sc.skin, sc.pigment, placement)
     social = appearance.lookup(table, table.social_delta_e00, peak, progress, width_ratio)
-    closeup = appearance.lookup(table, table.closeup_delta_e00, peak, progress, width_ratio)
-    return social, closeup
+    if not closeup:
+        return social, None
+    return social, appearance.lookup(table, table.closeup_delta_e00, peak, progress, width_ratio)
 
 
 def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
@@ -436,14 +465,12 @@ def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
     if key not in cache.targets:
         central = parameters.central_values()
         draws = {name: np.array([value]) for name, value in central.items()}
-        course = tuple(
-            sc.first_session + dt.timedelta(days=d) for d in STANDARD_COURSE_DAYS
-        )
+        course = tuple(sc.first_session + dt.timedelta(days=d) for d in STANDARD_COURSE_DAYS)
         reference = dataclasses.replace(sc, session_dates=course, immune="normal", smoker=False)
         last = reference.session_years()[-1]
         healed = np.array([last + central["healed_after_years"]])
         social, _ = _contrast_curves(
-            reference, draws, np.zeros(1), healed, cache, placement="optimal"
+            reference, draws, np.zeros(1), healed, cache, placement="optimal", closeup=False
         )
         cache.targets[key] = float(social[0, 0])
     return cache.targets[key]
@@ -471,10 +498,15 @@ def _simulate(
     expo = _exposure(sc, draws, cache)
     sessions = sc.session_years()
     healed = float(sessions[-1] + central["healed_after_years"])
-    times = _time_grid(float(sessions[-1]))
-    social, closeup = _contrast_curves(sc, draws, expo.dermal, times, cache, placement=sc.placement)
+    times = _time_grid(float(sessions[-1]), sc.horizon_years)
+    social, closeup = _contrast_curves(
+        sc, draws, expo.dermal, times, cache, placement=sc.placement, closeup=curves
+    )
     target = _target_contrast(sc, cache)
-    touchup = _first_crossing(times, social, sc.touchup_threshold * target, healed)
+    within = times <= sc.horizon_years
+    touchup = _first_crossing(
+        times[within], social[:, within], sc.touchup_threshold * target, healed
+    )
     return _Run(times, social, closeup, touchup, target, healed, expo)
 
 
@@ -516,7 +548,7 @@ class ForecastResult:
 
     @property
     def touchup_dates(self) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
-        """The P10/P50/P90 touch-up dates (None beyond the detection limit)."""
+        """The P10/P50/P90 touch-up dates (None beyond the horizon)."""
         return tuple(_date_after(self.scenario.first_session, y) for y in self.touchup_years)  # type: ignore[return-value]
 
     def permanence_statement(self) -> str:
@@ -590,47 +622,59 @@ def _date_after(start: dt.date, years: float) -> dt.date | None:
 # ----------------------------------------------------------------------------- drivers
 
 
-def _p50(touchup: Array) -> float:
-    return float(np.quantile(np.minimum(touchup, DETECTION_LIMIT_YEARS), 0.5))
+def _p50(touchup: Array, horizon_years: float) -> float:
+    """Median touch-up time, counting those beyond the horizon as at the horizon."""
+    return float(np.quantile(np.minimum(touchup, horizon_years), 0.5))
 
 
-def _quantiles(touchup: Array) -> tuple[float, float, float]:
-    capped = np.minimum(touchup, 1e9)
-    q = np.quantile(capped, [0.1, 0.5, 0.9])
-    return tuple(float(v) if v <= DETECTION_LIMIT_YEARS else math.inf for v in q)  # type: ignore[return-value]
+def _quantiles(touchup: Array, horizon_years: float) -> tuple[float, float, float]:
+    """P10/P50/P90 touch-up times; inf where a quantile lies beyond the horizon."""
+    q = np.quantile(np.minimum(touchup, 1e9), [0.1, 0.5, 0.9])
+    p10, p50, p90 = (float(v) if v <= horizon_years else math.inf for v in q)
+    return p10, p50, p90
 
 
 def _differs(sc: Scenario, factor: str) -> bool:
     return _reference_variant(sc, factor) != sc
 
 
-def _warnings(sc: Scenario, run: _Run, touchup: tuple[float, float, float], today: dt.date) -> list[str]:
+def _warnings(
+    sc: Scenario, run: _Run, touchup: tuple[float, float, float], today: dt.date
+) -> list[str]:
     out: list[str] = []
     if sc.placement == "deep":
         out.append("deep placement: expect blur and a blue-grey cast as the dots spread")
     if sc.placement == "shallow":
-        out.append("shallow placement: pigment near the surface is shed and eroded; expect early, patchy fading")
-    if sc.pigment != "carbon-black":
-        if not load_pigment(sc.pigment, optics.WAVELENGTHS_NM).is_lightfast:
-            out.append(
-                f"{sc.pigment} pigment: its organic components fade in light and the colour can shift"
-            )
+        out.append(
+            "shallow placement: pigment near the surface is shed and eroded; "
+            "expect early, patchy fading"
+        )
+    if not load_pigment(sc.pigment, optics.WAVELENGTHS_NM).is_lightfast:
+        out.append(
+            f"{sc.pigment} pigment: its organic components fade in light and the colour can shift"
+        )
     if sc.sunbed_sessions_per_year > 0:
-        out.append("sunbeds: their UVA-rich light reaches the pigment; every session shortens the interval")
+        out.append(
+            "sunbeds: their UVA-rich light reaches the pigment; every session shortens the interval"
+        )
     if sc.immune != "normal":
         out.append(
             f"immune system {sc.immune}: its effect on fading is not measured; the window is wider"
         )
     healed_p50 = float(np.median(_at(run.times, run.social, run.healed_years)))
     if healed_p50 < sc.touchup_threshold * run.target:
-        out.append("the healed result is likely to look faint: expect a touch-up soon after healing")
+        out.append(
+            "the healed result is likely to look faint: expect a touch-up soon after healing"
+        )
     _, p50, p90 = touchup
     if math.isfinite(p50):
         due = _date_after(sc.first_session, p50)
         if due is not None and due < today and not sc.prospective:
             out.append(f"a touch-up is probably due already (median date {due.isoformat()})")
     if not math.isfinite(p90):
-        out.append(f"in some scenarios no touch-up is needed within {DETECTION_LIMIT_YEARS:.0f} years")
+        out.append(
+            f"in some scenarios no touch-up is needed within the {sc.horizon_years:g}-year horizon"
+        )
     return out
 
 
@@ -651,21 +695,23 @@ def _result(
     attribution: bool,
 ) -> ForecastResult:
     run = _simulate(sc, draws, cache)
-    touchup = _quantiles(run.touchup_years)
-    base_p50 = _p50(run.touchup_years)
+    horizon = sc.horizon_years
+    touchup = _quantiles(run.touchup_years, horizon)
+    base_p50 = _p50(run.touchup_years, horizon)
     attributions: list[Attribution] = []
     if attribution:
         for factor, reference in FACTORS.items():
-            years = 0.0
+            gained = 0.0
             if _differs(sc, factor):
                 variant = _simulate(_reference_variant(sc, factor), draws, cache, curves=False)
-                years = base_p50 - _p50(variant.touchup_years)
-            attributions.append(Attribution(factor, years, reference))
+                gained = base_p50 - _p50(variant.touchup_years, horizon)
+            attributions.append(Attribution(factor, gained, reference))
         attributions.sort(key=lambda a: (-abs(a.years), a.factor))
     keep = run.times <= sc.horizon_years + 1e-9
     years = run.times[keep]
     social = run.social[:, keep]
     q_social = np.quantile(social, [0.1, 0.5, 0.9], axis=0)
+    assert run.closeup is not None
     closeup_p50 = np.quantile(run.closeup[:, keep], 0.5, axis=0)
     residual_social = float(np.median(_at(run.times, run.social, RESIDUAL_YEARS)))
     residual_closeup = float(np.median(_at(run.times, run.closeup, RESIDUAL_YEARS)))
@@ -771,7 +817,9 @@ def forecast_many(
     for i, prof in enumerate(profiles):
         sc = prof if isinstance(prof, Scenario) else scenario_from_profile(prof, today=today)
         results.append(
-            _result(sc, draws, cache, samples=samples, seed=seed, today=today, attribution=attribution)
+            _result(
+                sc, draws, cache, samples=samples, seed=seed, today=today, attribution=attribution
+            )
         )
         if progress is not None:
             progress(i + 1)

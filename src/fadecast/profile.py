@@ -162,12 +162,6 @@ class Lifestyle(_Model):
     sunbed_minutes: float | None = Field(default=None, gt=0, le=60, description="Minutes a session")
     hair_length_mm: float = Field(default=0.5, ge=0, le=300, description="Hair length [mm]")
 
-    @model_validator(mode="after")
-    def _outdoor_job_hours(self) -> Lifestyle:
-        if self.holiday_city is not None and self.holiday_weeks == 0:
-            raise ValueError("holiday_city is given but holiday_weeks is 0; give holiday_weeks > 0")
-        return self
-
 
 class Treatment(_Model):
     """The SMP treatment."""

@@ -61,9 +61,8 @@ def format_summary(result: ForecastResult) -> str:
         lines.append("What moves it (years gained + or lost - against the reference):")
         width = max(len(_FACTOR_LABELS[a.factor]) for a in top)
         for a in top:
-            lines.append(
-                f"  {_FACTOR_LABELS[a.factor]:<{width}}  {a.years:+5.1f} y   (reference: {a.reference})"
-            )
+            label = _FACTOR_LABELS[a.factor]
+            lines.append(f"  {label:<{width}}  {a.years:+5.1f} y   (reference: {a.reference})")
         lines.append("")
     e = result.exposure
     lines.append(

@@ -113,9 +113,9 @@ def test_fixed_pool_remains_forever() -> None:
 
 
 def test_no_pigment_before_first_session_and_full_deposit_at_it() -> None:
-    load, per_session = _closed_form(np.array([-0.1, 0.0]))
+    load, _ = _closed_form(np.array([-0.1, 0.0]))
     assert load[0, :, 0].sum() == 0.0
-    assert_allclose(per_session[0, 0, 1], DEPOSIT[0])
+    assert_allclose(load[0, :, 1].sum(), DEPOSIT[0])
 
 
 @settings(deadline=None, max_examples=40)
@@ -174,26 +174,32 @@ def test_faster_clearance_leaves_less_pigment(k_low: float, extra: float) -> Non
     assert np.all(fast[0, 0, 1:] < slow[0, 0, 1:])
 
 
+def test_mean_age_is_load_weighted_time_since_deposit() -> None:
+    times = np.array([0.01, 0.05, 0.2, 1.0, 10.0, 30.0])
+    _, mean_age = _closed_form(times)
+    assert np.all(mean_age[0] >= 0.0)
+    assert np.all(mean_age[0] <= times * (1 + 1e-12))
+    # Long after the course every session has lost the same share, so the weights are
+    # the deposits (up to the small clearance between sessions).
+    late = times[-1] - np.average(SESSIONS, weights=DEPOSIT)
+    assert mean_age[0, -1] == pytest.approx(late, abs=0.01)
+
+
 def test_spread_conserves_pigment() -> None:
-    """Peak density times width squared is the load times sigma0 squared, at every time."""
+    """Peak density times width squared equals the load times sigma0 squared."""
     times = np.linspace(0, 30, 31)
-    _, per_session = _closed_form(times)
+    load, mean_age = _closed_form(times)
     sigma0 = np.array([0.28])
     sigma_sq = kinetics.dot_width_sq(
-        times, SESSIONS, per_session, sigma0_mm=sigma0, diffusivity_mm2_per_year=np.array([0.003])
+        mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=np.array([0.003])
     )
-    peak = per_session.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq
-    assert_allclose(peak * sigma_sq, per_session.sum(axis=1) * 0.28**2)
+    peak = load.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq
+    assert_allclose(peak * sigma_sq, load.sum(axis=1) * 0.28**2)
     assert np.all(np.diff(sigma_sq[0]) > 0)
-    # A single session spreads exactly as sigma0^2 + 2 D t.
-    one = kinetics.dot_width_sq(
-        times,
-        np.array([0.0]),
-        np.ones((1, 1, len(times))),
-        sigma0_mm=sigma0,
-        diffusivity_mm2_per_year=np.array([0.003]),
+    single = kinetics.dot_width_sq(
+        times[None, :], sigma0_mm=sigma0, diffusivity_mm2_per_year=np.array([0.003])
     )
-    assert_allclose(one[0], 0.28**2 + 2 * 0.003 * times)
+    assert_allclose(single[0], 0.28**2 + 2 * 0.003 * times)
 
 
 @settings(deadline=None)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import ndimage
 
 from fadecast.skin import colour, optics
 from fadecast.skin.pigments import Pigment
@@ -145,7 +146,9 @@ def photolysis_progress(load: ArrayLike, pigment: Pigment) -> Array:
     rates = pigment.photolysis_per_dermal_sed
     fast, slow = int(np.argmax(rates)), int(np.argmin(rates))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (arr[..., fast, :] / pigment.shares[fast]) / (arr[..., slow, :] / pigment.shares[slow])
+        ratio = (arr[..., fast, :] / pigment.shares[fast]) / (
+            arr[..., slow, :] / pigment.shares[slow]
+        )
         x = -np.log(ratio) / (rates[fast] - rates[slow])
     return np.asarray(np.where(np.isfinite(x), np.maximum(x, 0.0), 0.0), dtype=np.float64)
 
@@ -237,14 +240,25 @@ def contrast_table(
     )
 
 
-def _axis_position(grid: Array, values: Array) -> tuple[NDArray[np.intp], Array]:
+def _grid_coordinate(grid: Array, values: Array) -> Array:
+    """Fractional index of values on a regular grid (clamped to the grid)."""
     if len(grid) == 1:
-        return np.zeros(values.shape, dtype=np.intp), np.zeros(values.shape)
-    v = np.clip(values, grid[0], grid[-1])
+        return np.zeros(values.shape)
     step = (grid[-1] - grid[0]) / (len(grid) - 1)
-    pos = (v - grid[0]) / step
-    i = np.minimum(pos.astype(np.intp), len(grid) - 2)
-    return i, pos - i
+    return np.asarray(np.clip((values - grid[0]) / step, 0.0, len(grid) - 1.0), dtype=np.float64)
+
+
+def _bilinear(grid: Array, i: Array, k: Array) -> Array:
+    """Bilinear interpolation of a 2-D grid at fractional indices (already clamped)."""
+    n_i, n_k = grid.shape
+    i0 = np.minimum(i.astype(np.intp), n_i - 2)
+    k0 = np.minimum(k.astype(np.intp), n_k - 2)
+    fi, fk = i - i0, k - k0
+    flat = grid.ravel()
+    base = i0 * n_k + k0
+    top = flat[base] * (1.0 - fk) + flat[base + 1] * fk
+    bottom = flat[base + n_k] * (1.0 - fk) + flat[base + n_k + 1] * fk
+    return np.asarray(top * (1.0 - fi) + bottom * fi, dtype=np.float64)
 
 
 def lookup(
@@ -277,20 +291,18 @@ def lookup(
     ndarray
         Contrast, broadcast shape of the inputs. [ΔE00]
     """
-    rho, x, s = np.broadcast_arrays(
-        np.asarray(peak_density_mg_cm2, dtype=np.float64),
-        np.asarray(progress, dtype=np.float64),
-        np.asarray(width_ratio, dtype=np.float64),
-    )
+    rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
+    s = np.asarray(width_ratio, dtype=np.float64)
+    shape = np.broadcast_shapes(rho.shape, np.shape(progress), s.shape)
     log_rho = np.log10(np.maximum(rho, 1e-30))
-    i, fi = _axis_position(table.log10_density, log_rho)
-    j, fj = _axis_position(table.progress, x)
-    k, fk = _axis_position(table.width_ratio, s)
-    nj = 1 if len(table.progress) > 1 else 0
-    out = np.zeros(rho.shape)
-    for di, wi in ((0, 1.0 - fi), (1, fi)):
-        for dj, wj in ((0, 1.0 - fj), (nj, fj)):
-            for dk, wk in ((0, 1.0 - fk), (1, fk)):
-                out += wi * wj * wk * values[i + di, j + dj, k + dk]
+    i = _grid_coordinate(table.log10_density, np.broadcast_to(log_rho, shape).ravel())
+    k = _grid_coordinate(table.width_ratio, np.broadcast_to(s, shape).ravel())
+    if len(table.progress) == 1:
+        out = _bilinear(values[:, 0, :], i, k)
+    else:
+        x = np.broadcast_to(np.asarray(progress, dtype=np.float64), shape).ravel()
+        j = _grid_coordinate(table.progress, x)
+        out = ndimage.map_coordinates(values, (i, j, k), order=1, mode="nearest")
+    out = out.reshape(shape)
     floor = 10.0 ** table.log10_density[0]
     return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)

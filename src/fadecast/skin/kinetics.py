@@ -175,20 +175,25 @@ def pigment_load(
     component_shares: ArrayLike,
     shallow_share: ArrayLike,
     healing_loss: ArrayLike,
-    healing_time_yr: ArrayLike,
-    epidermal_time_yr: ArrayLike,
+    healing_time_yr: float,
+    epidermal_time_yr: float,
     fixed_share: ArrayLike,
     clearance_rate_per_year: ArrayLike,
     clearance_slope_per_year2: ArrayLike,
     photolysis_rate_per_year: ArrayLike,
 ) -> tuple[Array, Array]:
-    """Pigment left in a dot, per session and per component.
+    """Pigment left in a dot per component, and its mean age.
 
     For a session at ``t_s`` with deposit ``D`` and ``Δ = t - t_s >= 0``::
 
         load = D · share_c · e^{-κ_c Δ} · [ f_sh e^{-Δ/τ_epi}
                + (1 - f_sh) ((1 - f_heal) + f_heal e^{-Δ/τ_heal})
                             (φ + (1 - φ) e^{-(Λ(t) - Λ(t_s))}) ]
+
+    summed over sessions. Every factor separates into a per-draw part and a
+    per-(session, time) part (``e^{-κΔ} = e^{-κt} e^{κt_s}``, likewise for Λ), so the
+    sum over sessions is a small matrix product and no exponential is taken over
+    draws × sessions × times.
 
     Parameters
     ----------
@@ -205,9 +210,9 @@ def pigment_load(
     healing_loss
         Share of the dermal deposit lost in healing, shape ``(n,)``. [1]
     healing_time_yr
-        Time constant of the healing loss, scalar or ``(n,)``. [yr]
+        Time constant of the healing loss. [yr]
     epidermal_time_yr
-        Time constant of epidermal shedding, scalar or ``(n,)``. [yr]
+        Time constant of epidermal shedding. [yr]
     fixed_share
         Share of the healed pigment in the fixed pool, shape ``(n,)``. [1]
     clearance_rate_per_year
@@ -222,65 +227,85 @@ def pigment_load(
     load : ndarray
         Peak-equivalent areal density per component, summed over sessions, shape
         ``(n, C, T)``. [mg/cm²]
-    session_load : ndarray
-        Total over components per session, shape ``(n, S, T)``; used to weight spread. [mg/cm²]
+    mean_age_yr : ndarray
+        Load-weighted mean time since deposition, shape ``(n, T)``; it sets the spread. [yr]
     """
     t = np.asarray(time_yr, dtype=np.float64)
     ts = np.asarray(session_time_yr, dtype=np.float64)
     deposit = np.asarray(deposit_mg_cm2, dtype=np.float64)
     shares = np.asarray(component_shares, dtype=np.float64)
+    n, n_c, n_t = deposit.shape[0], len(shares), len(t)
 
-    def col(x: ArrayLike) -> Array:  # (n,) or scalar -> (n, 1, 1)
-        return np.asarray(x, dtype=np.float64).reshape(-1, 1, 1)
+    def per_draw(x: ArrayLike) -> Array:  # (n,) or scalar -> (n, 1, 1)
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)).reshape(n, 1, 1)
 
     delta = t[None, :] - ts[:, None]  # (S, T)
-    active = delta >= 0.0
-    elapsed = np.where(active, delta, 0.0)
+    active = (delta >= 0.0).astype(np.float64)
+    elapsed = delta * active
+    # Per-(session, time) bases: present, healing transient, epidermal transient; each
+    # also weighted by the time since deposit (for the mean age): shape (3, S, 2T).
+    present = active
+    healing = active * np.exp(-elapsed / healing_time_yr)
+    epidermal = active * np.exp(-elapsed / epidermal_time_yr)
+    bases = np.stack(
+        [np.concatenate([b, b * elapsed], axis=1) for b in (present, healing, epidermal)]
+    )
 
-    k0 = np.asarray(clearance_rate_per_year, dtype=np.float64)
-    k1 = np.asarray(clearance_slope_per_year2, dtype=np.float64)
-    lam_t = clearance_integral(t[None, :], k0[:, None], k1[:, None])  # (n, T)
-    lam_s = clearance_integral(ts[None, :], k0[:, None], k1[:, None])  # (n, S)
-    mobile_survival = np.exp(-np.maximum(lam_t[:, None, :] - lam_s[:, :, None], 0.0))
+    # Per-draw factors: clearance e^{-Λ(t)} e^{Λ(t_s)}, photolysis e^{-κt} e^{κt_s}.
+    k0 = np.broadcast_to(np.asarray(clearance_rate_per_year, dtype=np.float64), (n,))
+    k1 = np.broadcast_to(np.asarray(clearance_slope_per_year2, dtype=np.float64), (n,))
+    decay_t = np.exp(-np.minimum(clearance_integral(t[None, :], k0[:, None], k1[:, None]), 700.0))
+    grow_s = np.exp(np.minimum(clearance_integral(ts[None, :], k0[:, None], k1[:, None]), 700.0))
+    kappa = np.broadcast_to(np.asarray(photolysis_rate_per_year, dtype=np.float64), (n, n_c))
+    lightfast = not np.any(kappa)
+    weight = deposit[:, None, :] * shares[None, :, None]  # (n, C, S)
+    if not lightfast:
+        weight = weight * np.exp(np.minimum(kappa[:, :, None] * ts[None, None, :], 700.0))
 
-    f_sh = col(shallow_share)
-    f_heal = col(healing_loss)
-    phi = col(fixed_share)
-    healed = (1.0 - f_heal) + f_heal * np.exp(-elapsed / col(healing_time_yr))
-    dermal = (1.0 - f_sh) * healed * (phi + (1.0 - phi) * mobile_survival)
-    epidermal = f_sh * np.exp(-elapsed / col(epidermal_time_yr))
-    session_load = deposit[:, :, None] * (dermal + epidermal) * active  # (n, S, T)
-
-    kappa = np.asarray(photolysis_rate_per_year, dtype=np.float64)  # (n, C)
-    if np.all(kappa == 0.0):
-        load = shares[None, :, None] * session_load.sum(axis=1)[:, None, :]
-    else:
-        photo = np.exp(-kappa[:, :, None, None] * elapsed[None, None, :, :])  # (n, C, S, T)
-        load = shares[None, :, None] * np.einsum("nst,ncst->nct", session_load, photo)
-    return load, session_load
+    f_sh, f_heal, phi = per_draw(shallow_share), per_draw(healing_loss), per_draw(fixed_share)
+    dermal = 1.0 - f_sh
+    # Fold the per-draw coefficients into the weights and stack the bases along the
+    # session axis, so each pool is one matrix product (n*C, b*S) @ (b*S, 2T).
+    fixed_w = np.concatenate(
+        [weight * dermal * phi * (1.0 - f_heal), weight * dermal * phi * f_heal, weight * f_sh],
+        axis=2,
+    )
+    mobile_w = grow_s[:, None, :] * weight
+    mobile_w = np.concatenate(
+        [
+            mobile_w * dermal * (1.0 - phi) * (1.0 - f_heal),
+            mobile_w * dermal * (1.0 - phi) * f_heal,
+        ],
+        axis=2,
+    )
+    fixed = (fixed_w.reshape(n * n_c, -1) @ bases.reshape(-1, 2 * n_t)).reshape(n, n_c, 2, n_t)
+    mobile = (mobile_w.reshape(n * n_c, -1) @ bases[:2].reshape(-1, 2 * n_t)).reshape(
+        n, n_c, 2, n_t
+    )
+    both = fixed + decay_t[:, None, None, :] * mobile
+    if not lightfast:
+        both *= np.exp(-np.minimum(kappa[:, :, None] * t[None, None, :], 700.0))[:, :, None, :]
+    load = np.ascontiguousarray(both[:, :, 0, :])
+    load_sum = load.sum(axis=1)
+    age_weighted = both[:, :, 1, :].sum(axis=1)
+    mean_age = np.divide(age_weighted, load_sum, out=np.zeros_like(load_sum), where=load_sum > 0)
+    return load, mean_age
 
 
 def dot_width_sq(
-    time_yr: ArrayLike,
-    session_time_yr: ArrayLike,
-    session_load: ArrayLike,
-    *,
-    sigma0_mm: ArrayLike,
-    diffusivity_mm2_per_year: ArrayLike,
+    mean_age_yr: ArrayLike, *, sigma0_mm: ArrayLike, diffusivity_mm2_per_year: ArrayLike
 ) -> Array:
-    """Squared Gaussian width of a dot: load-weighted over its sessions' spreads.
+    """Squared Gaussian width of a dot: ``σ² = σ0² + 2 D ā``.
 
-    Each session's pigment spreads as ``σ0² + 2 D (t - t_s)``; spreading conserves pigment,
-    so the peak density of a dot with peak-equivalent load ``L`` is ``L σ0² / σ²``.
+    Each session's pigment spreads as ``σ0² + 2 D (t - t_s)``; the dot's width is the
+    load-weighted mean, i.e. the spread at the load-weighted mean age ``ā``. Spreading
+    conserves pigment, so a dot with peak-equivalent load ``L`` has peak density
+    ``L σ0² / σ²``.
 
     Parameters
     ----------
-    time_yr
-        Output times, shape ``(T,)``. [yr]
-    session_time_yr
-        Session times, shape ``(S,)``. [yr]
-    session_load
-        Load per session from :func:`pigment_load`, shape ``(n, S, T)``. [mg/cm²]
+    mean_age_yr
+        Load-weighted mean age of the pigment, shape ``(n, T)``. [yr]
     sigma0_mm
         Fresh dot width, shape ``(n,)``. [mm]
     diffusivity_mm2_per_year
@@ -291,12 +316,7 @@ def dot_width_sq(
     ndarray
         σ², shape ``(n, T)``. [mm²]
     """
-    t = np.asarray(time_yr, dtype=np.float64)
-    ts = np.asarray(session_time_yr, dtype=np.float64)
-    weights = np.asarray(session_load, dtype=np.float64)
+    age = np.asarray(mean_age_yr, dtype=np.float64)
     sigma0_sq = np.asarray(sigma0_mm, dtype=np.float64) ** 2
     d = np.asarray(diffusivity_mm2_per_year, dtype=np.float64)
-    elapsed = np.maximum(t[None, :] - ts[:, None], 0.0)  # (S, T)
-    total = weights.sum(axis=1)
-    mean_elapsed = np.einsum("nst,st->nt", weights, elapsed) / np.where(total > 0, total, 1.0)
-    return np.asarray(sigma0_sq[:, None] + 2.0 * d[:, None] * mean_elapsed, dtype=np.float64)
+    return np.asarray(sigma0_sq[..., None] + 2.0 * d[..., None] * age, dtype=np.float64)

@@ -1,0 +1,109 @@
+"""Regenerate the generated parts of docs/model.md from the packaged data files.
+
+The parameter table (from ``data/parameters.toml``) and the pigment table (from
+``data/pigments.toml``) are written between ``<!-- BEGIN name -->`` and
+``<!-- END name -->`` markers, so the prose around them stays hand-written and the
+numbers stay the code's own. Run ``python scripts/make_docs.py``; ``--check`` exits 1
+when the file is out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from fadecast.parameters import load_parameters
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+STAGES = ("exposure", "kinetics", "appearance", "forecast")
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def parameter_table() -> str:
+    rows = []
+    for stage in STAGES:
+        rows.append(f"\n**{stage.capitalize()}**\n")
+        rows.append("| name | meaning | value | unit | prior | conf. | source |")
+        rows.append("|---|---|---|---|---|---|---|")
+        for p in load_parameters().values():
+            if p.stage != stage:
+                continue
+            rows.append(
+                f"| `{p.name}` | {_escape(p.description)} | {p.value:g} | {p.unit} | "
+                f"{p.distribution.describe()} | {p.confidence} | {_escape(p.source)} |"
+            )
+    return "\n".join(rows).strip("\n")
+
+
+def pigment_table() -> str:
+    text = resources.files("fadecast.data").joinpath("pigments.toml").read_text("utf-8")
+    catalogue = tomllib.loads(text)
+    rows = [
+        "| class | component | share | absorption | photolysis [1/SED] | conf. | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in catalogue.items():
+        for c in entry["components"]:
+            if "bands" in c:
+                shape = "; ".join(
+                    f"band {b['peak']:g} cm²/mg at {b['centre_nm']:g} ± {b['sd_nm']:g} nm"
+                    for b in c["bands"]
+                )
+            else:
+                shape = f"{c['k550_cm2_per_mg']:g} cm²/mg at 550 nm, λ^-{c['angstrom']:g}"
+            rows.append(
+                f"| `{name}` | {c['name']} | {c['share']:g} | {shape} | "
+                f"{c['photolysis_per_dermal_sed']:g} | {c['confidence']} | {_escape(c['source'])} |"
+            )
+    rows.append("")
+    rows.append("| class | typical deposit [mg/cm²] | clearance factor | source |")
+    rows.append("|---|---|---|---|")
+    for name, entry in catalogue.items():
+        rows.append(
+            f"| `{name}` | {entry['typical_deposit_mg_cm2']:g} | {entry['clearance_factor']:g} | "
+            f"{_escape(entry['source'])} ({entry['confidence']}) |"
+        )
+    return "\n".join(rows)
+
+
+def render(doc: str) -> str:
+    for name, body in (("parameters", parameter_table()), ("pigments", pigment_table())):
+        pattern = re.compile(
+            rf"(<!-- BEGIN {name} -->\n).*?(\n<!-- END {name} -->)", flags=re.DOTALL
+        )
+        if not pattern.search(doc):
+            raise SystemExit(f"docs/model.md has no markers for {name}")
+        replacement = body
+
+        def fill(match: re.Match[str], replacement: str = replacement) -> str:
+            return match.group(1) + replacement + match.group(2)
+
+        doc = pattern.sub(fill, doc)
+    return doc
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 if docs/model.md is stale")
+    args = parser.parse_args()
+    current = DOC.read_text(encoding="utf-8")
+    fresh = render(current)
+    if args.check:
+        if fresh != current:
+            print("docs/model.md is out of date: run python scripts/make_docs.py", file=sys.stderr)
+            return 1
+        return 0
+    DOC.write_text(fresh, encoding="utf-8")
+    print(f"wrote {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

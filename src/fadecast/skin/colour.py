@@ -1,0 +1,239 @@
+"""Colorimetry: reflectance spectra to CIE XYZ and CIELAB, CIEDE2000 and ITA°.
+
+Everything is for CIE standard illuminant D65 and the CIE 1931 2° standard observer.
+Tristimulus values are normalised so that a perfect reflecting diffuser has ``Y = 1``;
+CIELAB has ``L*`` in [0, 100]. Spectra carry the wavelength on their last axis and may
+have any leading shape.
+
+Spectra are sampled on the package grid, 400-700 nm in 10 nm steps
+(:data:`fadecast.skin.optics.WAVELENGTHS_NM`). The spectrum-to-XYZ step is a matrix
+product with weights (colour-matching functions times the illuminant) precomputed once;
+it reproduces ``colour.sd_to_XYZ(..., method="Integration") / 100`` on that grid.
+
+References
+----------
+CIE (2018). Colorimetry, 4th edition. CIE 015:2018.
+Chardon A., Cretois I., Hourseau C. (1991). Skin colour typology and suntanning
+pathways. International Journal of Cosmetic Science 13:191-208.
+Luo M. R., Cui G., Rigg B. (2001). The development of the CIE 2000 colour-difference
+formula: CIEDE2000. Color Research and Application 26:340-350.
+Sharma G., Wu W., Dalal E. N. (2005). The CIEDE2000 color-difference formula:
+implementation notes, supplementary test data, and mathematical observations. Color
+Research and Application 30:21-30.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+os.environ.setdefault("COLOUR_SCIENCE__FILTER_USAGE_WARNINGS", "1")
+
+import colour
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "OBSERVER",
+    "WHITEPOINT_D65",
+    "delta_e_ciede2000",
+    "ita_deg",
+    "lab_to_xyz",
+    "reflectance_to_lab",
+    "reflectance_to_xyz",
+    "spectral_weights",
+    "xyz_to_lab",
+]
+
+Array = NDArray[np.float64]
+
+OBSERVER = "CIE 1931 2 Degree Standard Observer"
+"""Name of the colour-matching functions used throughout (colour-science key)."""
+
+_GRID_NM = (400, 700, 10)  # start, end (inclusive), step [nm]; optics.WAVELENGTHS_NM
+_N_WAVELENGTHS = (_GRID_NM[1] - _GRID_NM[0]) // _GRID_NM[2] + 1
+
+
+@functools.cache
+def spectral_weights() -> Array:
+    """Tristimulus weights of D65 and the CIE 1931 2° observer on the package grid.
+
+    Returns
+    -------
+    ndarray
+        Read-only weights ``W`` of shape ``(31, 3)`` on 400-700 nm in 10 nm steps
+        (:data:`fadecast.skin.optics.WAVELENGTHS_NM`) such that ``XYZ = R @ W`` for a
+        reflectance spectrum ``R``; ``W[:, 1]`` sums to 1. [1]
+
+    Notes
+    -----
+    ``W = x̄ᵢ(λ) S(λ) / Σ ȳ(λ) S(λ)`` with the colour-matching functions and the D65
+    spectral power distribution aligned to the grid by colour-science, exactly what
+    ``colour.sd_to_XYZ(..., method="Integration", shape=...)`` does (CIE 015:2018
+    summation), precomputed once.
+    """
+    shape = colour.SpectralShape(*_GRID_NM)
+    cmfs = colour.MSDS_CMFS[OBSERVER].copy().align(shape)
+    illuminant = colour.SDS_ILLUMINANTS["D65"].copy().align(shape)
+    w = (
+        np.asarray(cmfs.values, dtype=np.float64)
+        * np.asarray(illuminant.values, dtype=np.float64)[:, None]
+    )
+    weights: Array = np.asarray(w / w[:, 1].sum(), dtype=np.float64)
+    weights.flags.writeable = False
+    return weights
+
+
+def _white_xy() -> Array:
+    xyz = spectral_weights().sum(axis=0)
+    xy: Array = np.asarray(xyz[:2] / xyz.sum(), dtype=np.float64)
+    xy.flags.writeable = False
+    return xy
+
+
+WHITEPOINT_D65: Array = _white_xy()
+"""CIE xy of the D65 white for the 2° observer, as realised on the package grid. [1]
+
+This is the chromaticity of a perfect reflecting diffuser computed with
+:func:`spectral_weights` (0.31266, 0.32933), so that it maps to ``L* = 100,
+a* = b* = 0`` exactly. The tabulated D65 white (0.3127, 0.3290) differs by 3e-4 in y
+because the 10 nm, 400-700 nm sum truncates the colour-matching functions; using it
+would give the perfect white ``a* ≈ −0.19, b* ≈ 0.12``.
+"""
+
+
+def reflectance_to_xyz(reflectance: ArrayLike) -> Array:
+    """CIE XYZ of reflectance spectra under D65 (2° observer).
+
+    Parameters
+    ----------
+    reflectance
+        Spectral reflectance factors on :data:`fadecast.skin.optics.WAVELENGTHS_NM`
+        (400-700 nm, 10 nm), wavelength on the last axis, shape ``(..., 31)``. [1]
+
+    Returns
+    -------
+    ndarray
+        XYZ, shape ``(..., 3)``, with ``Y = 1`` for a perfect reflecting diffuser. [1]
+
+    Raises
+    ------
+    ValueError
+        When the last axis does not hold 31 samples.
+    """
+    r = np.asarray(reflectance, dtype=np.float64)
+    if r.ndim == 0 or r.shape[-1] != _N_WAVELENGTHS:
+        raise ValueError(
+            f"reflectance must have {_N_WAVELENGTHS} samples (400-700 nm, 10 nm) on its "
+            f"last axis, got shape {r.shape}"
+        )
+    return np.asarray(r @ spectral_weights(), dtype=np.float64)
+
+
+def xyz_to_lab(xyz: ArrayLike) -> Array:
+    """CIELAB of CIE XYZ relative to the D65 white (``Y = 1`` scale).
+
+    Parameters
+    ----------
+    xyz
+        Tristimulus values, shape ``(..., 3)``, white ``Y = 1``. [1]
+
+    Returns
+    -------
+    ndarray
+        ``(L*, a*, b*)``, shape ``(..., 3)``. [CIELAB]
+    """
+    xyz_arr = np.asarray(xyz, dtype=np.float64)
+    return np.asarray(colour.XYZ_to_Lab(xyz_arr, WHITEPOINT_D65), dtype=np.float64)
+
+
+def lab_to_xyz(lab: ArrayLike) -> Array:
+    """CIE XYZ (white ``Y = 1``) of CIELAB relative to the D65 white.
+
+    Parameters
+    ----------
+    lab
+        ``(L*, a*, b*)``, shape ``(..., 3)``. [CIELAB]
+
+    Returns
+    -------
+    ndarray
+        Tristimulus values, shape ``(..., 3)``. [1]
+    """
+    lab_arr = np.asarray(lab, dtype=np.float64)
+    return np.asarray(colour.Lab_to_XYZ(lab_arr, WHITEPOINT_D65), dtype=np.float64)
+
+
+def reflectance_to_lab(reflectance: ArrayLike) -> Array:
+    """CIELAB (D65, 2° observer) of reflectance spectra.
+
+    Parameters
+    ----------
+    reflectance
+        Spectral reflectance factors on 400-700 nm in 10 nm steps, wavelength on the
+        last axis, shape ``(..., 31)``. [1]
+
+    Returns
+    -------
+    ndarray
+        ``(L*, a*, b*)``, shape ``(..., 3)``. [CIELAB]
+    """
+    return xyz_to_lab(reflectance_to_xyz(reflectance))
+
+
+def delta_e_ciede2000(lab1: ArrayLike, lab2: ArrayLike) -> Array:
+    """CIEDE2000 colour difference (kL = kC = kH = 1).
+
+    Parameters
+    ----------
+    lab1, lab2
+        CIELAB colours, shape ``(..., 3)``; broadcast against each other. [CIELAB]
+
+    Returns
+    -------
+    ndarray
+        ΔE00, the broadcast leading shape. [ΔE00]
+
+    References
+    ----------
+    Luo M. R., Cui G., Rigg B. (2001). Color Research and Application 26:340-350.
+    Sharma G., Wu W., Dalal E. N. (2005). Color Research and Application 30:21-30.
+    """
+    a, b = np.broadcast_arrays(
+        np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64)
+    )
+    if a.ndim == 0 or a.shape[-1] != 3:
+        raise ValueError(f"CIELAB arrays must have 3 components on the last axis, got {a.shape}")
+    return np.asarray(colour.difference.delta_E_CIE2000(a, b), dtype=np.float64)
+
+
+def ita_deg(lab: ArrayLike) -> Array:
+    """Individual typology angle ITA° = arctan((L* − 50) / b*) · 180/π.
+
+    Parameters
+    ----------
+    lab
+        CIELAB colours, shape ``(..., 3)``. [CIELAB]
+
+    Returns
+    -------
+    ndarray
+        ITA in [−90, 90], the leading shape. ``b* = 0`` gives ±90 (the sign of
+        ``L* − 50``) and 0 for ``L* = 50``; negative ``b*`` follows the formula as
+        written (the angle of the ratio). [°]
+
+    References
+    ----------
+    Chardon A., Cretois I., Hourseau C. (1991). International Journal of Cosmetic
+    Science 13:191-208.
+    """
+    lab_arr = np.asarray(lab, dtype=np.float64)
+    if lab_arr.ndim == 0 or lab_arr.shape[-1] != 3:
+        raise ValueError(
+            f"CIELAB array must have 3 components on the last axis, got {lab_arr.shape}"
+        )
+    height = lab_arr[..., 0] - 50.0
+    b_star = lab_arr[..., 2]
+    # arctan(h / b) without dividing: for b < 0 the ratio's sign flips.
+    angle = np.arctan2(np.where(b_star < 0.0, -height, height), np.abs(b_star))
+    return np.asarray(np.degrees(angle), dtype=np.float64)
