@@ -370,6 +370,13 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
 
 
 @dataclass(frozen=True)
+class _Curves:
+    social: Array  # (n, T) mean-tone contrast against bare skin [dE00]
+    drift: Array | None = None  # (n, T) discolouration by photolysis [dE00]
+    closeup: Array | None = None  # (n, T) dot-centre contrast [dE00]
+
+
+@dataclass(frozen=True)
 class _Run:
     times: Array  # (T,)
     social: Array  # (n, T) [dE00]
@@ -389,7 +396,7 @@ def _contrast_curves(
     *,
     placement: str,
     closeup: bool = True,
-) -> tuple[Array, Array | None]:
+) -> _Curves:
     central = parameters.central_values()
     pigment = cache.pigment(sc.pigment)
     depth = draws[f"depth_{placement}_mm"]
@@ -454,9 +461,17 @@ def _contrast_curves(
     width_ratio = np.sqrt(sigma_sq) / central["dot_spacing_mm"]
     table = cache.table(sc.skin, sc.pigment, placement)
     social = appearance.lookup(table, table.social_delta_e00, peak, progress, width_ratio)
-    if not closeup:
-        return social, None
-    return social, appearance.lookup(table, table.closeup_delta_e00, peak, progress, width_ratio)
+    drift = None
+    if not pigment.is_lightfast:
+        # Photolysis changes the pigment's mix and so the colour of the mean tone.
+        drift = appearance.discolouration(table, peak, progress, width_ratio)
+    curves = _Curves(social=social, drift=drift)
+    if closeup:
+        curves = dataclasses.replace(
+            curves,
+            closeup=appearance.lookup(table, table.closeup_delta_e00, peak, progress, width_ratio),
+        )
+    return curves
 
 
 def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
@@ -469,10 +484,10 @@ def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
         reference = dataclasses.replace(sc, session_dates=course, immune="normal", smoker=False)
         last = reference.session_years()[-1]
         healed = np.array([last + central["healed_after_years"]])
-        social, _ = _contrast_curves(
+        curves = _contrast_curves(
             reference, draws, np.zeros(1), healed, cache, placement="optimal", closeup=False
         )
-        cache.targets[key] = float(social[0, 0])
+        cache.targets[key] = float(curves.social[0, 0])
     return cache.targets[key]
 
 
@@ -499,15 +514,26 @@ def _simulate(
     sessions = sc.session_years()
     healed = float(sessions[-1] + central["healed_after_years"])
     times = _time_grid(float(sessions[-1]), sc.horizon_years)
-    social, closeup = _contrast_curves(
-        sc, draws, expo.dermal, times, cache, placement=sc.placement, closeup=curves
+    result = _contrast_curves(
+        sc,
+        draws,
+        expo.dermal,
+        times,
+        cache,
+        placement=sc.placement,
+        closeup=curves,
     )
     target = _target_contrast(sc, cache)
     within = times <= sc.horizon_years
     touchup = _first_crossing(
-        times[within], social[:, within], sc.touchup_threshold * target, healed
+        times[within], result.social[:, within], sc.touchup_threshold * target, healed
     )
-    return _Run(times, social, closeup, touchup, target, healed, expo)
+    if result.drift is not None:
+        # Also due when photolysis has discoloured the tone past acceptability.
+        acceptable = parameters.central_values()["acceptability_delta_e00"]
+        shifted = _first_crossing(times[within], -result.drift[:, within], -acceptable, healed)
+        touchup = np.minimum(touchup, shifted)
+    return _Run(times, result.social, result.closeup, touchup, target, healed, expo)
 
 
 def _draws(samples: int, seed: int) -> dict[str, Array]:

@@ -94,6 +94,13 @@ def test_seasonal_weight() -> None:
     assert north.mean() == pytest.approx(1.0, abs=1e-3)
     assert np.argmax(north) + 1 == 172 and np.argmax(south) + 1 == 355
     assert_allclose(exposure.seasonal_weight(1.3, 0.3), 1.0)
+    # The amplitude tapers in between, without a jump at the tropics.
+    half = exposure.seasonal_weight(25.0, 0.3)
+    assert half.max() == pytest.approx(1.15, abs=1e-3)
+    assert (
+        np.abs(exposure.seasonal_weight(23.5, 0.3) - exposure.seasonal_weight(23.3, 0.3)).max()
+        < 0.01
+    )
 
 
 def test_activity_windows_are_distributions() -> None:

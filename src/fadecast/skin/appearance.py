@@ -30,6 +30,7 @@ from fadecast.skin.pigments import Pigment
 __all__ = [
     "ContrastTable",
     "contrast_table",
+    "discolouration",
     "lattice_profile",
     "lookup",
     "photolysis_progress",
@@ -60,6 +61,9 @@ class ContrastTable:
         Mean-tone contrast, shape ``(n_density, n_progress, n_width)``. [ΔE00]
     closeup_delta_e00
         Dot-centre contrast, same shape. [ΔE00]
+    social_lab
+        CIELAB of the mean tone, shape ``(n_density, n_progress, n_width, 3)``.
+        [L*, a*, b*]
     skin_lab
         The bare skin's CIELAB. [L*, a*, b*]
     """
@@ -69,6 +73,7 @@ class ContrastTable:
     width_ratio: Array
     social_delta_e00: Array
     closeup_delta_e00: Array
+    social_lab: Array
     skin_lab: Array
 
 
@@ -228,7 +233,8 @@ def contrast_table(
     centre = peak[:, None] * _centre_profile(_WIDTH_RATIO)[None, :]  # (D, W)
     centre_xyz = xyz_at(centre)  # (P, D, W, 3)
 
-    social = colour.delta_e_ciede2000(colour.xyz_to_lab(mean_xyz), target_lab)
+    mean_lab = colour.xyz_to_lab(mean_xyz)
+    social = colour.delta_e_ciede2000(mean_lab, target_lab)
     closeup = colour.delta_e_ciede2000(colour.xyz_to_lab(centre_xyz), target_lab)
     return ContrastTable(
         log10_density=_LOG10_DENSITY.copy(),
@@ -236,6 +242,7 @@ def contrast_table(
         width_ratio=_WIDTH_RATIO.copy(),
         social_delta_e00=np.ascontiguousarray(np.moveaxis(social, 0, 1)),
         closeup_delta_e00=np.ascontiguousarray(np.moveaxis(closeup, 0, 1)),
+        social_lab=np.ascontiguousarray(np.moveaxis(mean_lab, 0, 1)),
         skin_lab=target_lab,
     )
 
@@ -306,3 +313,50 @@ def lookup(
     out = out.reshape(shape)
     floor = 10.0 ** table.log10_density[0]
     return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)
+
+
+def discolouration(
+    table: ContrastTable,
+    peak_density_mg_cm2: ArrayLike,
+    progress: ArrayLike,
+    width_ratio: ArrayLike,
+) -> Array:
+    """How far photolysis has moved the mean tone from that of the original pigment mix.
+
+    CIEDE2000 between the mean tone now and the mean tone the fresh mix would give at the
+    same peak density and dot width: fading and blur cancel out, only the change of the
+    pigment's mix remains. Zero for lightfast pigments.
+
+    Parameters
+    ----------
+    table
+        The contrast table (its ``social_lab``).
+    peak_density_mg_cm2
+        Peak density of a single dot. [mg/cm²]
+    progress
+        Photolysis progress. [SED]
+    width_ratio
+        Dot width over spacing. [1]
+
+    Returns
+    -------
+    ndarray
+        Discolouration. [ΔE00]
+    """
+    if len(table.progress) == 1:
+        shapes = (np.shape(peak_density_mg_cm2), np.shape(progress), np.shape(width_ratio))
+        return np.zeros(np.broadcast_shapes(*shapes))
+
+    def tone(x: ArrayLike) -> Array:
+        return np.stack(
+            [
+                lookup(table, table.social_lab[..., ch], peak_density_mg_cm2, x, width_ratio)
+                for ch in range(3)
+            ],
+            axis=-1,
+        )
+
+    return np.asarray(
+        colour.delta_e_ciede2000(tone(progress), tone(np.zeros_like(np.asarray(progress)))),
+        dtype=np.float64,
+    )

@@ -109,29 +109,28 @@ def activity_uv_index(uv_index_year: ArrayLike, activity: str) -> Array:
 
 
 def seasonal_weight(latitude_deg: float, amplitude: float) -> Array:
-    """Relative outdoor time over the year: more in the local summer, outside the tropics.
+    """Relative outdoor time over the year: more in the local summer, away from the equator.
 
-    ``1 + A cos(2π (d - d_solstice) / 365)``, with A = 0 within the tropics.
+    ``1 + A(φ) cos(2π (d - d_solstice) / 365)``; the amplitude grows linearly from 0 at
+    15° to its full value at 35° of latitude, so it has no jump at the tropics.
 
     Parameters
     ----------
     latitude_deg
-        Latitude of home. [°]
+        Latitude of home. [degrees]
     amplitude
-        Relative amplitude A outside the tropics. [1]
+        Relative amplitude at 35° of latitude and beyond. [1]
 
     Returns
     -------
     ndarray
         Weights with mean 1, shape ``(365,)``. [1]
     """
-    if abs(latitude_deg) < 23.44:
-        return np.ones(_DAYS)
+    taper = float(np.clip((abs(latitude_deg) - 15.0) / 20.0, 0.0, 1.0))
     solstice = _SUMMER_SOLSTICE_DOY[latitude_deg >= 0]
     day = np.arange(1, _DAYS + 1, dtype=np.float64)
-    return np.asarray(
-        1.0 + amplitude * np.cos(2 * np.pi * (day - solstice) / _DAYS), dtype=np.float64
-    )
+    cycle = np.cos(2 * np.pi * (day - solstice) / _DAYS)
+    return np.asarray(1.0 + amplitude * taper * cycle, dtype=np.float64)
 
 
 def holiday_mask(home_latitude_deg: float, weeks: float) -> Array:

@@ -1,0 +1,323 @@
+"""Tests of the forecast: the claims the model must reproduce, and its contract.
+
+The claims are those of the model brief (C1-C5): permanence, the 3-7-year spread, sun as
+the largest factor, the other factors' directions, and what protection buys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fadecast.forecast import FACTORS, ForecastResult, forecast, forecast_many
+from fadecast.population import reference_population
+from fadecast.profile import Profile, load_profile, parse_profile
+
+EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
+TODAY = dt.date(2026, 11, 23)
+SAMPLES = 400
+
+
+def example(name: str) -> Profile:
+    return load_profile(EXAMPLES / f"{name}.toml", today=TODAY)
+
+
+def run(profile: Profile, samples: int = SAMPLES, **kw: Any) -> ForecastResult:
+    return forecast(profile, samples=samples, seed=0, today=TODAY, **kw)
+
+
+def p50(profile: Profile, samples: int = 200) -> float:
+    return run(profile, samples=samples, attribution=False).touchup_years[1]
+
+
+@pytest.fixture(scope="module")
+def office() -> ForecastResult:
+    return run(example("temperate-office-worker"))
+
+
+@pytest.fixture(scope="module")
+def tropical() -> ForecastResult:
+    return run(example("tropical-outdoor-worker"))
+
+
+# ----------------------------------------------------------------------------- C1
+
+
+@pytest.mark.parametrize(
+    "name", ["temperate-office-worker", "tropical-outdoor-worker", "dark-skinned-client"]
+)
+def test_c1_carbon_black_is_still_perceptible_after_50_years(name: str) -> None:
+    result = run(example(name), attribution=False)
+    assert result.residual_social_p50 >= 0.8  # Paravina 2015 perceptibility
+    assert result.residual_closeup_p50 > result.residual_social_p50 > 0.0
+
+
+def test_c1_contrast_never_reaches_zero(office: ForecastResult) -> None:
+    assert np.all(office.curve_social[0] > 0.0)
+    assert "Permanent" in office.permanence_statement()
+
+
+# ----------------------------------------------------------------------------- C2
+
+
+def test_c2_temperate_office_worker_needs_a_touch_up_after_about_six_years(
+    office: ForecastResult,
+) -> None:
+    p10, p50_, p90 = office.touchup_years
+    assert 5.3 <= p50_ <= 7.5
+    assert p10 < p50_ < p90
+
+
+def test_c2_heavy_sun_without_protection_about_three_years_or_less(
+    tropical: ForecastResult,
+) -> None:
+    assert tropical.touchup_years[1] <= 3.2
+
+
+def test_c2_most_of_the_reference_population_falls_within_three_to_seven_years() -> None:
+    population = reference_population(400, seed=1)  # as in docs/calibration.md
+    results = forecast_many(population, samples=300, seed=0, today=TODAY, attribution=False)
+    medians = np.array([r.touchup_years[1] for r in results])
+    share = np.mean((medians >= 3.0) & (medians <= 7.0))
+    assert share >= 0.8, f"only {share:.0%} of medians lie in 3-7 years"
+
+
+# ----------------------------------------------------------------------------- C3
+
+
+@pytest.mark.parametrize("name", ["temperate-office-worker", "tropical-outdoor-worker"])
+def test_c3_sun_exposure_is_the_largest_factor_for_typical_profiles(name: str) -> None:
+    result = run(example(name))
+    top = result.attribution[0]
+    assert top.factor == "sun_exposure"
+    assert top.years < 0  # the sun costs years
+
+
+def test_attribution_covers_every_factor_sorted_by_size(office: ForecastResult) -> None:
+    assert {a.factor for a in office.attribution} == set(FACTORS)
+    sizes = [abs(a.years) for a in office.attribution]
+    assert sizes == sorted(sizes, reverse=True)
+    by_factor = {a.factor: a.years for a in office.attribution}
+    assert by_factor["pigment"] == 0.0  # already the reference
+    assert by_factor["sunbeds"] == 0.0
+    assert by_factor["sun_protection"] > 0.0  # protection gains years
+
+
+def test_sunbeds_are_the_largest_factor_for_the_sunbed_user() -> None:
+    result = run(example("sunbed-user"))
+    assert result.attribution[0].factor == "sunbeds"
+    assert result.attribution[0].years < 0
+
+
+# ----------------------------------------------------------------------------- C3-C5 directions
+
+
+BASE: dict[str, Any] = {
+    "person": {"birth_year": 1985, "skin": {"fitzpatrick": 2}},
+    "place": {"lat": 45.0, "lon": 0.0, "cloud_factor": 0.75},
+    "lifestyle": {
+        "outdoor_hours_weekday": 1.0,
+        "outdoor_hours_weekend": 3.0,
+        "holiday_weeks": 2,
+        "hat_share": 0.2,
+        "sunscreen": {"spf": 30, "share": 0.4, "mg_per_cm2": 1.0},
+    },
+    "treatment": {"sessions": ["2025-03-03", "2025-03-17", "2025-04-07"]},
+}
+
+
+def with_(**changes: Any) -> Profile:
+    data: dict[str, Any] = {k: dict(v) for k, v in BASE.items()}
+    data["lifestyle"]["sunscreen"] = dict(BASE["lifestyle"]["sunscreen"])
+    for key, value in changes.items():
+        section, name = key.split("__")
+        data[section][name] = value
+    return parse_profile(data, today=TODAY)
+
+
+PROPERTY = settings(
+    deadline=None, max_examples=12, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+@PROPERTY
+@given(st.floats(0.0, 8.0), st.floats(0.1, 8.0))
+def test_more_outdoor_hours_means_an_earlier_touch_up(hours: float, extra: float) -> None:
+    assert p50(with_(lifestyle__outdoor_hours_weekend=hours + extra)) <= p50(
+        with_(lifestyle__outdoor_hours_weekend=hours)
+    )
+
+
+@PROPERTY
+@given(st.floats(12.0, 65.0), st.floats(2.0, 20.0))
+def test_lower_latitude_means_an_earlier_touch_up(lat: float, nearer: float) -> None:
+    # Within about 10 degrees of the equator the annual UV is nearly flat (the sun passes
+    # overhead twice a year), so "lower" is only meaningful from there poleward.
+    equatorward = max(lat - nearer, 10.0)
+    assert p50(with_(place__lat=equatorward)) <= p50(with_(place__lat=lat))
+
+
+@PROPERTY
+@given(st.floats(0.0, 3000.0), st.floats(100.0, 2500.0))
+def test_higher_altitude_means_an_earlier_touch_up(alt: float, extra: float) -> None:
+    assert p50(with_(place__altitude_m=alt + extra)) <= p50(with_(place__altitude_m=alt))
+
+
+@PROPERTY
+@given(st.floats(0.0, 100.0), st.floats(5.0, 100.0))
+def test_sunbeds_mean_an_earlier_touch_up(sessions: float, extra: float) -> None:
+    assert p50(with_(lifestyle__sunbed_sessions_per_year=sessions + extra)) <= p50(
+        with_(lifestyle__sunbed_sessions_per_year=sessions)
+    )
+
+
+@PROPERTY
+@given(st.floats(1.0, 50.0), st.floats(1.0, 50.0))
+def test_more_spf_means_a_later_touch_up(spf: float, extra: float) -> None:
+    screen = dict(BASE["lifestyle"]["sunscreen"])
+    low, high = dict(screen, spf=spf), dict(screen, spf=spf + extra)
+    assert p50(with_(lifestyle__sunscreen=high)) >= p50(with_(lifestyle__sunscreen=low))
+
+
+@PROPERTY
+@given(st.floats(0.0, 0.9), st.floats(0.05, 1.0))
+def test_more_hat_means_a_later_touch_up(share: float, extra: float) -> None:
+    assert p50(with_(lifestyle__hat_share=min(share + extra, 1.0))) >= p50(
+        with_(lifestyle__hat_share=share)
+    )
+
+
+def test_sun_effects_are_strict_not_just_monotone() -> None:
+    base = p50(with_())
+    assert p50(with_(lifestyle__outdoor_hours_weekend=8.0)) < base
+    assert p50(with_(lifestyle__sunbed_sessions_per_year=50)) < base
+    assert p50(with_(place__lat=10.0)) < base
+    assert p50(with_(lifestyle__hat_share=0.9)) > base
+    screen = dict(BASE["lifestyle"]["sunscreen"], spf=50, share=0.9)
+    assert p50(with_(lifestyle__sunscreen=screen)) > base
+
+
+def test_c4_pigment_procedure_and_immune_system_matter_in_their_documented_direction() -> None:
+    base = p50(with_(), samples=400)
+    assert p50(with_(treatment__pigment="organic-blend"), samples=400) < base
+    assert p50(with_(treatment__placement="shallow"), samples=400) < base
+    assert p50(with_(person__immune="suppressed"), samples=400) > base
+    assert p50(with_(person__smoker=True), samples=400) >= base
+
+
+def test_organic_pigment_discolours_and_carbon_black_does_not() -> None:
+    from fadecast import forecast as model
+    from fadecast.skin import appearance
+
+    for pigment, expect_change in (("carbon-black", False), ("organic-blend", True)):
+        sc = model.scenario_from_profile(with_(treatment__pigment=pigment), today=TODAY)
+        table = model.ModelCache().table(sc.skin, sc.pigment, sc.placement)
+        progress = np.linspace(0.0, 3000.0, 7)
+        change = appearance.discolouration(table, 0.004, progress, 0.3)
+        assert change[0] == pytest.approx(0.0, abs=1e-9)
+        if expect_change:
+            assert np.all(np.diff(change) > 0) and change[-1] > 1.8
+        else:
+            assert np.all(change == 0.0)
+
+
+def test_darker_skin_lets_less_uv_reach_the_pigment() -> None:
+    light = run(with_(person__skin={"fitzpatrick": 2}), attribution=False)
+    dark = run(with_(person__skin={"fitzpatrick": 6}), attribution=False)
+    ratio = light.exposure["dermal_dose_per_year"] / dark.exposure["dermal_dose_per_year"]
+    assert ratio == pytest.approx(5.0, rel=0.05)  # Kaidbey 1979
+    assert dark.target_delta_e00 < light.target_delta_e00  # less contrast from the start
+
+
+# ----------------------------------------------------------------------------- exposure sanity
+
+
+def test_scalp_dose_is_a_few_percent_of_ambient_for_an_indoor_worker(
+    office: ForecastResult,
+) -> None:
+    share = office.exposure["scalp_sed_per_year"] / office.exposure["ambient_sed_per_year"]
+    assert 0.02 <= share <= 0.1  # Godar 2005: ~3 % on a badge; the vertex sees more
+
+
+def test_outdoor_worker_gets_several_times_the_indoor_share(
+    office: ForecastResult, tropical: ForecastResult
+) -> None:
+    office_share = office.exposure["scalp_sed_per_year"] / office.exposure["ambient_sed_per_year"]
+    outdoor_share = (
+        tropical.exposure["scalp_sed_per_year"] / tropical.exposure["ambient_sed_per_year"]
+    )
+    assert 2.0 <= outdoor_share / office_share <= 6.0
+
+
+# ----------------------------------------------------------------------------- contract
+
+
+def test_same_seed_same_result_other_seed_other_result() -> None:
+    profile = example("temperate-office-worker")
+    a = forecast(profile, samples=300, seed=5, today=TODAY).to_dict()
+    b = forecast(profile, samples=300, seed=5, today=TODAY).to_dict()
+    c = forecast(profile, samples=300, seed=6, today=TODAY).to_dict()
+    assert a == b
+    assert a != c
+
+
+def test_dates_follow_the_years(office: ForecastResult) -> None:
+    d = office.to_dict()["touchup"]
+    first = dt.date.fromisoformat(office.to_dict()["first_session"])
+    for q in ("p10", "p50", "p90"):
+        years = d[f"{q}_years"]
+        date = dt.date.fromisoformat(d[f"{q}_date"])
+        assert abs((date - first).days / 365.25 - years) < 1 / 365
+
+
+def test_curve_is_ordered_and_covers_the_horizon(office: ForecastResult) -> None:
+    curve = office.to_dict()["curve"]
+    assert curve["years"][0] == 0.0 and curve["years"][-1] == pytest.approx(30.0)
+    lo, mid, hi = (np.array(curve[k]) for k in ("contrast_p10", "contrast_p50", "contrast_p90"))
+    assert np.all(lo <= mid + 1e-9) and np.all(mid <= hi + 1e-9)
+    assert curve["touchup_level_delta_e00"] < curve["target_delta_e00"]
+
+
+def test_a_prospective_client_starts_a_standard_course_today() -> None:
+    result = run(example("deep-placement"), attribution=False)
+    sessions = result.scenario.session_dates
+    assert sessions[0] == TODAY
+    assert [(d - TODAY).days for d in sessions] == [0, 14, 35]
+    assert any("deep placement" in w for w in result.warnings)
+
+
+def test_touch_ups_beyond_the_horizon_are_reported_as_none() -> None:
+    data = dict(BASE, forecast={"horizon_years": 5})
+    result = forecast(parse_profile(data, today=TODAY), samples=200, seed=0, today=TODAY)
+    d = result.to_dict()["touchup"]
+    assert d["p90_years"] is None and d["p90_date"] is None
+    assert math.isinf(result.touchup_years[2])
+
+
+def test_overdue_touch_up_is_flagged() -> None:
+    data = dict(BASE, treatment={"sessions": ["2012-01-09", "2012-01-23"]})
+    result = forecast(parse_profile(data, today=TODAY), samples=200, seed=0, today=TODAY)
+    assert any("due already" in w for w in result.warnings)
+
+
+def test_forecast_many_agrees_with_forecast() -> None:
+    profiles = [example(n) for n in ("temperate-office-worker", "sunbed-user", "deep-placement")]
+    many = forecast_many(profiles, samples=300, seed=2, today=TODAY)
+    for profile, result in zip(profiles, many, strict=True):
+        single = forecast(profile, samples=300, seed=2, today=TODAY)
+        for a, b in zip(result.touchup_years, single.touchup_years, strict=True):
+            assert a == pytest.approx(b, abs=0.05)
+        for x, y in zip(result.attribution, single.attribution, strict=True):
+            assert x.factor == y.factor or abs(x.years - y.years) < 0.05
+
+
+def test_samples_out_of_range_are_refused() -> None:
+    with pytest.raises(ValueError, match="samples"):
+        forecast(example("temperate-office-worker"), samples=5)
