@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fadecast.forecast import FACTORS, ForecastResult, forecast, forecast_many
+from fadecast.forecasting import FACTORS, ForecastResult, forecast, forecast_many
 from fadecast.population import reference_population
 from fadecast.profile import Profile, load_profile, parse_profile
 
@@ -213,7 +213,7 @@ def test_c4_pigment_procedure_and_immune_system_matter_in_their_documented_direc
 
 
 def test_organic_pigment_discolours_and_carbon_black_does_not() -> None:
-    from fadecast import forecast as model
+    from fadecast import forecasting as model
     from fadecast.skin import appearance
 
     for pigment, expect_change in (("carbon-black", False), ("organic-blend", True)):
@@ -321,3 +321,13 @@ def test_forecast_many_agrees_with_forecast() -> None:
 def test_samples_out_of_range_are_refused() -> None:
     with pytest.raises(ValueError, match="samples"):
         forecast(example("temperate-office-worker"), samples=5)
+
+
+def test_the_package_exposes_the_documented_api() -> None:
+    import fadecast
+
+    profile = fadecast.load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY)
+    result = fadecast.forecast(profile, samples=100, seed=0, today=TODAY)
+    assert isinstance(result, fadecast.ForecastResult)
+    assert set(result.to_dict()) >= {"touchup", "exposure", "curve", "residual", "attribution"}
+    assert len(fadecast.forecast_many([profile, profile], samples=100, seed=0, today=TODAY)) == 2

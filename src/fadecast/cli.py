@@ -19,7 +19,7 @@ from fadecast import __version__
 from fadecast.errors import FadecastError, InputError
 
 if TYPE_CHECKING:
-    from fadecast.forecast import ForecastResult
+    from fadecast.forecasting import ForecastResult
 
 app = typer.Typer(
     name="fadecast",
@@ -55,7 +55,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 
 def _run_forecast(path: Path, samples: int, seed: int, today: str | None) -> ForecastResult:
-    from fadecast.forecast import forecast
+    from fadecast.forecasting import forecast
     from fadecast.profile import load_profile
 
     day = _parse_today(today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from fadecast.forecast import RESIDUAL_YEARS, ForecastResult, summarise_factors
+from fadecast.forecasting import RESIDUAL_YEARS, ForecastResult, summarise_factors
 
 __all__ = ["format_summary"]
 

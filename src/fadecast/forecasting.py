@@ -580,9 +580,9 @@ class ForecastResult:
     def permanence_statement(self) -> str:
         """One line on permanence: what would remain without any touch-up."""
         de = self.residual_social_p50
-        seen = "still visible" if de >= 0.8 else "barely perceptible"
+        seen = "still be visible" if de >= 0.8 else "be barely perceptible"
         return (
-            f"Permanent: it fades but never goes away completely; without touch-ups it would be "
+            f"Permanent: it fades but never goes away completely; without touch-ups it would "
             f"{seen} after {RESIDUAL_YEARS:.0f} years (ΔE00 {de:.1f} against bare skin; "
             f"0.8 is perceptible)."
         )
