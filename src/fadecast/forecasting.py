@@ -475,13 +475,23 @@ def _contrast_curves(
 
 
 def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
-    """Healed social-distance contrast of a well-placed standard course on this skin."""
+    """Healed social-distance contrast of a well-placed standard course on this skin.
+
+    It depends on the skin and the pigment only: the reference course is given at the
+    reference age, with a normal immune system, no smoking and no UV.
+    """
     key = (tuple(np.round(sc.skin.lab, 6)), sc.pigment)
     if key not in cache.targets:
         central = parameters.central_values()
         draws = {name: np.array([value]) for name, value in central.items()}
         course = tuple(sc.first_session + dt.timedelta(days=d) for d in STANDARD_COURSE_DAYS)
-        reference = dataclasses.replace(sc, session_dates=course, immune="normal", smoker=False)
+        reference = dataclasses.replace(
+            sc,
+            session_dates=course,
+            birth_year=course[0].year - int(central["reference_age_years"]),
+            immune="normal",
+            smoker=False,
+        )
         last = reference.session_years()[-1]
         healed = np.array([last + central["healed_after_years"]])
         curves = _contrast_curves(
@@ -580,11 +590,12 @@ class ForecastResult:
     def permanence_statement(self) -> str:
         """One line on permanence: what would remain without any touch-up."""
         de = self.residual_social_p50
-        seen = "still be visible" if de >= 0.8 else "be barely perceptible"
+        perceptible = parameters.central_values()["perceptibility_delta_e00"]
+        seen = "still be visible" if de >= perceptible else "be barely perceptible"
         return (
             f"Permanent: it fades but never goes away completely; without touch-ups it would "
             f"{seen} after {RESIDUAL_YEARS:.0f} years (ΔE00 {de:.1f} against bare skin; "
-            f"0.8 is perceptible)."
+            f"{perceptible:g} is perceptible)."
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from fadecast.forecasting import RESIDUAL_YEARS, ForecastResult, summarise_factors
+from fadecast.forecasting import ForecastResult, summarise_factors
 
 __all__ = ["format_summary"]
 
@@ -19,8 +19,8 @@ _FACTOR_LABELS = {
 }
 
 
-def _years(value: float) -> str:
-    return f"{value:.1f}" if math.isfinite(value) else f"more than {RESIDUAL_YEARS:.0f}"
+def _years(value: float, horizon_years: float) -> str:
+    return f"{value:.1f}" if math.isfinite(value) else f"more than {horizon_years:g}"
 
 
 def format_summary(result: ForecastResult) -> str:
@@ -45,15 +45,16 @@ def format_summary(result: ForecastResult) -> str:
         f"{place}; {sc.pigment}, {sc.placement} placement; {course} {sc.first_session.isoformat()}",
         "",
     ]
+    horizon = sc.horizon_years
     if d50 is None:
-        lines.append(f"Touch-up: not expected within {RESIDUAL_YEARS:.0f} years.")
+        lines.append(f"Touch-up: not expected within the {horizon:g}-year horizon.")
     else:
         early = d10.isoformat() if d10 else "?"
-        late = d90.isoformat() if d90 else f"beyond {RESIDUAL_YEARS:.0f} years"
+        late = d90.isoformat() if d90 else f"beyond the {horizon:g}-year horizon"
         lines += [
             f"Touch-up window: {early} to {late} (most likely {d50.isoformat()})",
-            f"  that is {_years(p10)} to {_years(p90)} years after the first session "
-            f"(median {_years(p50)}; 80 % of outcomes in the window)",
+            f"  that is {_years(p10, horizon)} to {_years(p90, horizon)} years after the first "
+            f"session (median {_years(p50, horizon)}; 80 % of outcomes in the window)",
         ]
     lines += ["", result.permanence_statement(), ""]
     top = summarise_factors(result)
@@ -68,7 +69,7 @@ def format_summary(result: ForecastResult) -> str:
     lines.append(
         f"UV: {e['ambient_sed_per_year']:.0f} SED/yr ambient at home; "
         f"{e['scalp_sed_per_year']:.0f} SED/yr on the scalp; "
-        f"{e['dermal_dose_per_year']:.0f} reach the pigment (dermal dose units)"
+        f"dermal dose {e['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin)"
     )
     if result.warnings:
         lines += ["", "Warnings:"]

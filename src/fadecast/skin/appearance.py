@@ -54,7 +54,7 @@ class ContrastTable:
         Grid of log10 peak density of a single dot. [log10 mg/cm²]
     progress
         Grid of photolysis progress (dose-weighted exposure of the pigment, see
-        :func:`photolysis_progress`); a single 0 for lightfast pigments. [SED]
+        :func:`photolysis_progress`); a single 0 for lightfast pigments. [SED-equivalent]
     width_ratio
         Grid of dot width σ over dot spacing. [1]
     social_delta_e00
@@ -143,7 +143,7 @@ def photolysis_progress(load: ArrayLike, pigment: Pigment) -> Array:
     Returns
     -------
     ndarray
-        x, shape ``(..., T)``; zeros for lightfast pigments. [SED]
+        x, shape ``(..., T)``; zeros for lightfast pigments. [SED-equivalent]
     """
     arr = np.asarray(load, dtype=np.float64)
     if pigment.is_lightfast:
@@ -274,11 +274,14 @@ def lookup(
     peak_density_mg_cm2: ArrayLike,
     progress: ArrayLike,
     width_ratio: ArrayLike,
+    *,
+    vanishes_without_pigment: bool = True,
 ) -> Array:
-    """Interpolate a tabulated contrast multilinearly.
+    """Interpolate a tabulated quantity multilinearly.
 
-    Below the density grid the contrast is taken as proportional to density (the optics
-    are linear for thin pigment); above and outside the other grids it is clamped.
+    Below the density grid a contrast is taken as proportional to density (the optics
+    are linear for thin pigment; ``vanishes_without_pigment``); other quantities, such as
+    a colour, are clamped there. Above and outside the other grids values are clamped.
 
     Parameters
     ----------
@@ -289,7 +292,7 @@ def lookup(
     peak_density_mg_cm2
         Peak density of a single dot. [mg/cm²]
     progress
-        Photolysis progress. [SED]
+        Photolysis progress. [SED-equivalent]
     width_ratio
         Dot width over spacing. [1]
 
@@ -311,6 +314,8 @@ def lookup(
         j = _grid_coordinate(table.progress, x)
         out = ndimage.map_coordinates(values, (i, j, k), order=1, mode="nearest")
     out = out.reshape(shape)
+    if not vanishes_without_pigment:
+        return np.asarray(out, dtype=np.float64)
     floor = 10.0 ** table.log10_density[0]
     return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)
 
@@ -334,7 +339,7 @@ def discolouration(
     peak_density_mg_cm2
         Peak density of a single dot. [mg/cm²]
     progress
-        Photolysis progress. [SED]
+        Photolysis progress. [SED-equivalent]
     width_ratio
         Dot width over spacing. [1]
 
@@ -350,7 +355,14 @@ def discolouration(
     def tone(x: ArrayLike) -> Array:
         return np.stack(
             [
-                lookup(table, table.social_lab[..., ch], peak_density_mg_cm2, x, width_ratio)
+                lookup(
+                    table,
+                    table.social_lab[..., ch],
+                    peak_density_mg_cm2,
+                    x,
+                    width_ratio,
+                    vanishes_without_pigment=False,
+                )
                 for ch in range(3)
             ],
             axis=-1,
