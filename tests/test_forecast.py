@@ -331,3 +331,26 @@ def test_the_package_exposes_the_documented_api() -> None:
     assert isinstance(result, fadecast.ForecastResult)
     assert set(result.to_dict()) >= {"touchup", "exposure", "curve", "residual", "attribution"}
     assert len(fadecast.forecast_many([profile, profile], samples=100, seed=0, today=TODAY)) == 2
+
+
+def test_forecast_many_shares_like_profiles_and_still_agrees() -> None:
+    """Enough like profiles enable the shared table over the clearance rate."""
+    profiles = [
+        with_(lifestyle__outdoor_hours_weekend=hours, person__birth_year=1960 + 5 * i)
+        for i, hours in enumerate((0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0))
+    ]
+    many = forecast_many(profiles, samples=400, seed=1, today=TODAY)
+    for profile, result in zip(profiles, many, strict=True):
+        single = forecast(profile, samples=400, seed=1, today=TODAY)
+        p10, p50_, p90 = result.touchup_years
+        assert p50_ == pytest.approx(single.touchup_years[1], abs=0.05)
+        assert p10 == pytest.approx(single.touchup_years[0], rel=0.01, abs=0.02)
+        assert p90 == pytest.approx(single.touchup_years[2], rel=0.01, abs=0.02)
+        assert (
+            result.to_dict()["attribution"][0]["factor"]
+            == (single.to_dict()["attribution"][0]["factor"])
+        )
+        assert np.max(np.abs(result.curve_social[1] - single.curve_social[1])) < 0.1
+    # The table was used: results are close to, not identical with, single forecasts.
+    singles = [forecast(p, samples=400, seed=1, today=TODAY) for p in profiles]
+    assert any(m.touchup_years[1] != s.touchup_years[1] for m, s in zip(many, singles, strict=True))

@@ -387,23 +387,25 @@ class _Run:
     exposure: _Exposure
 
 
-def _contrast_curves(
-    sc: Scenario,
-    draws: Mapping[str, Array],
-    dermal: Array,
-    times: Array,
-    cache: ModelCache,
-    *,
-    placement: str,
-    closeup: bool = True,
-) -> _Curves:
+@dataclass(frozen=True)
+class _Rates:
+    """Per-draw rates of one scenario: clearance k(t) = k0 + k1 t and UV at the pigment."""
+
+    k0: Array  # (n,) [1/yr]
+    k1: Array  # (n,) [1/yr²]
+    uv_at_pigment: Array  # (n,) dermal dose at the pigment's depth [SED-equivalent/yr]
+
+
+def _rates(
+    sc: Scenario, draws: Mapping[str, Array], dermal: Array, cache: ModelCache, *, placement: str
+) -> _Rates:
     central = parameters.central_values()
     pigment = cache.pigment(sc.pigment)
     depth = draws[f"depth_{placement}_mm"]
-    epi = central["epidermis_mm"]
-    optimal = central["depth_optimal_mm"]
     depth_uv = kinetics.uv_depth_factor(
-        depth, reference_depth_mm=optimal, depth_scale_mm=central["uv_depth_scale_mm"]
+        depth,
+        reference_depth_mm=central["depth_optimal_mm"],
+        depth_scale_mm=central["uv_depth_scale_mm"],
     )
     uv_at_pigment = dermal * depth_uv
     immune: Array | float = 1.0
@@ -418,12 +420,44 @@ def _contrast_curves(
         + draws["uv_clearance_per_dermal_sed"] * uv_at_pigment
         + kinetics.junction_erosion_rate(
             depth,
-            epidermis_mm=epi,
+            epidermis_mm=central["epidermis_mm"],
             rate_per_year=draws["junction_erosion_rate_per_year"],
             depth_scale_mm=central["junction_erosion_depth_mm"],
         )
     )
-    k1 = k_bio * age_slope
+    return _Rates(k0=k0, k1=k_bio * age_slope, uv_at_pigment=uv_at_pigment)
+
+
+def _contrast_curves(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    dermal: Array,
+    times: Array,
+    cache: ModelCache,
+    *,
+    placement: str,
+    closeup: bool = True,
+) -> _Curves:
+    rates = _rates(sc, draws, dermal, cache, placement=placement)
+    return _curves_from_rates(sc, draws, rates, times, cache, placement=placement, closeup=closeup)
+
+
+def _curves_from_rates(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    rates: _Rates,
+    times: Array,
+    cache: ModelCache,
+    *,
+    placement: str,
+    closeup: bool,
+) -> _Curves:
+    central = parameters.central_values()
+    pigment = cache.pigment(sc.pigment)
+    depth = draws[f"depth_{placement}_mm"]
+    epi = central["epidermis_mm"]
+    optimal = central["depth_optimal_mm"]
+    k0, k1, uv_at_pigment = rates.k0, rates.k1, rates.uv_at_pigment
     sessions = sc.session_years()
     n = len(depth)
     deposit = np.broadcast_to(
@@ -544,6 +578,127 @@ def _simulate(
         shifted = _first_crossing(times[within], -result.drift[:, within], -acceptable, healed)
         touchup = np.minimum(touchup, shifted)
     return _Run(times, result.social, result.closeup, touchup, target, healed, expo)
+
+
+#: Clearance rates at which a group of like profiles is tabulated. [1/yr]
+_EMULATOR_K0 = np.geomspace(0.02, 8.0, 14)
+#: A group is tabulated only when at least this many runs (profiles or attribution
+#: variants) use it; fewer are cheaper to simulate one by one.
+_EMULATOR_MIN_RUNS = 6
+
+_GroupKey = tuple[Any, ...]
+
+
+class _ClearanceEmulator:
+    """Shares the Monte Carlo between like profiles in :func:`forecast_many`.
+
+    For a lightfast pigment, profiles with the same skin, pigment, placement, session
+    pattern, immune status, smoking, horizon and threshold differ, draw by draw, only in
+    the clearance rate k0 (through their sun exposure and age). For such a group each
+    draw's contrast curves and touch-up time are computed once on a grid of k0
+    (:data:`_EMULATOR_K0`); a profile then interpolates at its own k0, draw by draw:
+    curves linearly in log k0, touch-up times linearly in the rate 1/T (for a single
+    clearing pool 1/T is exactly proportional to k0). Photolabile pigments, and draws
+    outside the grid, take the exact path.
+    """
+
+    def __init__(self, draws: Mapping[str, Array], cache: ModelCache) -> None:
+        self.draws = draws
+        self.cache = cache
+        self.enabled: set[_GroupKey] = set()
+        self.touch: dict[_GroupKey, Array] = {}
+        self.curves: dict[_GroupKey, tuple[NDArray[np.float32], NDArray[np.float32]]] = {}
+
+    def key(self, sc: Scenario) -> _GroupKey | None:
+        if not self.cache.pigment(sc.pigment).is_lightfast:
+            return None
+        offsets = tuple((d - sc.first_session).days for d in sc.session_dates)
+        return (
+            tuple(np.round(sc.skin.lab, 6)),
+            sc.pigment,
+            sc.placement,
+            offsets,
+            sc.immune,
+            sc.smoker,
+            sc.horizon_years,
+            sc.touchup_threshold,
+        )
+
+    def _tabulate(self, sc: Scenario, key: _GroupKey, with_curves: bool) -> None:
+        central = parameters.central_values()
+        sessions = sc.session_years()
+        times = _time_grid(float(sessions[-1]), sc.horizon_years)
+        within = times <= sc.horizon_years
+        healed = float(sessions[-1] + central["healed_after_years"])
+        level = sc.touchup_threshold * _target_contrast(sc, self.cache)
+        n = len(self.draws["clearance_rate_per_year"])
+        k1 = _rates(sc, self.draws, np.zeros(n), self.cache, placement=sc.placement).k1
+        touch = np.empty((len(_EMULATOR_K0), n))
+        social = np.empty((len(_EMULATOR_K0), n, len(times)), dtype=np.float32)
+        closeup = np.empty_like(social) if with_curves else social[:0]
+        for j, k0 in enumerate(_EMULATOR_K0):
+            rates = _Rates(k0=np.full(n, k0), k1=k1, uv_at_pigment=np.zeros(n))
+            c = _curves_from_rates(
+                sc,
+                self.draws,
+                rates,
+                times,
+                self.cache,
+                placement=sc.placement,
+                closeup=with_curves,
+            )
+            touch[j] = _first_crossing(times[within], c.social[:, within], level, healed)
+            if with_curves:
+                assert c.closeup is not None
+                social[j], closeup[j] = c.social, c.closeup
+        self.touch[key] = touch
+        if with_curves:
+            self.curves[key] = (social, closeup)
+
+    def run(self, sc: Scenario, *, curves: bool) -> _Run | None:
+        """The run of one scenario from its group's table, or None to simulate it."""
+        key = self.key(sc)
+        if key is None or key not in self.enabled:
+            return None
+        expo = _exposure(sc, self.draws, self.cache)
+        k0 = _rates(sc, self.draws, expo.dermal, self.cache, placement=sc.placement).k0
+        if k0.min() < _EMULATOR_K0[0] or k0.max() > _EMULATOR_K0[-1]:
+            return None
+        if key not in self.touch or (curves and key not in self.curves):
+            self._tabulate(sc, key, with_curves=curves)
+        grid = _EMULATOR_K0
+        j = np.clip(np.searchsorted(grid, k0) - 1, 0, len(grid) - 2)
+        rows = np.arange(len(k0))
+        touch = self.touch[key]
+        w_rate = (k0 - grid[j]) / (grid[j + 1] - grid[j])
+        with np.errstate(divide="ignore"):
+            rate = (1.0 - w_rate) / touch[j, rows] + w_rate / touch[j + 1, rows]
+            touchup = np.where(rate > 0.0, 1.0 / rate, np.inf)
+        central = parameters.central_values()
+        sessions = sc.session_years()
+        healed = float(sessions[-1] + central["healed_after_years"])
+        times = _time_grid(float(sessions[-1]), sc.horizon_years)
+        target = _target_contrast(sc, self.cache)
+        social = closeup = np.empty((len(k0), 0))
+        if curves:
+            table_social, table_closeup = self.curves[key]
+            w_log = (np.log(k0) - np.log(grid[j])) / (np.log(grid[j + 1]) - np.log(grid[j]))
+            w = w_log[:, None]
+            social = (1.0 - w) * table_social[j, rows] + w * table_social[j + 1, rows]
+            closeup = (1.0 - w) * table_closeup[j, rows] + w * table_closeup[j + 1, rows]
+        return _Run(
+            times,
+            np.asarray(social, dtype=np.float64),
+            np.asarray(closeup, dtype=np.float64) if curves else None,
+            touchup,
+            target,
+            healed,
+            expo,
+        )
+
+    def release_curves(self) -> None:
+        """Free the curve tables (they are large); touch-up tables stay."""
+        self.curves.clear()
 
 
 def _draws(samples: int, seed: int) -> dict[str, Array]:
@@ -730,8 +885,9 @@ def _result(
     seed: int,
     today: dt.date,
     attribution: bool,
+    emulator: _ClearanceEmulator | None = None,
 ) -> ForecastResult:
-    run = _simulate(sc, draws, cache)
+    run = (emulator.run(sc, curves=True) if emulator else None) or _simulate(sc, draws, cache)
     horizon = sc.horizon_years
     touchup = _quantiles(run.touchup_years, horizon)
     base_p50 = _p50(run.touchup_years, horizon)
@@ -740,16 +896,20 @@ def _result(
         for factor, reference in FACTORS.items():
             gained = 0.0
             if _differs(sc, factor):
-                variant = _simulate(_reference_variant(sc, factor), draws, cache, curves=False)
+                alternative = _reference_variant(sc, factor)
+                variant = (
+                    emulator.run(alternative, curves=False) if emulator else None
+                ) or _simulate(alternative, draws, cache, curves=False)
                 gained = base_p50 - _p50(variant.touchup_years, horizon)
             attributions.append(Attribution(factor, gained, reference))
         attributions.sort(key=lambda a: (-abs(a.years), a.factor))
     keep = run.times <= sc.horizon_years + 1e-9
     years = run.times[keep]
     social = run.social[:, keep]
-    q_social = np.quantile(social, [0.1, 0.5, 0.9], axis=0)
+    # Quantiles over draws, taken along contiguous rows (one row per time).
+    q_social = np.quantile(np.ascontiguousarray(social.T), [0.1, 0.5, 0.9], axis=1)
     assert run.closeup is not None
-    closeup_p50 = np.quantile(run.closeup[:, keep], 0.5, axis=0)
+    closeup_p50 = np.median(np.ascontiguousarray(run.closeup[:, keep].T), axis=1)
     residual_social = float(np.median(_at(run.times, run.social, RESIDUAL_YEARS)))
     residual_closeup = float(np.median(_at(run.times, run.closeup, RESIDUAL_YEARS)))
     expo = {
@@ -828,9 +988,11 @@ def forecast_many(
 ) -> list[ForecastResult]:
     """Forecast many clients at once (e.g. a clinic's whole client list).
 
-    Every result equals ``forecast(profile, samples=samples, seed=seed)``; the work that
-    profiles share (per-place UV years, contrast tables, the Monte Carlo draws) is done
-    once.
+    Results agree with ``forecast(profile, samples=samples, seed=seed)``: the work that
+    profiles share (per-place UV years, contrast tables, target contrasts, the draws) is
+    done once, and like profiles share their Monte Carlo through a table over the
+    clearance rate (see :class:`_ClearanceEmulator`), which reproduces single forecasts
+    to within a few hundredths of a year.
 
     Parameters
     ----------
@@ -850,17 +1012,42 @@ def forecast_many(
     today = today or dt.date.today()
     cache = ModelCache()
     draws = _draws(samples, seed)
-    results = []
-    for i, prof in enumerate(profiles):
-        sc = prof if isinstance(prof, Scenario) else scenario_from_profile(prof, today=today)
-        results.append(
-            _result(
-                sc, draws, cache, samples=samples, seed=seed, today=today, attribution=attribution
-            )
+    scenarios = [
+        p if isinstance(p, Scenario) else scenario_from_profile(p, today=today) for p in profiles
+    ]
+    emulator = _ClearanceEmulator(draws, cache)
+    uses: dict[_GroupKey, int] = {}
+    for sc in scenarios:
+        keys = [emulator.key(sc)]
+        if attribution:
+            keys += [emulator.key(_reference_variant(sc, f)) for f in FACTORS if _differs(sc, f)]
+        for key in keys:
+            if key is not None:
+                uses[key] = uses.get(key, 0) + 1
+    emulator.enabled = {k for k, count in uses.items() if count >= _EMULATOR_MIN_RUNS}
+    # Work group by group so that only one group's curve table is held at a time.
+    order = sorted(range(len(scenarios)), key=lambda i: repr(emulator.key(scenarios[i])))
+    results: list[ForecastResult | None] = [None] * len(scenarios)
+    previous: _GroupKey | None = None
+    for done, i in enumerate(order, start=1):
+        key = emulator.key(scenarios[i])
+        if key != previous:
+            emulator.release_curves()
+            previous = key
+        results[i] = _result(
+            scenarios[i],
+            draws,
+            cache,
+            samples=samples,
+            seed=seed,
+            today=today,
+            attribution=attribution,
+            emulator=emulator,
         )
         if progress is not None:
-            progress(i + 1)
-    return results
+            progress(done)
+    emulator.release_curves()
+    return [r for r in results if r is not None]
 
 
 def summarise_factors(result: ForecastResult, top: int = 3) -> Sequence[Attribution]:

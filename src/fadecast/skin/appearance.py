@@ -64,6 +64,9 @@ class ContrastTable:
     social_lab
         CIELAB of the mean tone, shape ``(n_density, n_progress, n_width, 3)``.
         [L*, a*, b*]
+    discolouration_delta_e00
+        CIEDE2000 between the mean tone and that of the original pigment mix at the same
+        density and width (see :func:`discolouration`), shape as the contrasts. [ΔE00]
     skin_lab
         The bare skin's CIELAB. [L*, a*, b*]
     """
@@ -74,6 +77,7 @@ class ContrastTable:
     social_delta_e00: Array
     closeup_delta_e00: Array
     social_lab: Array
+    discolouration_delta_e00: Array
     skin_lab: Array
 
 
@@ -243,6 +247,9 @@ def contrast_table(
         social_delta_e00=np.ascontiguousarray(np.moveaxis(social, 0, 1)),
         closeup_delta_e00=np.ascontiguousarray(np.moveaxis(closeup, 0, 1)),
         social_lab=np.ascontiguousarray(np.moveaxis(mean_lab, 0, 1)),
+        discolouration_delta_e00=np.ascontiguousarray(
+            np.moveaxis(colour.delta_e_ciede2000(mean_lab, mean_lab[:1]), 0, 1)
+        ),
         skin_lab=target_lab,
     )
 
@@ -330,16 +337,16 @@ def discolouration(
 
     CIEDE2000 between the mean tone now and the mean tone the fresh mix would give at the
     same peak density and dot width: fading and blur cancel out, only the change of the
-    pigment's mix remains. Zero for lightfast pigments.
+    pigment's mix remains. Tabulated with the contrasts; zero for lightfast pigments.
 
     Parameters
     ----------
     table
-        The contrast table (its ``social_lab``).
+        The contrast table.
     peak_density_mg_cm2
         Peak density of a single dot. [mg/cm²]
     progress
-        Photolysis progress. [SED-equivalent]
+        Photolysis progress (dermal dose since deposit). [SED-equivalent]
     width_ratio
         Dot width over spacing. [1]
 
@@ -351,24 +358,4 @@ def discolouration(
     if len(table.progress) == 1:
         shapes = (np.shape(peak_density_mg_cm2), np.shape(progress), np.shape(width_ratio))
         return np.zeros(np.broadcast_shapes(*shapes))
-
-    def tone(x: ArrayLike) -> Array:
-        return np.stack(
-            [
-                lookup(
-                    table,
-                    table.social_lab[..., ch],
-                    peak_density_mg_cm2,
-                    x,
-                    width_ratio,
-                    vanishes_without_pigment=False,
-                )
-                for ch in range(3)
-            ],
-            axis=-1,
-        )
-
-    return np.asarray(
-        colour.delta_e_ciede2000(tone(progress), tone(np.zeros_like(np.asarray(progress)))),
-        dtype=np.float64,
-    )
+    return lookup(table, table.discolouration_delta_e00, peak_density_mg_cm2, progress, width_ratio)

@@ -194,7 +194,7 @@ def sunscreen_transmission(
     """Time-averaged transmission of a sunscreen that wears off between applications.
 
     The film decays as ``m(t) = m0 · 2^(-t / t½)`` and is renewed every ``R`` hours; the
-    transmission ``SPF^(-m(t)/2)`` is averaged over ``[0, R]`` (midpoint rule, 32 nodes).
+    transmission ``SPF^(-m(t)/2)`` is averaged over ``[0, R]`` (midpoint rule, 16 nodes).
 
     Parameters
     ----------
@@ -213,7 +213,7 @@ def sunscreen_transmission(
         Mean transmission, shape of ``half_life_h``. [1]
     """
     half = np.asarray(half_life_h, dtype=np.float64)[..., None]
-    t = (np.arange(32) + 0.5) / 32 * reapply_hours
+    t = (np.arange(16) + 0.5) / 16 * reapply_hours
     amount = mg_per_cm2 * 2.0 ** (-t / half)
     return np.asarray(
         sunscreen_transmission_faurschou2007(spf, amount).mean(axis=-1), dtype=np.float64
