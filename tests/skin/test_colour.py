@@ -213,3 +213,39 @@ def test_ita_of_published_skin_colours() -> None:
     # is "light" (ITA 48.4°); African dorsal forearm (38.14, 12.66, 15.04) is "dark".
     assert colour.ita_deg([65.0, 7.1, 13.3]) == pytest.approx(48.44, abs=0.01)
     assert colour.ita_deg([38.14, 12.66, 15.04]) == pytest.approx(-38.26, abs=0.01)
+
+
+# The numpy colorimetry against colour-science itself (the package avoids importing
+# colour-science at run time for start-up speed).
+_lab_values = st.tuples(st.floats(0.0, 100.0), st.floats(-100.0, 100.0), st.floats(-100.0, 100.0))
+
+
+@settings(deadline=None, max_examples=200)
+@given(_lab_values, _lab_values)
+def test_ciede2000_matches_colour_science(
+    lab1: tuple[float, float, float], lab2: tuple[float, float, float]
+) -> None:
+    expected = colour_science.difference.delta_E_CIE2000(np.array(lab1), np.array(lab2))
+    assert colour.delta_e_ciede2000(np.array(lab1), np.array(lab2)) == pytest.approx(
+        float(expected), abs=1e-9
+    )
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.floats(0.0, 1.2), st.floats(0.0, 1.2), st.floats(0.0, 1.2))
+def test_lab_conversions_match_colour_science(x: float, y: float, z: float) -> None:
+    xyz = np.array([x, y, z])
+    expected = colour_science.XYZ_to_Lab(xyz, colour.WHITEPOINT_D65)
+    np.testing.assert_allclose(colour.xyz_to_lab(xyz), expected, atol=1e-9)
+    np.testing.assert_allclose(colour.lab_to_xyz(colour.xyz_to_lab(xyz)), xyz, atol=1e-9)
+
+
+def test_packaged_weights_are_colour_sciences() -> None:
+    import importlib.util
+
+    path = Path(__file__).parents[2] / "scripts" / "make_colour_tables.py"
+    spec = importlib.util.spec_from_file_location("make_colour_tables", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    np.testing.assert_allclose(colour.spectral_weights(), module.weights(), rtol=1e-15, atol=0)

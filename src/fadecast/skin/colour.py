@@ -7,8 +7,12 @@ have any leading shape.
 
 Spectra are sampled on the package grid, 400-700 nm in 10 nm steps
 (:data:`fadecast.skin.optics.WAVELENGTHS_NM`). The spectrum-to-XYZ step is a matrix
-product with weights (colour-matching functions times the illuminant) precomputed once;
-it reproduces ``colour.sd_to_XYZ(..., method="Integration") / 100`` on that grid.
+product with weights (colour-matching functions times the illuminant) computed by
+colour-science and packaged as ``data/cie1931_2deg_d65_weights.csv``
+(``scripts/make_colour_tables.py``); it reproduces
+``colour.sd_to_XYZ(..., method="Integration") / 100`` on that grid. CIELAB and CIEDE2000
+are the CIE formulas in numpy, checked against colour-science and Sharma's test data:
+importing colour-science costs about a second, which every forecast would otherwise pay.
 
 References
 ----------
@@ -25,11 +29,8 @@ Research and Application 30:21-30.
 from __future__ import annotations
 
 import functools
-import os
+from importlib import resources
 
-os.environ.setdefault("COLOUR_SCIENCE__FILTER_USAGE_WARNINGS", "1")
-
-import colour
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -69,17 +70,13 @@ def spectral_weights() -> Array:
     -----
     ``W = x̄ᵢ(λ) S(λ) / Σ ȳ(λ) S(λ)`` with the colour-matching functions and the D65
     spectral power distribution aligned to the grid by colour-science, exactly what
-    ``colour.sd_to_XYZ(..., method="Integration", shape=...)`` does (CIE 015:2018
-    summation), precomputed once.
+    ``colour.sd_to_XYZ(..., method="Integration", shape=...)`` sums (CIE 015:2018),
+    read from the packaged table.
     """
-    shape = colour.SpectralShape(*_GRID_NM)
-    cmfs = colour.MSDS_CMFS[OBSERVER].copy().align(shape)
-    illuminant = colour.SDS_ILLUMINANTS["D65"].copy().align(shape)
-    w = (
-        np.asarray(cmfs.values, dtype=np.float64)
-        * np.asarray(illuminant.values, dtype=np.float64)[:, None]
-    )
-    weights: Array = np.asarray(w / w[:, 1].sum(), dtype=np.float64)
+    text = resources.files("fadecast.data").joinpath("cie1931_2deg_d65_weights.csv")
+    with text.open("r", encoding="utf-8") as f:
+        table = np.loadtxt(f, delimiter=",", comments="#", skiprows=5)
+    weights: Array = np.ascontiguousarray(table[:, 1:], dtype=np.float64)
     weights.flags.writeable = False
     return weights
 
@@ -130,6 +127,30 @@ def reflectance_to_xyz(reflectance: ArrayLike) -> Array:
     return np.asarray(r @ spectral_weights(), dtype=np.float64)
 
 
+_EPSILON = 216.0 / 24389.0  # CIE 015:2018, (6/29)^3
+_KAPPA = 24389.0 / 27.0
+
+
+@functools.cache
+def _white_xyz() -> Array:
+    x, y = WHITEPOINT_D65
+    white: Array = np.array([x / y, 1.0, (1.0 - x - y) / y])
+    white.flags.writeable = False
+    return white
+
+
+def _lab_f(t: Array) -> Array:
+    return np.asarray(
+        np.where(t > _EPSILON, np.cbrt(t), (_KAPPA * t + 16.0) / 116.0), dtype=np.float64
+    )
+
+
+def _lab_f_inverse(f: Array) -> Array:
+    return np.asarray(
+        np.where(f**3 > _EPSILON, f**3, (116.0 * f - 16.0) / _KAPPA), dtype=np.float64
+    )
+
+
 def xyz_to_lab(xyz: ArrayLike) -> Array:
     """CIELAB of CIE XYZ relative to the D65 white (``Y = 1`` scale).
 
@@ -144,7 +165,12 @@ def xyz_to_lab(xyz: ArrayLike) -> Array:
         ``(L*, a*, b*)``, shape ``(..., 3)``. [CIELAB]
     """
     xyz_arr = np.asarray(xyz, dtype=np.float64)
-    return np.asarray(colour.XYZ_to_Lab(xyz_arr, WHITEPOINT_D65), dtype=np.float64)
+    f = _lab_f(xyz_arr / _white_xyz())
+    lab = np.stack(
+        [116.0 * f[..., 1] - 16.0, 500.0 * (f[..., 0] - f[..., 1]), 200.0 * (f[..., 1] - f[..., 2])],
+        axis=-1,
+    )
+    return np.asarray(lab, dtype=np.float64)
 
 
 def lab_to_xyz(lab: ArrayLike) -> Array:
@@ -161,7 +187,9 @@ def lab_to_xyz(lab: ArrayLike) -> Array:
         Tristimulus values, shape ``(..., 3)``. [1]
     """
     lab_arr = np.asarray(lab, dtype=np.float64)
-    return np.asarray(colour.Lab_to_XYZ(lab_arr, WHITEPOINT_D65), dtype=np.float64)
+    fy = (lab_arr[..., 0] + 16.0) / 116.0
+    f = np.stack([fy + lab_arr[..., 1] / 500.0, fy, fy - lab_arr[..., 2] / 200.0], axis=-1)
+    return np.asarray(_lab_f_inverse(f) * _white_xyz(), dtype=np.float64)
 
 
 def reflectance_to_lab(reflectance: ArrayLike) -> Array:
@@ -204,7 +232,49 @@ def delta_e_ciede2000(lab1: ArrayLike, lab2: ArrayLike) -> Array:
     )
     if a.ndim == 0 or a.shape[-1] != 3:
         raise ValueError(f"CIELAB arrays must have 3 components on the last axis, got {a.shape}")
-    return np.asarray(colour.difference.delta_E_CIE2000(a, b), dtype=np.float64)
+    l1, a1, b1 = a[..., 0], a[..., 1], a[..., 2]
+    l2, a2, b2 = b[..., 0], b[..., 1], b[..., 2]
+    c_bar = 0.5 * (np.hypot(a1, b1) + np.hypot(a2, b2))
+    c7 = c_bar**7
+    g = 0.5 * (1.0 - np.sqrt(c7 / (c7 + 25.0**7)))
+    a1p, a2p = (1.0 + g) * a1, (1.0 + g) * a2
+    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p = np.degrees(np.arctan2(b1, a1p)) % 360.0
+    h2p = np.degrees(np.arctan2(b2, a2p)) % 360.0
+    both = c1p * c2p != 0.0
+    dl = l2 - l1
+    dc = c2p - c1p
+    dh = h2p - h1p
+    dh = np.where(dh > 180.0, dh - 360.0, np.where(dh < -180.0, dh + 360.0, dh))
+    dh = np.where(both, dh, 0.0)
+    dhh = 2.0 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2.0))
+    l_bar = 0.5 * (l1 + l2)
+    cp_bar = 0.5 * (c1p + c2p)
+    h_sum = h1p + h2p
+    h_bar = np.where(
+        np.abs(h1p - h2p) <= 180.0,
+        0.5 * h_sum,
+        np.where(h_sum < 360.0, 0.5 * (h_sum + 360.0), 0.5 * (h_sum - 360.0)),
+    )
+    h_bar = np.where(both, h_bar, h_sum)
+    t = (
+        1.0
+        - 0.17 * np.cos(np.radians(h_bar - 30.0))
+        + 0.24 * np.cos(np.radians(2.0 * h_bar))
+        + 0.32 * np.cos(np.radians(3.0 * h_bar + 6.0))
+        - 0.20 * np.cos(np.radians(4.0 * h_bar - 63.0))
+    )
+    d_theta = 30.0 * np.exp(-(((h_bar - 275.0) / 25.0) ** 2))
+    cp7 = cp_bar**7
+    r_c = 2.0 * np.sqrt(cp7 / (cp7 + 25.0**7))
+    s_l = 1.0 + 0.015 * (l_bar - 50.0) ** 2 / np.sqrt(20.0 + (l_bar - 50.0) ** 2)
+    s_c = 1.0 + 0.045 * cp_bar
+    s_h = 1.0 + 0.015 * cp_bar * t
+    r_t = -np.sin(np.radians(2.0 * d_theta)) * r_c
+    de = np.sqrt(
+        (dl / s_l) ** 2 + (dc / s_c) ** 2 + (dhh / s_h) ** 2 + r_t * (dc / s_c) * (dhh / s_h)
+    )
+    return np.asarray(de, dtype=np.float64)
 
 
 def ita_deg(lab: ArrayLike) -> Array:
