@@ -19,7 +19,7 @@ import numpy as np
 
 os.environ.setdefault("COLOUR_SCIENCE__FILTER_USAGE_WARNINGS", "1")
 
-import colour  # noqa: E402
+import colour
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "data"
 OUT = OUT / "cie1931_2deg_d65_weights.csv"

@@ -167,7 +167,11 @@ def xyz_to_lab(xyz: ArrayLike) -> Array:
     xyz_arr = np.asarray(xyz, dtype=np.float64)
     f = _lab_f(xyz_arr / _white_xyz())
     lab = np.stack(
-        [116.0 * f[..., 1] - 16.0, 500.0 * (f[..., 0] - f[..., 1]), 200.0 * (f[..., 1] - f[..., 2])],
+        [
+            116.0 * f[..., 1] - 16.0,
+            500.0 * (f[..., 0] - f[..., 1]),
+            200.0 * (f[..., 1] - f[..., 2]),
+        ],
         axis=-1,
     )
     return np.asarray(lab, dtype=np.float64)
