@@ -218,14 +218,16 @@ def report(n_profiles: int, n_loop: int, loop_repeats: int, many_repeats: int, s
     run_many(profiles[: min(10, n_profiles)])
 
     loop_seconds: list[float] = []
+    loop_cpu: list[float] = []
     loop_results: list[Result] = []
 
     def time_loop(k: int) -> None:
         nonlocal loop_results
         progress(f"forecast_many_speed: loop of {n_loop} forecasts, run {k + 1}/{loop_repeats}")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         loop_results = run_loop()
         loop_seconds.append(time.perf_counter() - start)
+        loop_cpu.append(time.process_time() - cpu)
 
     # Half the loop runs come before forecast_many and half after, so that the
     # baseline samples the machine over the whole run.
@@ -234,15 +236,17 @@ def report(n_profiles: int, n_loop: int, loop_repeats: int, many_repeats: int, s
         time_loop(k)
 
     many_seconds: list[float] = []
+    many_cpu: list[float] = []
     many_head: Sequence[Result] = []
     for k in range(many_repeats):
         progress(
             f"forecast_many_speed: forecast_many over {n_profiles} profiles, "
             f"run {k + 1}/{many_repeats} (minutes) ..."
         )
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         results = run_many(profiles)
         many_seconds.append(time.perf_counter() - start)
+        many_cpu.append(time.process_time() - cpu)
         if len(results) != n_profiles:
             raise SystemExit(f"forecast_many returned {len(results)} results for {n_profiles}")
         many_head = results[:n_loop]
@@ -254,6 +258,8 @@ def report(n_profiles: int, n_loop: int, loop_repeats: int, many_repeats: int, s
     loop = Stats.of(loop_seconds).scaled(1.0 / n_loop)
     many = Stats.of(many_seconds).scaled(1.0 / n_profiles)
     speedup = loop.median / many.median
+    loop_cpu_per = Stats.of(loop_cpu).median / n_loop
+    many_cpu_per = Stats.of(many_cpu).median / n_profiles
     rows = [
         Row(
             f"`forecast` in a loop, first {n_loop:,} profiles (baseline)",
@@ -290,6 +296,9 @@ def report(n_profiles: int, n_loop: int, loop_repeats: int, many_repeats: int, s
             results_table(rows, time_label="median per profile"),
             "",
             f"Total `forecast_many` time (median): {fmt_time(Stats.of(many_seconds).median)}. "
+            "CPU time of this process per profile (`time.process_time`, all its threads, "
+            f"median; extra information): {fmt_time(loop_cpu_per)} in the loop, "
+            f"{fmt_time(many_cpu_per)} in `forecast_many`. "
             f"Agreement with the loop on the {n_loop:,} shared profiles: max |ΔP50 touch-up| "
             f"= {max(diffs):.3g} years; {n_differ} of {n_loop:,} differ by more than "
             f"{AGREE_YEARS:g} years; {horizon_p50} have their P50 beyond the horizon.",
