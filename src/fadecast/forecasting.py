@@ -550,14 +550,36 @@ def _first_crossing(times: Array, curve: Array, level: float, start: float) -> A
     return np.where(any_below, crossing, np.inf)
 
 
+@dataclass(frozen=True)
+class _Detection:
+    """Where and against what touch-ups are detected for one scenario."""
+
+    times: Array  # model time grid [yr]
+    within: NDArray[np.bool_]  # grid points inside the horizon
+    healed_years: float  # detection starts when the course has healed [yr]
+    target: float  # target contrast [dE00]
+    level: float  # touch-up level, threshold x target [dE00]
+
+
+def _detection(sc: Scenario, cache: ModelCache) -> _Detection:
+    last = float(sc.session_years()[-1])
+    times = _time_grid(last, sc.horizon_years)
+    target = _target_contrast(sc, cache)
+    return _Detection(
+        times=times,
+        within=times <= sc.horizon_years,
+        healed_years=last + parameters.central_values()["healed_after_years"],
+        target=target,
+        level=sc.touchup_threshold * target,
+    )
+
+
 def _simulate(
     sc: Scenario, draws: Mapping[str, Array], cache: ModelCache, *, curves: bool = True
 ) -> _Run:
-    central = parameters.central_values()
     expo = _exposure(sc, draws, cache)
-    sessions = sc.session_years()
-    healed = float(sessions[-1] + central["healed_after_years"])
-    times = _time_grid(float(sessions[-1]), sc.horizon_years)
+    det = _detection(sc, cache)
+    times, within, healed = det.times, det.within, det.healed_years
     result = _contrast_curves(
         sc,
         draws,
@@ -567,17 +589,13 @@ def _simulate(
         placement=sc.placement,
         closeup=curves,
     )
-    target = _target_contrast(sc, cache)
-    within = times <= sc.horizon_years
-    touchup = _first_crossing(
-        times[within], result.social[:, within], sc.touchup_threshold * target, healed
-    )
+    touchup = _first_crossing(times[within], result.social[:, within], det.level, healed)
     if result.drift is not None:
         # Also due when photolysis has discoloured the tone past acceptability.
         acceptable = parameters.central_values()["acceptability_delta_e00"]
         shifted = _first_crossing(times[within], -result.drift[:, within], -acceptable, healed)
         touchup = np.minimum(touchup, shifted)
-    return _Run(times, result.social, result.closeup, touchup, target, healed, expo)
+    return _Run(times, result.social, result.closeup, touchup, det.target, healed, expo)
 
 
 #: Clearance rates at which a group of like profiles is tabulated. [1/yr]
@@ -625,12 +643,8 @@ class _ClearanceEmulator:
         )
 
     def _tabulate(self, sc: Scenario, key: _GroupKey, with_curves: bool) -> None:
-        central = parameters.central_values()
-        sessions = sc.session_years()
-        times = _time_grid(float(sessions[-1]), sc.horizon_years)
-        within = times <= sc.horizon_years
-        healed = float(sessions[-1] + central["healed_after_years"])
-        level = sc.touchup_threshold * _target_contrast(sc, self.cache)
+        det = _detection(sc, self.cache)
+        times, within = det.times, det.within
         n = len(self.draws["clearance_rate_per_year"])
         k1 = _rates(sc, self.draws, np.zeros(n), self.cache, placement=sc.placement).k1
         touch = np.empty((len(_EMULATOR_K0), n))
@@ -647,7 +661,9 @@ class _ClearanceEmulator:
                 placement=sc.placement,
                 closeup=with_curves,
             )
-            touch[j] = _first_crossing(times[within], c.social[:, within], level, healed)
+            touch[j] = _first_crossing(
+                times[within], c.social[:, within], det.level, det.healed_years
+            )
             if with_curves:
                 assert c.closeup is not None
                 social[j], closeup[j] = c.social, c.closeup
@@ -674,11 +690,7 @@ class _ClearanceEmulator:
         with np.errstate(divide="ignore"):
             rate = (1.0 - w_rate) / touch[j, rows] + w_rate / touch[j + 1, rows]
             touchup = np.where(rate > 0.0, 1.0 / rate, np.inf)
-        central = parameters.central_values()
-        sessions = sc.session_years()
-        healed = float(sessions[-1] + central["healed_after_years"])
-        times = _time_grid(float(sessions[-1]), sc.horizon_years)
-        target = _target_contrast(sc, self.cache)
+        det = _detection(sc, self.cache)
         social = closeup = np.empty((len(k0), 0))
         if curves:
             table_social, table_closeup = self.curves[key]
@@ -687,12 +699,12 @@ class _ClearanceEmulator:
             social = (1.0 - w) * table_social[j, rows] + w * table_social[j + 1, rows]
             closeup = (1.0 - w) * table_closeup[j, rows] + w * table_closeup[j + 1, rows]
         return _Run(
-            times,
+            det.times,
             np.asarray(social, dtype=np.float64),
             np.asarray(closeup, dtype=np.float64) if curves else None,
             touchup,
-            target,
-            healed,
+            det.target,
+            det.healed_years,
             expo,
         )
 
@@ -831,7 +843,12 @@ def _differs(sc: Scenario, factor: str) -> bool:
 
 
 def _warnings(
-    sc: Scenario, run: _Run, touchup: tuple[float, float, float], today: dt.date
+    sc: Scenario,
+    run: _Run,
+    touchup: tuple[float, float, float],
+    today: dt.date,
+    *,
+    pigment: Pigment,
 ) -> list[str]:
     out: list[str] = []
     if sc.placement == "deep":
@@ -841,7 +858,7 @@ def _warnings(
             "shallow placement: pigment near the surface is shed and eroded; "
             "expect early, patchy fading"
         )
-    if not load_pigment(sc.pigment, optics.WAVELENGTHS_NM).is_lightfast:
+    if not pigment.is_lightfast:
         out.append(
             f"{sc.pigment} pigment: its organic components fade in light and the colour can shift"
         )
@@ -931,7 +948,7 @@ def _result(
         residual_social_p50=residual_social,
         residual_closeup_p50=residual_closeup,
         attribution=tuple(attributions),
-        warnings=tuple(_warnings(sc, run, touchup, today)),
+        warnings=tuple(_warnings(sc, run, touchup, today, pigment=cache.pigment(sc.pigment))),
         today=today,
     )
 
