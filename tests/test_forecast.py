@@ -354,3 +354,14 @@ def test_forecast_many_shares_like_profiles_and_still_agrees() -> None:
     # The table was used: results are close to, not identical with, single forecasts.
     singles = [forecast(p, samples=400, seed=1, today=TODAY) for p in profiles]
     assert any(m.touchup_years[1] != s.touchup_years[1] for m, s in zip(many, singles, strict=True))
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 300), times=st.integers(1, 5), seed=st.integers(0, 2**32 - 1))
+def test_curve_quantiles_match_numpy(n: int, times: int, seed: int) -> None:
+    from fadecast.forecasting import _curve_quantiles
+
+    curves = np.random.default_rng(seed).normal(3.0, 1.0, (n, times))
+    expected = np.quantile(curves, [0.1, 0.5, 0.9], axis=0)
+    # Single-precision sort: agreement to float32 resolution of values near 3.
+    assert np.allclose(_curve_quantiles(curves, (0.1, 0.5, 0.9)), expected, atol=2e-6)

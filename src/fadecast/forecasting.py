@@ -245,6 +245,10 @@ class ModelCache:
     pigments: dict[str, Pigment] = field(default_factory=dict)
     tables: dict[tuple[Any, ...], appearance.ContrastTable] = field(default_factory=dict)
     targets: dict[tuple[Any, ...], float] = field(default_factory=dict)
+    #: Ambient doses of a place and way of life, (everyday, holiday, ambient). [SED/yr]
+    doses: dict[tuple[Any, ...], tuple[float, float, float]] = field(default_factory=dict)
+    #: Sunscreen transmission per draw, keyed by the product, its use and the draws.
+    screens: dict[tuple[Any, ...], Array] = field(default_factory=dict)
 
     def uv_year(self, place: places.Place) -> Array:
         key = (round(place.latitude_deg, 4), round(place.longitude_deg, 4))
@@ -303,7 +307,26 @@ class _Exposure:
     dermal: Array  # (n,) dermal dose at the reference depth [SED-equivalent/yr]
 
 
-def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _Exposure:
+def _ambient_doses(sc: Scenario, cache: ModelCache) -> tuple[float, float, float]:
+    """Open-sky doses of a way of life: everyday at home, on holiday, and ambient. [SED/yr]
+
+    Everyday and holiday doses weight each hour's UV index by the time spent outdoors
+    then (activity windows, season, holidays) with central values of the sharp
+    parameters; ``ambient`` is the horizontal all-sky dose at home.
+    """
+    key = (
+        sc.home,
+        sc.home_cloud_factor,
+        sc.home_altitude_m,
+        sc.outdoor_job,
+        sc.outdoor_hours_weekday,
+        sc.outdoor_hours_weekend,
+        sc.holiday_weeks,
+        sc.holiday,
+        sc.holiday_cloud_factor,
+    )
+    if key in cache.doses:
+        return cache.doses[key]
     central = parameters.central_values()
     uvi_home = cache.uv_year(sc.home)
     home_lat = sc.home.latitude_deg
@@ -331,6 +354,33 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
         * sc.home_cloud_factor
         * float(uv.altitude_factor(sc.home_altitude_m, central["altitude_gain_per_km"]))
     )
+    cache.doses[key] = (everyday, holiday, ambient)
+    return cache.doses[key]
+
+
+def _screen(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> Array:
+    """Time-averaged sunscreen transmission per draw (wear-off drawn). [1]"""
+    half_life = draws["sunscreen_half_life_h"]
+    key = (
+        sc.sunscreen_spf,
+        sc.sunscreen_mg_per_cm2,
+        sc.sunscreen_reapply_hours,
+        id(half_life),
+        len(half_life),
+    )
+    if key not in cache.screens:
+        cache.screens[key] = exposure.sunscreen_transmission(
+            sc.sunscreen_spf,
+            sc.sunscreen_mg_per_cm2,
+            reapply_hours=sc.sunscreen_reapply_hours,
+            half_life_h=half_life,
+        )
+    return cache.screens[key]
+
+
+def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _Exposure:
+    central = parameters.central_values()
+    everyday, holiday, ambient = _ambient_doses(sc, cache)
 
     gain = draws["altitude_gain_per_km"]
     alt_home = 1.0 + gain * sc.home_altitude_m / 1000.0
@@ -345,12 +395,7 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
         length_scale_mm=central["hair_length_scale_mm"],
     )
     if sc.sunscreen_share > 0:
-        screen = exposure.sunscreen_transmission(
-            sc.sunscreen_spf,
-            sc.sunscreen_mg_per_cm2,
-            reapply_hours=sc.sunscreen_reapply_hours,
-            half_life_h=draws["sunscreen_half_life_h"],
-        )
+        screen = _screen(sc, draws, cache)
         protection = protection * ((1.0 - sc.sunscreen_share) + sc.sunscreen_share * screen)
     scalp = (
         draws["vertex_exposure_ratio"] * draws["cloud_factor_uncertainty"] * open_sky * protection
@@ -379,8 +424,8 @@ class _Curves:
 @dataclass(frozen=True)
 class _Run:
     times: Array  # (T,)
-    social: Array  # (n, T) [dE00]
-    closeup: Array | None  # (n, T) [dE00], only when curves are asked for
+    social: NDArray[np.floating[Any]]  # (n, T) [dE00]; (n, 0) unless curves are asked for
+    closeup: NDArray[np.floating[Any]] | None  # (n, T) [dE00], only when curves are asked for
     touchup_years: Array  # (n,) since the first session, inf if beyond the horizon
     target: float  # target contrast [dE00]
     healed_years: float
@@ -494,16 +539,16 @@ def _curves_from_rates(
     progress = appearance.photolysis_progress(load, pigment)
     width_ratio = np.sqrt(sigma_sq) / central["dot_spacing_mm"]
     table = cache.table(sc.skin, sc.pigment, placement)
-    social = appearance.lookup(table, table.social_delta_e00, peak, progress, width_ratio)
+    where = appearance.stencil(table, peak, progress, width_ratio)
+    social = appearance.interpolate(table.social_delta_e00, where)
     drift = None
     if not pigment.is_lightfast:
         # Photolysis changes the pigment's mix and so the colour of the mean tone.
-        drift = appearance.discolouration(table, peak, progress, width_ratio)
+        drift = appearance.interpolate(table.discolouration_delta_e00, where)
     curves = _Curves(social=social, drift=drift)
     if closeup:
         curves = dataclasses.replace(
-            curves,
-            closeup=appearance.lookup(table, table.closeup_delta_e00, peak, progress, width_ratio),
+            curves, closeup=appearance.interpolate(table.closeup_delta_e00, where)
         )
     return curves
 
@@ -574,28 +619,39 @@ def _detection(sc: Scenario, cache: ModelCache) -> _Detection:
     )
 
 
+def _touchup_times(curves: _Curves, det: _Detection) -> Array:
+    """First time each draw's SMP is due a touch-up, inf beyond the horizon. [yr]
+
+    Due when the social-distance contrast falls below the touch-up level or, for
+    photolabile pigments, when photolysis has discoloured the tone past acceptability.
+    """
+    times, within = det.times[det.within], det.within
+    touchup = _first_crossing(times, curves.social[:, within], det.level, det.healed_years)
+    if curves.drift is not None:
+        acceptable = parameters.central_values()["acceptability_delta_e00"]
+        shifted = _first_crossing(times, -curves.drift[:, within], -acceptable, det.healed_years)
+        touchup = np.minimum(touchup, shifted)
+    return touchup
+
+
 def _simulate(
     sc: Scenario, draws: Mapping[str, Array], cache: ModelCache, *, curves: bool = True
 ) -> _Run:
     expo = _exposure(sc, draws, cache)
     det = _detection(sc, cache)
-    times, within, healed = det.times, det.within, det.healed_years
     result = _contrast_curves(
         sc,
         draws,
         expo.dermal,
-        times,
+        det.times,
         cache,
         placement=sc.placement,
         closeup=curves,
     )
-    touchup = _first_crossing(times[within], result.social[:, within], det.level, healed)
-    if result.drift is not None:
-        # Also due when photolysis has discoloured the tone past acceptability.
-        acceptable = parameters.central_values()["acceptability_delta_e00"]
-        shifted = _first_crossing(times[within], -result.drift[:, within], -acceptable, healed)
-        touchup = np.minimum(touchup, shifted)
-    return _Run(times, result.social, result.closeup, touchup, det.target, healed, expo)
+    touchup = _touchup_times(result, det)
+    return _Run(
+        det.times, result.social, result.closeup, touchup, det.target, det.healed_years, expo
+    )
 
 
 #: Clearance rates at which a group of like profiles is tabulated. [1/yr]
@@ -605,6 +661,7 @@ _EMULATOR_K0 = np.geomspace(0.02, 8.0, 14)
 _EMULATOR_MIN_RUNS = 6
 
 _GroupKey = tuple[Any, ...]
+_Float32 = NDArray[np.float32]
 
 
 class _ClearanceEmulator:
@@ -616,8 +673,9 @@ class _ClearanceEmulator:
     draw's contrast curves and touch-up time are computed once on a grid of k0
     (:data:`_EMULATOR_K0`); a profile then interpolates at its own k0, draw by draw:
     curves linearly in log k0, touch-up times linearly in the rate 1/T (for a single
-    clearing pool 1/T is exactly proportional to k0). Photolabile pigments, and draws
-    outside the grid, take the exact path.
+    clearing pool 1/T is exactly proportional to k0). Photolabile pigments, whose
+    photolysis adds a second per-draw rate with criteria that switch along it, and
+    profiles with a draw outside the grid take the exact path.
     """
 
     def __init__(self, draws: Mapping[str, Array], cache: ModelCache) -> None:
@@ -625,7 +683,7 @@ class _ClearanceEmulator:
         self.cache = cache
         self.enabled: set[_GroupKey] = set()
         self.touch: dict[_GroupKey, Array] = {}
-        self.curves: dict[_GroupKey, tuple[NDArray[np.float32], NDArray[np.float32]]] = {}
+        self.curves: dict[_GroupKey, tuple[_Float32, _Float32]] = {}
 
     def key(self, sc: Scenario) -> _GroupKey | None:
         if not self.cache.pigment(sc.pigment).is_lightfast:
@@ -642,13 +700,16 @@ class _ClearanceEmulator:
             sc.touchup_threshold,
         )
 
+    def enable(self, uses: Mapping[_GroupKey, int]) -> None:
+        """Tabulate the groups with enough runs (profiles and variants) to pay for it."""
+        self.enabled = {k for k, n in uses.items() if n >= _EMULATOR_MIN_RUNS}
+
     def _tabulate(self, sc: Scenario, key: _GroupKey, with_curves: bool) -> None:
         det = _detection(sc, self.cache)
-        times, within = det.times, det.within
         n = len(self.draws["clearance_rate_per_year"])
         k1 = _rates(sc, self.draws, np.zeros(n), self.cache, placement=sc.placement).k1
         touch = np.empty((len(_EMULATOR_K0), n))
-        social = np.empty((len(_EMULATOR_K0), n, len(times)), dtype=np.float32)
+        social = np.empty((len(_EMULATOR_K0), n, len(det.times)), dtype=np.float32)
         closeup = np.empty_like(social) if with_curves else social[:0]
         for j, k0 in enumerate(_EMULATOR_K0):
             rates = _Rates(k0=np.full(n, k0), k1=k1, uv_at_pigment=np.zeros(n))
@@ -656,14 +717,12 @@ class _ClearanceEmulator:
                 sc,
                 self.draws,
                 rates,
-                times,
+                det.times,
                 self.cache,
                 placement=sc.placement,
                 closeup=with_curves,
             )
-            touch[j] = _first_crossing(
-                times[within], c.social[:, within], det.level, det.healed_years
-            )
+            touch[j] = _touchup_times(c, det)
             if with_curves:
                 assert c.closeup is not None
                 social[j], closeup[j] = c.social, c.closeup
@@ -691,22 +750,18 @@ class _ClearanceEmulator:
             rate = (1.0 - w_rate) / touch[j, rows] + w_rate / touch[j + 1, rows]
             touchup = np.where(rate > 0.0, 1.0 / rate, np.inf)
         det = _detection(sc, self.cache)
-        social = closeup = np.empty((len(k0), 0))
+        social: NDArray[np.floating[Any]] = np.zeros((len(k0), 0), dtype=np.float32)
+        closeup: NDArray[np.floating[Any]] | None = None
         if curves:
+            # Interpolated in single precision, as tabulated.
             table_social, table_closeup = self.curves[key]
             w_log = (np.log(k0) - np.log(grid[j])) / (np.log(grid[j + 1]) - np.log(grid[j]))
-            w = w_log[:, None]
-            social = (1.0 - w) * table_social[j, rows] + w * table_social[j + 1, rows]
-            closeup = (1.0 - w) * table_closeup[j, rows] + w * table_closeup[j + 1, rows]
-        return _Run(
-            det.times,
-            np.asarray(social, dtype=np.float64),
-            np.asarray(closeup, dtype=np.float64) if curves else None,
-            touchup,
-            det.target,
-            det.healed_years,
-            expo,
-        )
+            w = w_log.astype(np.float32)[:, None]
+            social = table_social[j, rows] + w * (table_social[j + 1, rows] - table_social[j, rows])
+            closeup = table_closeup[j, rows] + w * (
+                table_closeup[j + 1, rows] - table_closeup[j, rows]
+            )
+        return _Run(det.times, social, closeup, touchup, det.target, det.healed_years, expo)
 
     def release_curves(self) -> None:
         """Free the curve tables (they are large); touch-up tables stay."""
@@ -838,6 +893,24 @@ def _quantiles(touchup: Array, horizon_years: float) -> tuple[float, float, floa
     return p10, p50, p90
 
 
+def _curve_quantiles(curves: NDArray[np.floating[Any]], q: Sequence[float]) -> Array:
+    """Quantiles over draws of curves ``(n, T)`` at each time, shape ``(len(q), T)``.
+
+    numpy's default (linear) quantile definition, computed by one sort per time in
+    single precision (curves are ΔE00 values reported to three decimals), which is
+    several times cheaper than ``np.quantile`` over many times.
+    """
+    n = curves.shape[0]
+    ordered = np.sort(np.ascontiguousarray(curves.T, dtype=np.float32), axis=1)
+    position = np.asarray(q, dtype=np.float64) * (n - 1)
+    below = np.floor(position).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    frac = (position - below)[:, None]
+    lo = ordered[:, below].T.astype(np.float64)
+    hi = ordered[:, above].T.astype(np.float64)
+    return np.asarray(lo + frac * (hi - lo), dtype=np.float64)
+
+
 def _differs(sc: Scenario, factor: str) -> bool:
     return _reference_variant(sc, factor) != sc
 
@@ -887,7 +960,7 @@ def _warnings(
     return out
 
 
-def _at(times: Array, curves: Array, t: float) -> Array:
+def _at(times: Array, curves: NDArray[np.floating[Any]], t: float) -> Array:
     j = int(np.clip(np.searchsorted(times, t), 1, len(times) - 1))
     w = (t - times[j - 1]) / (times[j] - times[j - 1])
     return np.asarray(curves[:, j - 1] * (1 - w) + curves[:, j] * w, dtype=np.float64)
@@ -923,10 +996,9 @@ def _result(
     keep = run.times <= sc.horizon_years + 1e-9
     years = run.times[keep]
     social = run.social[:, keep]
-    # Quantiles over draws, taken along contiguous rows (one row per time).
-    q_social = np.quantile(np.ascontiguousarray(social.T), [0.1, 0.5, 0.9], axis=1)
+    q_social = _curve_quantiles(social, (0.1, 0.5, 0.9))
     assert run.closeup is not None
-    closeup_p50 = np.median(np.ascontiguousarray(run.closeup[:, keep].T), axis=1)
+    closeup_p50 = _curve_quantiles(run.closeup[:, keep], (0.5,))[0]
     residual_social = float(np.median(_at(run.times, run.social, RESIDUAL_YEARS)))
     residual_closeup = float(np.median(_at(run.times, run.closeup, RESIDUAL_YEARS)))
     expo = {
@@ -1041,7 +1113,7 @@ def forecast_many(
         for key in keys:
             if key is not None:
                 uses[key] = uses.get(key, 0) + 1
-    emulator.enabled = {k for k, count in uses.items() if count >= _EMULATOR_MIN_RUNS}
+    emulator.enable(uses)
     # Work group by group so that only one group's curve table is held at a time.
     order = sorted(range(len(scenarios)), key=lambda i: repr(emulator.key(scenarios[i])))
     results: list[ForecastResult | None] = [None] * len(scenarios)

@@ -12,7 +12,9 @@ skin, pigment and depth:
   reflectance (XYZ is linear in the spectrum), on a grid over the cell of a square lattice
   of Gaussian dots, neighbours included.
 
-:func:`lookup` interpolates the table multilinearly for arrays of any shape.
+:func:`lookup` interpolates the table multilinearly for arrays of any shape; to read
+several quantities at the same points, locate them once with :func:`stencil` and read each
+with :func:`interpolate`.
 """
 
 from __future__ import annotations
@@ -22,18 +24,20 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import ndimage
 
 from fadecast.skin import colour, optics
 from fadecast.skin.pigments import Pigment
 
 __all__ = [
     "ContrastTable",
+    "Stencil",
     "contrast_table",
     "discolouration",
+    "interpolate",
     "lattice_profile",
     "lookup",
     "photolysis_progress",
+    "stencil",
 ]
 
 Array = NDArray[np.float64]
@@ -262,17 +266,121 @@ def _grid_coordinate(grid: Array, values: Array) -> Array:
     return np.asarray(np.clip((values - grid[0]) / step, 0.0, len(grid) - 1.0), dtype=np.float64)
 
 
-def _bilinear(grid: Array, i: Array, k: Array) -> Array:
-    """Bilinear interpolation of a 2-D grid at fractional indices (already clamped)."""
-    n_i, n_k = grid.shape
-    i0 = np.minimum(i.astype(np.intp), n_i - 2)
-    k0 = np.minimum(k.astype(np.intp), n_k - 2)
-    fi, fk = i - i0, k - k0
-    flat = grid.ravel()
-    base = i0 * n_k + k0
-    top = flat[base] * (1.0 - fk) + flat[base + 1] * fk
-    bottom = flat[base + n_k] * (1.0 - fk) + flat[base + n_k + 1] * fk
-    return np.asarray(top * (1.0 - fi) + bottom * fi, dtype=np.float64)
+@dataclass(frozen=True)
+class Stencil:
+    """Where a batch of points falls in a contrast table's grid, for :func:`interpolate`.
+
+    Computing it once lets several tabulated quantities be read at the same points.
+
+    Attributes
+    ----------
+    base
+        Flat index of each point's lower grid corner, shape ``(m,)``.
+    axes
+        For each axis with more than one node: its flat stride and the points' weights
+        of the upper node, shape ``(m,)``.
+    peak_density_mg_cm2
+        The points' peak densities, broadcast to ``shape``. [mg/cm²]
+    floor_mg_cm2
+        The lowest tabulated peak density. [mg/cm²]
+    shape
+        Broadcast shape of the points.
+    """
+
+    base: NDArray[np.intp]
+    axes: tuple[tuple[int, Array], ...]
+    peak_density_mg_cm2: Array
+    floor_mg_cm2: float
+    shape: tuple[int, ...]
+
+
+def stencil(
+    table: ContrastTable,
+    peak_density_mg_cm2: ArrayLike,
+    progress: ArrayLike,
+    width_ratio: ArrayLike,
+) -> Stencil:
+    """Locate points (peak density, photolysis progress, width ratio) in a table's grid.
+
+    Parameters
+    ----------
+    table
+        The table (for its grids).
+    peak_density_mg_cm2
+        Peak density of a single dot. [mg/cm²]
+    progress
+        Photolysis progress. [SED-equivalent]
+    width_ratio
+        Dot width over spacing. [1]
+
+    Returns
+    -------
+    Stencil
+    """
+    rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
+    s = np.asarray(width_ratio, dtype=np.float64)
+    shape = np.broadcast_shapes(rho.shape, np.shape(progress), s.shape)
+    log_rho = np.log10(np.maximum(np.broadcast_to(rho, shape).ravel(), 1e-30))
+    grids = (table.log10_density, table.progress, table.width_ratio)
+    points = (
+        log_rho,
+        np.broadcast_to(np.asarray(progress, dtype=np.float64), shape).ravel(),
+        np.broadcast_to(s, shape).ravel(),
+    )
+    strides = (len(grids[1]) * len(grids[2]), len(grids[2]), 1)
+    base = np.zeros(log_rho.shape, dtype=np.intp)
+    axes: list[tuple[int, Array]] = []
+    for grid, values, stride in zip(grids, points, strides, strict=True):
+        if len(grid) == 1:
+            continue
+        coordinate = _grid_coordinate(grid, values)
+        lower = np.minimum(coordinate.astype(np.intp), len(grid) - 2)
+        base += lower * stride
+        axes.append((stride, coordinate - lower))
+    return Stencil(
+        base=base,
+        axes=tuple(axes),
+        peak_density_mg_cm2=np.broadcast_to(rho, shape),
+        floor_mg_cm2=float(10.0 ** table.log10_density[0]),
+        shape=shape,
+    )
+
+
+def _multilinear(flat: Array, base: NDArray[np.intp], axes: tuple[tuple[int, Array], ...]) -> Array:
+    if not axes:
+        return np.asarray(flat[base], dtype=np.float64)
+    stride, weight = axes[-1]
+    lower = _multilinear(flat, base, axes[:-1])
+    upper = _multilinear(flat, base + stride, axes[:-1])
+    return np.asarray(lower + (upper - lower) * weight, dtype=np.float64)
+
+
+def interpolate(values: Array, where: Stencil, *, vanishes_without_pigment: bool = True) -> Array:
+    """Interpolate a tabulated quantity multilinearly at a stencil's points.
+
+    Below the density grid a contrast is taken as proportional to density (the optics
+    are linear for thin pigment; ``vanishes_without_pigment``); other quantities, such as
+    a colour, are clamped there. Above and outside the other grids values are clamped.
+
+    Parameters
+    ----------
+    values
+        A quantity of the table the stencil was made for, e.g.
+        ``table.social_delta_e00``; shape ``(density, progress, width)``.
+    where
+        From :func:`stencil`.
+
+    Returns
+    -------
+    ndarray
+        The quantity, shape ``where.shape``.
+    """
+    out = _multilinear(np.ascontiguousarray(values).ravel(), where.base, where.axes)
+    out = out.reshape(where.shape)
+    if not vanishes_without_pigment:
+        return out
+    rho, floor = where.peak_density_mg_cm2, where.floor_mg_cm2
+    return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)
 
 
 def lookup(
@@ -284,11 +392,7 @@ def lookup(
     *,
     vanishes_without_pigment: bool = True,
 ) -> Array:
-    """Interpolate a tabulated quantity multilinearly.
-
-    Below the density grid a contrast is taken as proportional to density (the optics
-    are linear for thin pigment; ``vanishes_without_pigment``); other quantities, such as
-    a colour, are clamped there. Above and outside the other grids values are clamped.
+    """Interpolate a tabulated quantity multilinearly (see :func:`interpolate`).
 
     Parameters
     ----------
@@ -308,23 +412,8 @@ def lookup(
     ndarray
         Contrast, broadcast shape of the inputs. [ΔE00]
     """
-    rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
-    s = np.asarray(width_ratio, dtype=np.float64)
-    shape = np.broadcast_shapes(rho.shape, np.shape(progress), s.shape)
-    log_rho = np.log10(np.maximum(rho, 1e-30))
-    i = _grid_coordinate(table.log10_density, np.broadcast_to(log_rho, shape).ravel())
-    k = _grid_coordinate(table.width_ratio, np.broadcast_to(s, shape).ravel())
-    if len(table.progress) == 1:
-        out = _bilinear(values[:, 0, :], i, k)
-    else:
-        x = np.broadcast_to(np.asarray(progress, dtype=np.float64), shape).ravel()
-        j = _grid_coordinate(table.progress, x)
-        out = ndimage.map_coordinates(values, (i, j, k), order=1, mode="nearest")
-    out = out.reshape(shape)
-    if not vanishes_without_pigment:
-        return np.asarray(out, dtype=np.float64)
-    floor = 10.0 ** table.log10_density[0]
-    return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)
+    where = stencil(table, peak_density_mg_cm2, progress, width_ratio)
+    return interpolate(values, where, vanishes_without_pigment=vanishes_without_pigment)
 
 
 def discolouration(
