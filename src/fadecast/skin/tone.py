@@ -199,8 +199,14 @@ def skin_lab_from_ita(ita_deg: ArrayLike) -> Array:
     return np.stack([50.0 + r * np.sin(theta), a_star, r * np.cos(theta)], axis=-1)
 
 
+@functools.lru_cache(maxsize=4096)
+def _melanin_for_lightness(lightness: float) -> float:
+    """Cached inversion (an iterative solve); clients share few skin lightnesses."""
+    return float(optics.melanin_fraction_for_lightness(lightness))
+
+
 def _from_lab(lab: Array, fitzpatrick: int | None) -> SkinTone:
-    f_mel = float(optics.melanin_fraction_for_lightness(lab[0]))
+    f_mel = _melanin_for_lightness(float(lab[0]))
     ita = float(colour.ita_deg(lab))
     return SkinTone(
         lab=(float(lab[0]), float(lab[1]), float(lab[2])),
