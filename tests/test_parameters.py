@@ -73,3 +73,19 @@ def test_moments_match_the_stated_distributions() -> None:
 def test_impossible_beta_is_refused() -> None:
     with pytest.raises(ValueError, match="impossible"):
         parameters.quantile(Distribution("beta", {"mean": 0.5, "sd": 0.6}), np.array([0.5]), 0.5)
+
+
+def test_picture_parameters_are_documented_and_fixed() -> None:
+    from fadecast.parameters import load_render_parameters, render_values
+
+    table = load_render_parameters()
+    assert table, "render.toml must not be empty"
+    for name, p in table.items():
+        assert p.stage == "render", name
+        assert p.distribution.kind == "fixed", name  # pictures use the central forecast
+        assert p.unit and p.source and p.description, name
+    assert render_values()["observer_distance_m"] == pytest.approx(2.0)
+    # Kept apart from the Monte Carlo table, whose draws they must not shift.
+    from fadecast.parameters import load_parameters
+
+    assert not set(table) & set(load_parameters())

@@ -11,7 +11,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -97,6 +97,82 @@ def demo_command(
         if not as_json:
             typer.echo(f"Example profile: {DEMO_EXAMPLE}\n")
         _emit(_run_forecast(path, samples, seed, today), as_json)
+
+
+_RENDER_OPTIONS = {
+    "years": "--years",
+    "size_mm": "--size-mm",
+    "px_per_mm": "--px-per-mm",
+    "hairline_mm": "--hairline-mm",
+}
+
+
+def _parse_years(text: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError(
+            "--years", f"must be comma-separated numbers such as 0,1,3,5,7,10, got {text!r}"
+        ) from None
+
+
+def _progress_bar(total: int, label: str) -> tuple[Any, Any]:
+    """A progress bar on a terminal's standard error; silent when it is not a terminal."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    bar = Progress(console=console, transient=True, disable=not console.is_terminal)
+    task = bar.add_task(label, total=total)
+    return bar, lambda done: bar.update(task, completed=done)
+
+
+@app.command("render")
+def render_command(
+    profile: Annotated[Path, typer.Argument(help="Profile TOML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pictures.")],
+    years: Annotated[
+        str,
+        typer.Option("--years", help="Years after healing, comma-separated, increasing."),
+    ] = "0,1,3,5,7,10",
+    size_mm: Annotated[
+        float, typer.Option("--size-mm", help="Side of the scalp patch [mm], 5-200.")
+    ] = 40.0,
+    px_per_mm: Annotated[
+        float, typer.Option("--px-per-mm", help="Resolution of the close-up [px/mm], 2-100.")
+    ] = 20.0,
+    stubble: Annotated[bool, typer.Option("--stubble", help="Draw stubble hairs.")] = False,
+    hairline_mm: Annotated[
+        float | None,
+        typer.Option("--hairline-mm", help="Draw a feathered hairline this far from the top [mm]."),
+    ] = None,
+    seed: SeedOpt = 0,
+    today: TodayOpt = None,
+) -> None:
+    """Render the scalp close up and at social distance over the years."""
+    from fadecast.render.scene import RenderSettings, check_settings, check_years
+
+    year_list = _parse_years(years)
+    settings = RenderSettings(
+        size_mm=size_mm, px_per_mm=px_per_mm, seed=seed, stubble=stubble, hairline_mm=hairline_mm
+    )
+    try:
+        check_years(year_list)
+        check_settings(settings)
+    except InputError as exc:
+        raise InputError(_RENDER_OPTIONS.get(exc.field, exc.field), exc.message) from None
+    from fadecast.outputs import check_output_folder, write_files
+    from fadecast.profile import load_profile
+    from fadecast.render.files import render_files
+
+    day = _parse_today(today)
+    loaded = load_profile(profile, today=day)
+    folder = check_output_folder(out)
+    bar, advance = _progress_bar(len(year_list), "rendering")
+    with bar:
+        files = render_files(loaded, year_list, settings, today=day, progress=advance)
+    written = write_files(folder, files)
+    typer.echo(f"Wrote {len(written)} files to {folder}")
 
 
 @app.command("schema")

@@ -30,8 +30,10 @@ from fadecast.sun import exposure, uv
 __all__ = [
     "FACTORS",
     "MODEL_VERSION",
+    "DotStates",
     "ForecastResult",
     "Scenario",
+    "dot_states",
     "forecast",
     "forecast_many",
     "scenario_from_profile",
@@ -1137,6 +1139,128 @@ def forecast_many(
             progress(done)
     emulator.release_curves()
     return [r for r in results if r is not None]
+
+
+@dataclass(frozen=True)
+class DotStates:
+    """A nominal dot at chosen years, for pictures: the central forecast, no Monte Carlo.
+
+    Attributes
+    ----------
+    years
+        Years after the healed course (year 0 is the healed result), shape ``(Y,)``. [yr]
+    times_yr
+        The same moments as model times since the first session, shape ``(Y,)``. [yr]
+    peak_density_mg_cm2
+        Peak areal pigment density of a nominal dot, shape ``(Y,)``. [mg/cm²]
+    sigma_mm
+        Gaussian width (sd) of a nominal dot, shape ``(Y,)``. [mm]
+    sigma0_mm
+        Width of a fresh healed dot at this depth. [mm]
+    progress
+        Photolysis progress, shape ``(Y,)``; zeros for lightfast pigments. [SED-equivalent]
+    social_delta_e00
+        Social-distance contrast of the regular lattice, shape ``(Y,)``. [ΔE00]
+    closeup_delta_e00
+        Dot-centre contrast of the regular lattice, shape ``(Y,)``. [ΔE00]
+    spacing_mm
+        Nominal distance between dots. [mm]
+    depth_mm
+        Pigment depth of the placement. [mm]
+    """
+
+    years: Array
+    times_yr: Array
+    peak_density_mg_cm2: Array
+    sigma_mm: Array
+    sigma0_mm: float
+    progress: Array
+    social_delta_e00: Array
+    closeup_delta_e00: Array
+    spacing_mm: float
+    depth_mm: float
+
+
+def dot_states(
+    profile: Profile | Scenario, years: Sequence[float], *, today: dt.date | None = None
+) -> DotStates:
+    """The state of a nominal dot at the given years after the healed course.
+
+    Every parameter at its central value (one draw), with the client's exposure,
+    pigment, placement and sessions: the same kinetics and tables as :func:`forecast`.
+
+    Parameters
+    ----------
+    profile
+        A validated profile or a resolved scenario.
+    years
+        Years after the healed course, each in ``[0, 50]``. [yr]
+    today
+        The date taken as today (start of a prospective course).
+
+    Returns
+    -------
+    DotStates
+    """
+    sc = profile if isinstance(profile, Scenario) else scenario_from_profile(profile, today=today)
+    span = np.asarray(years, dtype=np.float64)
+    if span.ndim != 1 or np.any(span < 0) or np.any(span > RESIDUAL_YEARS):
+        raise ValueError(f"years must be a list of values in [0, {RESIDUAL_YEARS:g}]")
+    cache = ModelCache()
+    central = parameters.central_values()
+    draws = {name: np.array([value]) for name, value in central.items()}
+    expo = _exposure(sc, draws, cache)
+    healed = float(sc.session_years()[-1]) + central["healed_after_years"]
+    times = healed + span
+    rates = _rates(sc, draws, expo.dermal, cache, placement=sc.placement)
+    pigment = cache.pigment(sc.pigment)
+    depth = central[f"depth_{sc.placement}_mm"]
+    optimal = central["depth_optimal_mm"]
+    load, mean_age = kinetics.pigment_load(
+        times,
+        sc.session_years(),
+        np.full((1, len(sc.session_years())), pigment.typical_deposit_mg_cm2),
+        component_shares=pigment.shares,
+        shallow_share=kinetics.shallow_share(
+            np.array([depth]),
+            epidermis_mm=central["epidermis_mm"],
+            depth_spread_mm=central["depth_spread_mm"],
+        ),
+        healing_loss=draws["healing_loss"],
+        healing_time_yr=central["healing_time_days"] / _DAYS_PER_YEAR,
+        epidermal_time_yr=central["epidermal_turnover_days"] / _DAYS_PER_YEAR,
+        fixed_share=draws["fixed_share"],
+        clearance_rate_per_year=rates.k0,
+        clearance_slope_per_year2=rates.k1,
+        photolysis_rate_per_year=rates.uv_at_pigment[:, None]
+        * pigment.photolysis_per_dermal_sed[None, :],
+    )
+    sigma0 = central["dot_sigma_mm"] * (depth / optimal) ** central["dot_sigma_depth_exponent"]
+    diffusivity = kinetics.lateral_diffusivity(
+        np.array([depth]),
+        diffusivity_mm2_per_year=draws["lateral_diffusivity_mm2_per_year"],
+        reference_depth_mm=optimal,
+        depth_exponent=central["diffusivity_depth_exponent"],
+    )
+    sigma_sq = kinetics.dot_width_sq(
+        mean_age, sigma0_mm=np.array([sigma0]), diffusivity_mm2_per_year=diffusivity
+    )[0]
+    peak = load.sum(axis=1)[0] * sigma0**2 / sigma_sq
+    progress = appearance.photolysis_progress(load, pigment)[0]
+    table = cache.table(sc.skin, sc.pigment, sc.placement)
+    where = appearance.stencil(table, peak, progress, np.sqrt(sigma_sq) / central["dot_spacing_mm"])
+    return DotStates(
+        years=span,
+        times_yr=times,
+        peak_density_mg_cm2=peak,
+        sigma_mm=np.sqrt(sigma_sq),
+        sigma0_mm=float(sigma0),
+        progress=progress,
+        social_delta_e00=appearance.interpolate(table.social_delta_e00, where),
+        closeup_delta_e00=appearance.interpolate(table.closeup_delta_e00, where),
+        spacing_mm=central["dot_spacing_mm"],
+        depth_mm=depth,
+    )
 
 
 def summarise_factors(result: ForecastResult, top: int = 3) -> Sequence[Attribution]:

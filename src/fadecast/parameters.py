@@ -103,6 +103,28 @@ def load_parameters() -> Mapping[str, Parameter]:
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
 
 
+@functools.cache
+def load_render_parameters() -> Mapping[str, Parameter]:
+    """Read the packaged table of picture parameters (``data/render.toml``).
+
+    They shape the pictures only (dot layout, skin texture, the observer), never the
+    forecast, so they are not drawn in the Monte Carlo.
+
+    Returns
+    -------
+    Mapping[str, Parameter]
+        Parameters by name, in file order.
+    """
+    text = resources.files("fadecast.data").joinpath("render.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
+
+
+def render_values() -> dict[str, float]:
+    """The value of every picture parameter."""
+    return {name: p.value for name, p in load_render_parameters().items()}
+
+
 def central_values() -> dict[str, float]:
     """The central value of every parameter, as used for reference runs."""
     return {name: p.value for name, p in load_parameters().items()}

@@ -38,6 +38,7 @@ __all__ = [
     "lookup",
     "photolysis_progress",
     "stencil",
+    "tone_xyz",
 ]
 
 Array = NDArray[np.float64]
@@ -166,6 +167,62 @@ def photolysis_progress(load: ArrayLike, pigment: Pigment) -> Array:
     return np.asarray(np.where(np.isfinite(x), np.maximum(x, 0.0), 0.0), dtype=np.float64)
 
 
+def tone_xyz(
+    pigment: Pigment,
+    progress: ArrayLike,
+    *,
+    skin_lab: ArrayLike,
+    melanin_fraction: float,
+    depth_mm: float,
+    epidermis_mm: float,
+    layer_mm: float,
+) -> tuple[Array, Array]:
+    """Colour of pigmented skin against the local pigment density, on a fine grid.
+
+    Spectral optics (:func:`fadecast.skin.optics.pigmented_skin_reflectance`) → CIE XYZ,
+    scaled channel-wise so the model's bare skin matches ``skin_lab`` exactly. XYZ is
+    linear in reflectance, so it may be averaged over an area (the eye does) and
+    interpolated in log density.
+
+    Parameters
+    ----------
+    pigment
+        The pigment.
+    progress
+        Photolysis progress values, shape ``(P,)``. [SED-equivalent]
+    skin_lab
+        The client's bare-skin CIELAB. [L*, a*, b*]
+    melanin_fraction
+        Epidermal melanosome volume fraction matching the skin. [1]
+    depth_mm, epidermis_mm, layer_mm
+        Pigment depth, epidermal thickness, thickness of the pigment layer. [mm]
+
+    Returns
+    -------
+    log10_density : ndarray
+        Grid of log10 local pigment density, shape ``(F,)``. [log10 mg/cm²]
+    xyz : ndarray
+        Tristimulus values, shape ``(P, F, 3)``. [1]
+    """
+    shares = _composition(pigment, np.atleast_1d(np.asarray(progress, dtype=np.float64)))
+    fine_log10 = np.linspace(_LOG10_DENSITY[0] - 1.0, _LOG10_DENSITY[-1] + 1.2, 160)
+    density_c = 10.0 ** fine_log10[None, :, None] * shares[:, None, :]  # (P, F, C)
+    reflectance = optics.pigmented_skin_reflectance(
+        melanin_fraction,
+        density_c,
+        pigment.k_cm2_per_mg,
+        pigment.s_cm2_per_mg,
+        depth_mm=depth_mm,
+        layer_mm=layer_mm,
+        epidermis_mm=epidermis_mm,
+    )
+    skin_xyz_model = colour.reflectance_to_xyz(
+        optics.skin_reflectance(melanin_fraction, epidermis_mm=epidermis_mm)
+    )
+    scale = colour.lab_to_xyz(np.asarray(skin_lab, dtype=np.float64)) / skin_xyz_model
+    return fine_log10, colour.reflectance_to_xyz(reflectance) * scale
+
+
 def contrast_table(
     pigment: Pigment,
     *,
@@ -198,29 +255,17 @@ def contrast_table(
     ContrastTable
     """
     progress = _progress_grid(pigment)
-    shares = _composition(pigment, progress)  # (P, C)
-
-    # Fine optical table over density, for every progress step: XYZ (P, F, 3).
-    fine_log10 = np.linspace(_LOG10_DENSITY[0] - 1.0, _LOG10_DENSITY[-1] + 1.2, 160)
-    fine_density = 10.0**fine_log10
-    density_c = fine_density[None, :, None] * shares[:, None, :]  # (P, F, C)
-    reflectance = optics.pigmented_skin_reflectance(
-        melanin_fraction,
-        density_c,
-        pigment.k_cm2_per_mg,
-        pigment.s_cm2_per_mg,
+    fine_log10, xyz_fine = tone_xyz(
+        pigment,
+        progress,
+        skin_lab=skin_lab,
+        melanin_fraction=melanin_fraction,
         depth_mm=depth_mm,
-        layer_mm=layer_mm,
         epidermis_mm=epidermis_mm,
-    )
-    xyz_fine = colour.reflectance_to_xyz(reflectance)
-    skin_xyz_model = colour.reflectance_to_xyz(
-        optics.skin_reflectance(melanin_fraction, epidermis_mm=epidermis_mm)
+        layer_mm=layer_mm,
     )
     target_lab = np.asarray(skin_lab, dtype=np.float64)
     target_xyz = colour.lab_to_xyz(target_lab)
-    scale = target_xyz / skin_xyz_model
-    xyz_fine = xyz_fine * scale
 
     def xyz_at(relative_density: Array) -> Array:
         """XYZ at densities given on any grid, shape (P, ..., 3), by log interpolation."""

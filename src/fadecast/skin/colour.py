@@ -43,7 +43,9 @@ __all__ = [
     "reflectance_to_lab",
     "reflectance_to_xyz",
     "spectral_weights",
+    "srgb_to_xyz",
     "xyz_to_lab",
+    "xyz_to_srgb",
 ]
 
 Array = NDArray[np.float64]
@@ -311,3 +313,63 @@ def ita_deg(lab: ArrayLike) -> Array:
     # arctan(h / b) without dividing: for b < 0 the ratio's sign flips.
     angle = np.arctan2(np.where(b_star < 0.0, -height, height), np.abs(b_star))
     return np.asarray(np.degrees(angle), dtype=np.float64)
+
+
+# ----------------------------------------------------------------------------- sRGB
+
+_SRGB_PRIMARIES_XY = np.array([[0.64, 0.33], [0.30, 0.60], [0.15, 0.06]])  # IEC 61966-2-1
+
+
+@functools.cache
+def _rgb_to_xyz_matrix() -> Array:
+    """Linear sRGB → XYZ, from the sRGB primaries and the package's D65 white."""
+    xy = _SRGB_PRIMARIES_XY
+    primaries = np.stack([xy[:, 0] / xy[:, 1], np.ones(3), (1 - xy.sum(axis=1)) / xy[:, 1]])
+    scale = np.linalg.solve(primaries, _white_xyz())
+    matrix: Array = np.asarray(primaries * scale[None, :], dtype=np.float64)
+    matrix.flags.writeable = False
+    return matrix
+
+
+def xyz_to_srgb(xyz: ArrayLike) -> Array:
+    """Non-linear sRGB (IEC 61966-2-1) of CIE XYZ (white ``Y = 1``), clipped to [0, 1].
+
+    The matrix is built from the sRGB primaries and the package's realised D65 white
+    (:data:`WHITEPOINT_D65`), so the perfect white maps to ``(1, 1, 1)``; it differs from
+    colour-science's ``XYZ_to_sRGB`` (tabulated D65) by under 1e-3.
+
+    Parameters
+    ----------
+    xyz
+        Tristimulus values, shape ``(..., 3)``. [1]
+
+    Returns
+    -------
+    ndarray
+        Encoded R'G'B', shape ``(..., 3)``. [1]
+    """
+    linear = np.asarray(xyz, dtype=np.float64) @ np.linalg.inv(_rgb_to_xyz_matrix()).T
+    linear = np.clip(linear, 0.0, 1.0)
+    encoded = np.where(
+        linear <= 0.0031308, 12.92 * linear, 1.055 * np.power(linear, 1.0 / 2.4) - 0.055
+    )
+    return np.asarray(encoded, dtype=np.float64)
+
+
+def srgb_to_xyz(rgb: ArrayLike) -> Array:
+    """CIE XYZ (white ``Y = 1``) of non-linear sRGB values in [0, 1] (inverse of
+    :func:`xyz_to_srgb` within the gamut).
+
+    Parameters
+    ----------
+    rgb
+        Encoded R'G'B', shape ``(..., 3)``; 8-bit images divided by 255. [1]
+
+    Returns
+    -------
+    ndarray
+        Tristimulus values, shape ``(..., 3)``. [1]
+    """
+    encoded = np.asarray(rgb, dtype=np.float64)
+    linear = np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)
+    return np.asarray(linear @ _rgb_to_xyz_matrix().T, dtype=np.float64)

@@ -284,7 +284,9 @@ def pigment_load(
     )
     both = fixed + decay_t[:, None, None, :] * mobile
     if not lightfast:
-        both *= np.exp(-np.minimum(kappa[:, :, None] * t[None, None, :], 700.0))[:, :, None, :]
+        # Only components that photolyse (a stable one keeps e^0 = 1).
+        for c in np.flatnonzero(kappa.any(axis=0)):
+            both[:, c] *= np.exp(-np.minimum(kappa[:, c, None] * t[None, :], 700.0))[:, None, :]
     load = np.ascontiguousarray(both[:, :, 0, :])
     load_sum = load.sum(axis=1)
     age_weighted = both[:, :, 1, :].sum(axis=1)

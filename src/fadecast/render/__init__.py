@@ -1,0 +1,1 @@
+"""Pictures of an SMP over the years: dot layout, skin texture, rasterisation."""

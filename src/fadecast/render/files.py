@@ -1,0 +1,67 @@
+"""The files of a render: PNGs per year, the strip and the manifest, as bytes.
+
+Nothing here touches the disk; :func:`fadecast.outputs.write_files` writes the result
+all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+
+from fadecast import __version__
+from fadecast.forecasting import MODEL_VERSION, Scenario, scenario_from_profile
+from fadecast.outputs import png_bytes
+from fadecast.profile import Profile
+from fadecast.render.scene import Renders, RenderSettings, manifest, render_profile
+from fadecast.render.strip import year_strip
+
+__all__ = ["picture_names", "render_files"]
+
+
+def picture_names(year: float) -> dict[str, str]:
+    """File names of one year's pictures."""
+    return {"closeup": f"closeup_y{year:g}.png", "social": f"social_y{year:g}.png"}
+
+
+def strip_png(renders: Renders) -> bytes:
+    """The strip of all years (close-up and social-distance rows) as PNG."""
+    years = [p.year for p in renders.pictures]
+    strip = year_strip(
+        [[p.closeup_srgb for p in renders.pictures], [p.social_srgb for p in renders.pictures]],
+        years,
+        row_names=["close up", "at 2 m"],
+    )
+    return png_bytes(strip)
+
+
+def render_files(
+    profile: Profile | Scenario,
+    years: Sequence[float],
+    settings: RenderSettings,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, bytes]:
+    """Render a profile and encode every file of the result.
+
+    Returns
+    -------
+    dict
+        File contents by name: ``closeup_y{year}.png`` and ``social_y{year}.png`` per
+        year, ``strip.png`` and ``manifest.json``.
+    """
+    sc = profile if isinstance(profile, Scenario) else scenario_from_profile(profile, today=today)
+    renders = render_profile(sc, years, settings, progress=progress)
+    files: dict[str, bytes] = {}
+    names: dict[float, dict[str, str]] = {}
+    for picture in renders.pictures:
+        names[picture.year] = picture_names(picture.year)
+        files[names[picture.year]["closeup"]] = png_bytes(picture.closeup_srgb)
+        files[names[picture.year]["social"]] = png_bytes(picture.social_srgb)
+    files["strip.png"] = strip_png(renders)
+    truth = manifest(renders.scene, renders.states, renders.pictures, names)
+    truth = {"fadecast_version": __version__, "model_version": MODEL_VERSION, **truth}
+    files["manifest.json"] = (json.dumps(truth, separators=(",", ":")) + "\n").encode("utf-8")
+    return files

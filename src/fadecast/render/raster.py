@@ -1,0 +1,191 @@
+"""From dots to pixels: pigment density on the pixel grid, and its colour.
+
+Pixel ``(i, j)`` covers ``[i, i+1) × [j, j+1)`` in pixel units, so its centre is at
+``(i + 0.5, j + 0.5)``; a point at ``(x, y)`` mm lies at ``(y·ppm, x·ppm)`` in (row,
+col) pixel units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import ndimage
+from scipy.spatial import cKDTree
+
+from fadecast.skin import colour
+
+__all__ = ["blur_xyz", "density_at", "gaussian_sum", "to_srgb8", "xyz_from_density"]
+
+Array = NDArray[np.float64]
+
+
+def _profiles(centre_px: Array, sigma_px: Array, n_px: int) -> NDArray[np.float32]:
+    """Gaussian profile of each dot along one axis, sampled at pixel centres, (N, n_px)."""
+    grid = np.arange(n_px, dtype=np.float32) + np.float32(0.5)
+    offset = (grid[None, :] - centre_px[:, None].astype(np.float32)) / sigma_px[:, None].astype(
+        np.float32
+    )
+    return np.exp(np.float32(-0.5) * offset * offset)
+
+
+def gaussian_sum(
+    shape: tuple[int, int], centres_px: ArrayLike, sigma_px: ArrayLike, amplitude: ArrayLike
+) -> Array:
+    """Sum of isotropic Gaussians on the pixel grid, sampled at pixel centres.
+
+    ``f(y, x) = Σ_i a_i exp(-((x - x_i)² + (y - y_i)²) / (2 σ_i²))``. A Gaussian
+    separates into a row and a column profile, so the sum is one matrix product,
+    ``(A·G_y)ᵀ G_x``, with no truncation of the tails.
+
+    Parameters
+    ----------
+    shape
+        Picture size (rows, cols). [px]
+    centres_px
+        Centres ``(x, y)`` in pixel units, shape ``(N, 2)``. [px]
+    sigma_px
+        Standard deviations, shape ``(N,)``. [px]
+    amplitude
+        Peak values, shape ``(N,)``.
+
+    Returns
+    -------
+    ndarray
+        The field, shape ``shape``.
+    """
+    centres = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
+    sigma = np.asarray(sigma_px, dtype=np.float64)
+    amp = np.asarray(amplitude, dtype=np.float64)
+    if len(centres) == 0:
+        return np.zeros(shape)
+    along_y = _profiles(centres[:, 1], sigma, shape[0]) * amp[:, None].astype(np.float32)
+    along_x = _profiles(centres[:, 0], sigma, shape[1])
+    return np.asarray(along_y.T @ along_x, dtype=np.float64)
+
+
+def density_at(
+    points_px: ArrayLike, centres_px: ArrayLike, sigma_px: ArrayLike, amplitude: ArrayLike
+) -> Array:
+    """The same sum of Gaussians evaluated exactly at given points.
+
+    Gaussians further than 8 sd from a point (a factor below 1e-13) are left out.
+
+    Parameters
+    ----------
+    points_px
+        Points ``(x, y)``, shape ``(M, 2)``. [px]
+    centres_px, sigma_px, amplitude
+        As for :func:`gaussian_sum`.
+
+    Returns
+    -------
+    ndarray
+        Values, shape ``(M,)``.
+    """
+    points = np.asarray(points_px, dtype=np.float64).reshape(-1, 2)
+    centres = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
+    sigma = np.asarray(sigma_px, dtype=np.float64)
+    amp = np.asarray(amplitude, dtype=np.float64)
+    if len(centres) == 0 or len(points) == 0:
+        return np.zeros(len(points))
+    near = cKDTree(centres).query_ball_point(points, 8.0 * float(sigma.max()))
+    counts = np.array([len(n) for n in near], dtype=np.intp)
+    point_idx = np.repeat(np.arange(len(points)), counts)
+    centre_idx = np.fromiter((j for n in near for j in n), dtype=np.intp, count=counts.sum())
+    d = points[point_idx] - centres[centre_idx]
+    r2 = (d * d).sum(axis=1)
+    value = amp[centre_idx] * np.exp(-0.5 * r2 / sigma[centre_idx] ** 2)
+    return np.asarray(
+        np.bincount(point_idx, weights=value, minlength=len(points)), dtype=np.float64
+    )
+
+
+def xyz_from_density(density_mg_cm2: ArrayLike, log10_grid: Array, xyz_grid: Array) -> Array:
+    """Colour of pigmented skin at each local density, by interpolation in log density.
+
+    Parameters
+    ----------
+    density_mg_cm2
+        Local pigment density, any shape. [mg/cm²]
+    log10_grid
+        Grid of log10 density, shape ``(F,)`` (from
+        :func:`fadecast.skin.appearance.tone_xyz`). [log10 mg/cm²]
+    xyz_grid
+        XYZ on that grid, shape ``(F, 3)``; values below the grid are its first row,
+        which is bare skin to within its precision. [1]
+
+    Returns
+    -------
+    ndarray
+        XYZ, shape ``density.shape + (3,)``. [1]
+    """
+    rho = np.asarray(density_mg_cm2, dtype=np.float64)
+    step = (log10_grid[-1] - log10_grid[0]) / (len(log10_grid) - 1)
+    position = np.log10(np.maximum(rho, 1e-30)) - log10_grid[0]
+    coordinate = np.clip(position / step, 0.0, len(log10_grid) - 1.0)
+    lower = np.minimum(coordinate.astype(np.intp), len(log10_grid) - 2)
+    weight = (coordinate - lower)[..., None]
+    return np.asarray(
+        xyz_grid[lower] * (1.0 - weight) + xyz_grid[lower + 1] * weight, dtype=np.float64
+    )
+
+
+def _linear_resampling(n_out: int, n_in: int) -> Array:
+    """Matrix (n_out, n_in) interpolating linearly from n_in to n_out equal cells."""
+    centre = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
+    centre = np.clip(centre, 0.0, n_in - 1.0)
+    lower = np.minimum(np.floor(centre).astype(np.intp), max(n_in - 2, 0))
+    weight = centre - lower
+    matrix = np.zeros((n_out, n_in))
+    rows = np.arange(n_out)
+    matrix[rows, lower] += 1.0 - weight
+    if n_in > 1:
+        matrix[rows, lower + 1] += weight
+    return matrix
+
+
+def blur_xyz(xyz: Array, sigma_px: float) -> Array:
+    """Gaussian blur of an XYZ picture (linear light, so blurring is physical).
+
+    A wide blur is done at a coarser resolution (block means, so that at least three
+    coarse pixels span one sd), then interpolated back linearly: the result is smooth
+    on the scale of the coarse pixels, so nothing visible is lost and the cost falls
+    with the square of the factor.
+
+    Parameters
+    ----------
+    xyz
+        Picture, shape ``(H, W, 3)``. [1]
+    sigma_px
+        Standard deviation of the blur. [px]
+
+    Returns
+    -------
+    ndarray
+        Blurred picture, same shape. [1]
+    """
+    if sigma_px <= 0:
+        return xyz
+    rows, cols = xyz.shape[:2]
+    factor = max(int(sigma_px // 3.0), 1)
+    if factor == 1 or rows < 2 * factor or cols < 2 * factor:
+        return np.asarray(
+            ndimage.gaussian_filter(xyz, sigma=(sigma_px, sigma_px, 0.0), mode="reflect"),
+            dtype=np.float64,
+        )
+    h, w = rows // factor, cols // factor
+    # Block means over the picture cropped to whole blocks (the rim is < factor px).
+    coarse = xyz[: h * factor, : w * factor].reshape(h, factor, w, factor, 3).mean(axis=(1, 3))
+    sigma_coarse = sigma_px / factor
+    coarse = ndimage.gaussian_filter(
+        coarse, sigma=(sigma_coarse, sigma_coarse, 0.0), mode="reflect"
+    )
+    up_rows = _linear_resampling(rows, h)
+    up_cols = _linear_resampling(cols, w)
+    out = np.einsum("rh,hwc,kw->rkc", up_rows, coarse, up_cols, optimize=True)
+    return np.asarray(out, dtype=np.float64)
+
+
+def to_srgb8(xyz: Array) -> NDArray[np.uint8]:
+    """8-bit sRGB of an XYZ picture (rounded to the nearest code value)."""
+    return np.asarray(np.rint(colour.xyz_to_srgb(xyz) * 255.0), dtype=np.uint8)

@@ -1,0 +1,430 @@
+"""A client's scalp patch at chosen years: close-up and social-distance pictures.
+
+Composes the stages: the engine's nominal dot at each year
+(:func:`fadecast.forecasting.dot_states`), the artist's layout
+(:mod:`fadecast.render.layout`), the skin's optics against pigment density
+(:func:`fadecast.skin.appearance.tone_xyz`), skin texture
+(:mod:`fadecast.render.texture`) and rasterisation (:mod:`fadecast.render.raster`).
+The layout and the texture are drawn once, so the years differ only by what the model
+says happened to the pigment. Pure: arrays in, arrays out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fadecast import parameters
+from fadecast.errors import InputError
+from fadecast.forecasting import DotStates, ModelCache, Scenario
+from fadecast.render import layout as layout_mod
+from fadecast.render import raster, texture
+from fadecast.skin import appearance, colour
+
+__all__ = [
+    "MAX_PIXELS",
+    "RenderSettings",
+    "Renders",
+    "Scene",
+    "YearPicture",
+    "check_settings",
+    "check_years",
+    "closeup_xyz",
+    "make_scene",
+    "manifest",
+    "render_profile",
+    "render_year",
+]
+
+Array = NDArray[np.float64]
+
+#: Largest picture (rows × cols) rendered; a picture needs about 200 bytes per pixel
+#: while it is made, so this keeps a render under about 3 GB.
+MAX_PIXELS = 16_000_000
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What to draw.
+
+    Attributes
+    ----------
+    size_mm
+        Side of the square patch. [mm]
+    px_per_mm
+        Resolution of the close-up. [px/mm]
+    seed
+        Seed of the layout and texture.
+    stubble
+        Whether to draw stubble hairs.
+    hairline_mm
+        Distance of a hairline from the top edge, or None. [mm]
+    """
+
+    size_mm: float = 40.0
+    px_per_mm: float = 20.0
+    seed: int = 0
+    stubble: bool = False
+    hairline_mm: float | None = None
+
+    @property
+    def pixels(self) -> int:
+        """Pixels along each side."""
+        return max(round(self.size_mm * self.px_per_mm), 1)
+
+
+def check_settings(settings: RenderSettings) -> None:
+    """Raise InputError naming the setting when a picture cannot or should not be made."""
+    if not 5.0 <= settings.size_mm <= 200.0:
+        raise InputError("size_mm", f"must be between 5 and 200, got {settings.size_mm:g}")
+    if not 2.0 <= settings.px_per_mm <= 100.0:
+        raise InputError("px_per_mm", f"must be between 2 and 100, got {settings.px_per_mm:g}")
+    if settings.pixels**2 > MAX_PIXELS:
+        side = math.isqrt(MAX_PIXELS)
+        raise InputError(
+            "px_per_mm",
+            f"size_mm x px_per_mm gives {settings.pixels} x {settings.pixels} pixels, more "
+            f"than the {side} x {side} allowed (several GB of memory); lower either",
+        )
+    if settings.hairline_mm is not None and not 0.0 <= settings.hairline_mm < settings.size_mm:
+        raise InputError(
+            "hairline_mm",
+            f"must be in [0, size_mm) = [0, {settings.size_mm:g}), got {settings.hairline_mm:g}",
+        )
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything about the patch that does not change with the years."""
+
+    settings: RenderSettings
+    layout: layout_mod.DotLayout
+    skin_factor: Array  # (H, W) tone variation x pores, on reflectance [1]
+    hair_coverage: Array  # (H, W) share of each pixel under a hair [1]
+    hair_xyz: Array  # (3,) colour of a hair [1]
+    skin_lab: Array  # (3,) the client's bare skin [CIELAB]
+    tone: Callable[[float], tuple[Array, Array]]  # progress -> (log10 grid, XYZ (F, 3))
+    social_sigma_mm: float  # blur of the social-distance view [mm]
+
+
+@dataclass(frozen=True)
+class YearPicture:
+    """The pictures of one year and their ground truth."""
+
+    year: float
+    closeup_srgb: NDArray[np.uint8]  # (H, W, 3)
+    social_srgb: NDArray[np.uint8]  # (H, W, 3)
+    dot_sigma_mm: Array  # (N,) each dot's Gaussian width [mm]
+    dot_peak_mg_cm2: Array  # (N,) each dot's own peak density [mg/cm²]
+    centre_lab: Array  # (N, 3) model colour at each dot's centre [CIELAB]
+    centre_hidden: NDArray[np.bool_]  # (N,) whether a hair covers the centre pixel
+    mean_lab: Array  # (3,) mean colour of the close-up [CIELAB]
+    social_delta_e00: float  # model contrast of the regular lattice [ΔE00]
+
+
+def make_scene(sc: Scenario, settings: RenderSettings, *, cache: ModelCache | None = None) -> Scene:
+    """Draw the layout and the texture of a client's patch (seeded).
+
+    Parameters
+    ----------
+    sc
+        The client's resolved scenario (skin, pigment, placement).
+    settings
+        What to draw.
+    cache
+        Shared model tables.
+
+    Returns
+    -------
+    Scene
+    """
+    check_settings(settings)
+    cache = cache or ModelCache()
+    look = parameters.render_values()
+    central = parameters.central_values()
+    rng = np.random.default_rng(settings.seed)
+    n_px = settings.pixels
+    shape = (n_px, n_px)
+    ppm = settings.px_per_mm
+    dots = layout_mod.dot_layout(
+        settings.size_mm,
+        settings.size_mm,
+        spacing_mm=central["dot_spacing_mm"],
+        rng=rng,
+        disk_fraction=look["poisson_disk_fraction"],
+        size_gsd=look["dot_size_variation"],
+        load_gsd=look["dot_load_variation"],
+        hairline_mm=settings.hairline_mm,
+        transition_mm=look["hairline_transition_mm"],
+    )
+    tone = texture.tone_field(
+        shape,
+        ppm,
+        rng,
+        scale_mm=look["skin_tone_scale_mm"],
+        relative_sd=look["skin_tone_variation"],
+    )
+    pores = texture.pore_field(
+        shape,
+        ppm,
+        rng,
+        per_cm2=look["pores_per_cm2"],
+        radius_mm=look["pore_radius_mm"],
+        darkening=look["pore_darkening"],
+        avoid_mm=dots.centres_mm,
+        clearance_mm=2.0 * look["pore_radius_mm"] + 2.0 / ppm,
+    )
+    hair = np.zeros(shape)
+    if settings.stubble:
+        hair = texture.stubble_coverage(
+            shape,
+            ppm,
+            rng,
+            per_cm2=look["stubble_hairs_per_cm2"],
+            length_mm=look["stubble_length_mm"],
+            width_mm=look["stubble_width_mm"],
+        )
+        if settings.hairline_mm is not None:
+            # No stubble in front of the hairline (the forehead).
+            row_mm = (np.arange(n_px) + 0.5) / ppm
+            hair[row_mm < settings.hairline_mm, :] = 0.0
+    pigment = cache.pigment(sc.pigment)
+    depth = central[f"depth_{sc.placement}_mm"]
+    skin = sc.skin
+    tones: dict[float, tuple[Array, Array]] = {}
+
+    def tone_at(progress: float) -> tuple[Array, Array]:
+        key = round(float(progress), 6)
+        if key not in tones:
+            grid, xyz = appearance.tone_xyz(
+                pigment,
+                np.array([key]),
+                skin_lab=skin.lab,
+                melanin_fraction=skin.melanin_fraction,
+                depth_mm=depth,
+                epidermis_mm=central["epidermis_mm"],
+                layer_mm=central["pigment_layer_mm"],
+            )
+            tones[key] = (grid, xyz[0])
+        return tones[key]
+
+    distance_mm = look["observer_distance_m"] * 1000.0
+    social_sigma = distance_mm * math.tan(math.radians(look["visual_acuity_arcmin"] / 60.0))
+    hair_lab = np.array([look["hair_lab_l"], 2.0, 4.0])
+    return Scene(
+        settings=settings,
+        layout=dots,
+        skin_factor=tone * pores,
+        hair_coverage=hair,
+        hair_xyz=colour.lab_to_xyz(hair_lab),
+        skin_lab=np.asarray(skin.lab, dtype=np.float64),
+        tone=tone_at,
+        social_sigma_mm=social_sigma,
+    )
+
+
+def render_year(scene: Scene, states: DotStates, index: int) -> YearPicture:
+    """The close-up and social-distance pictures of one year.
+
+    Dot ``i`` with size factor ``s_i`` and load factor ``l_i`` starts as a Gaussian of
+    width ``s_i σ₀`` and spreads as the model's dot does, ``σ_i² = (s_i σ₀)² + (σ(t)² -
+    σ₀²)``; it holds ``l_i s_i²`` times the nominal dot's pigment ``ρ(t) σ(t)²``, so its
+    peak is ``ρ(t) σ(t)² l_i s_i² / σ_i²``. The local density is the sum over all dots;
+    its colour comes from the optics at the year's photolysis progress; skin texture
+    scales the reflectance and hairs cover it. The social view blurs the close-up in
+    linear light by the observer's acuity.
+
+    Parameters
+    ----------
+    scene
+        From :func:`make_scene`.
+    states
+        From :func:`fadecast.forecasting.dot_states`.
+    index
+        Which of the states' years to draw.
+
+    Returns
+    -------
+    YearPicture
+    """
+    ppm = scene.settings.px_per_mm
+    sigma, peak = _dots(scene, states, index)
+    grid, xyz_grid = scene.tone(float(states.progress[index]))
+    xyz = closeup_xyz(scene, sigma, peak, grid, xyz_grid)
+    social = raster.blur_xyz(xyz, scene.social_sigma_mm * ppm)
+
+    # Ground truth at each dot's centre: exact density there, texture at its pixel.
+    centres_px = scene.layout.centres_mm * ppm
+    centre_density = raster.density_at(centres_px, centres_px, sigma * ppm, peak)
+    n_px = scene.settings.pixels
+    rows = np.clip(np.floor(centres_px[:, 1]).astype(np.intp), 0, n_px - 1)
+    cols = np.clip(np.floor(centres_px[:, 0]).astype(np.intp), 0, n_px - 1)
+    centre_xyz = raster.xyz_from_density(centre_density, grid, xyz_grid)
+    centre_xyz = centre_xyz * scene.skin_factor[rows, cols][:, None]
+    return YearPicture(
+        year=float(states.years[index]),
+        closeup_srgb=raster.to_srgb8(xyz),
+        social_srgb=raster.to_srgb8(social),
+        dot_sigma_mm=sigma,
+        dot_peak_mg_cm2=peak,
+        centre_lab=colour.xyz_to_lab(centre_xyz),
+        centre_hidden=scene.hair_coverage[rows, cols] > 0.0,
+        mean_lab=colour.xyz_to_lab(xyz.reshape(-1, 3).mean(axis=0)),
+        social_delta_e00=float(states.social_delta_e00[index]),
+    )
+
+
+def _dots(scene: Scene, states: DotStates, index: int) -> tuple[Array, Array]:
+    """Each dot's width [mm] and peak density [mg/cm²] at one of the states' years."""
+    dots = scene.layout
+    size = dots.size_factor
+    spread_sq = max(float(states.sigma_mm[index] ** 2 - states.sigma0_mm**2), 0.0)
+    sigma = np.sqrt((states.sigma0_mm * size) ** 2 + spread_sq)
+    nominal_mass = states.peak_density_mg_cm2[index] * states.sigma_mm[index] ** 2
+    peak = nominal_mass * dots.load_factor * size**2 / sigma**2
+    return sigma, peak
+
+
+def closeup_xyz(
+    scene: Scene, sigma_mm: Array, peak_mg_cm2: Array, log10_grid: Array, xyz_grid: Array
+) -> Array:
+    """The close-up picture in CIE XYZ, shape ``(H, W, 3)``.
+
+    Parameters
+    ----------
+    scene
+        The patch.
+    sigma_mm, peak_mg_cm2
+        Each dot's width and peak density, shape ``(N,)``. [mm], [mg/cm²]
+    log10_grid, xyz_grid
+        Colour against log density at this year's photolysis progress (from
+        :func:`fadecast.skin.appearance.tone_xyz`).
+
+    Returns
+    -------
+    ndarray
+        XYZ, white ``Y = 1``. [1]
+    """
+    ppm = scene.settings.px_per_mm
+    n_px = scene.settings.pixels
+    centres_px = scene.layout.centres_mm * ppm
+    density = raster.gaussian_sum((n_px, n_px), centres_px, sigma_mm * ppm, peak_mg_cm2)
+    xyz = raster.xyz_from_density(density, log10_grid, xyz_grid)
+    xyz *= scene.skin_factor[..., None]
+    if scene.settings.stubble:
+        hair = scene.hair_coverage[..., None]
+        xyz += hair * (scene.hair_xyz - xyz)
+    return xyz
+
+
+def manifest(
+    scene: Scene, states: DotStates, pictures: Sequence[YearPicture], files: dict[float, Any]
+) -> dict[str, Any]:
+    """The ground truth of a set of renders, as JSON-ready data."""
+    settings = scene.settings
+    ppm = settings.px_per_mm
+    centres = scene.layout.centres_mm * ppm
+    years = []
+    for pic in pictures:
+        years.append(
+            {
+                "year": pic.year,
+                "files": files.get(pic.year, {}),
+                "social_delta_e00": round(pic.social_delta_e00, 4),
+                "mean_lab": [round(float(v), 4) for v in pic.mean_lab],
+                "dots": [
+                    {
+                        "row": round(float(centres[i, 1]), 3),
+                        "col": round(float(centres[i, 0]), 3),
+                        "sigma_px": round(float(pic.dot_sigma_mm[i] * ppm), 4),
+                        "sigma_mm": round(float(pic.dot_sigma_mm[i]), 5),
+                        "peak_mg_cm2": float(f"{pic.dot_peak_mg_cm2[i]:.5g}"),
+                        "lab": [round(float(v), 3) for v in pic.centre_lab[i]],
+                        "hidden_by_hair": bool(pic.centre_hidden[i]),
+                    }
+                    for i in range(len(centres))
+                ],
+            }
+        )
+    return {
+        "mm_per_px": 1.0 / ppm,
+        "px_per_mm": ppm,
+        "size_px": [settings.pixels, settings.pixels],
+        "size_mm": settings.size_mm,
+        "seed": settings.seed,
+        "coordinates": (
+            "row, col in pixel units: pixel (i, j) covers [i, i+1) x [j, j+1), "
+            "so a dot centre lies in pixel (floor(row), floor(col))"
+        ),
+        "skin_lab": [round(float(v), 4) for v in scene.skin_lab],
+        "dot_count": scene.layout.count,
+        "dots_per_mm2": scene.layout.count / settings.size_mm**2,
+        "hairline_mm": settings.hairline_mm,
+        "stubble": settings.stubble,
+        "social_blur_sigma_mm": round(scene.social_sigma_mm, 4),
+        "years": years,
+    }
+
+
+@dataclass(frozen=True)
+class Renders:
+    """The pictures of a profile at several years, with what they were made from."""
+
+    scene: Scene
+    states: DotStates
+    pictures: tuple[YearPicture, ...]
+
+
+def check_years(years: Sequence[float]) -> None:
+    """Raise InputError unless years are strictly increasing values in [0, 50]."""
+    if not years:
+        raise InputError("years", "must list at least one year, e.g. 0,1,3,5,7,10")
+    if any(not (0.0 <= y <= 50.0) or math.isnan(y) for y in years):
+        raise InputError("years", "each must be between 0 and 50 (years after healing)")
+    if any(b <= a for a, b in itertools.pairwise(years)):
+        raise InputError("years", "must be strictly increasing, e.g. 0,1,3,5,7,10")
+
+
+def render_profile(
+    sc: Scenario,
+    years: Sequence[float],
+    settings: RenderSettings,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Renders:
+    """Close-up and social-distance pictures of a client's SMP at the given years.
+
+    Parameters
+    ----------
+    sc
+        The client's resolved scenario.
+    years
+        Years after the healed course, strictly increasing, in [0, 50]. [yr]
+    settings
+        What to draw.
+    progress
+        Called with the number of years drawn so far, after each.
+
+    Returns
+    -------
+    Renders
+    """
+    check_years(years)
+    check_settings(settings)
+    from fadecast.forecasting import dot_states
+
+    cache = ModelCache()
+    states = dot_states(sc, years)
+    scene = make_scene(sc, settings, cache=cache)
+    pictures = []
+    for i in range(len(years)):
+        pictures.append(render_year(scene, states, i))
+        if progress is not None:
+            progress(i + 1)
+    return Renders(scene=scene, states=states, pictures=tuple(pictures))
