@@ -249,3 +249,31 @@ def test_packaged_weights_are_colour_sciences() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     np.testing.assert_allclose(colour.spectral_weights(), module.weights(), rtol=1e-15, atol=0)
+
+
+def test_srgb_matches_colour_science_and_round_trips() -> None:
+    import colour as colour_science
+
+    from fadecast.skin import colour as fc_colour
+
+    xyz = np.random.default_rng(0).uniform(0.02, 0.9, (200, 3))
+    ours = fc_colour.xyz_to_srgb(xyz)
+    reference = np.clip(colour_science.XYZ_to_sRGB(xyz), 0.0, 1.0)
+    assert np.abs(ours - reference).max() < 2e-3  # realised vs tabulated D65 white
+    inside = ((ours > 1e-6) & (ours < 1 - 1e-6)).all(axis=1)
+    assert inside.sum() > 20
+    assert np.allclose(fc_colour.srgb_to_xyz(ours[inside]), xyz[inside], atol=1e-12)
+    white = fc_colour.xyz_to_srgb(fc_colour.lab_to_xyz([100.0, 0.0, 0.0]))
+    assert np.allclose(white, 1.0)
+
+
+def test_srgb_encoding_table_is_within_one_code_value() -> None:
+    from fadecast.render.raster import encode_srgb8
+    from fadecast.skin import colour as fc_colour
+
+    linear = np.linspace(0.0, 1.0, 100_001).astype(np.float32)
+    exact = np.rint(fc_colour.srgb_encode(linear) * 255.0)
+    fast = encode_srgb8(linear).astype(np.float64)
+    assert np.abs(fast - exact).max() <= 1.0
+    bright = linear > 0.01  # skin and pigment live here
+    assert np.mean(fast[bright] == exact[bright]) > 0.99

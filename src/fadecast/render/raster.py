@@ -7,6 +7,9 @@ col) pixel units.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
@@ -19,9 +22,8 @@ __all__ = ["blur_xyz", "density_at", "gaussian_sum", "to_srgb8", "xyz_from_densi
 Array = NDArray[np.float64]
 
 
-def _profiles(centre_px: Array, sigma_px: Array, n_px: int) -> NDArray[np.float32]:
-    """Gaussian profile of each dot along one axis, sampled at pixel centres, (N, n_px)."""
-    grid = np.arange(n_px, dtype=np.float32) + np.float32(0.5)
+def _profiles(centre_px: Array, sigma_px: Array, grid: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Gaussian profile of each dot along one axis at the given pixel centres, (N, n)."""
     offset = (grid[None, :] - centre_px[:, None].astype(np.float32)) / sigma_px[:, None].astype(
         np.float32
     )
@@ -29,13 +31,19 @@ def _profiles(centre_px: Array, sigma_px: Array, n_px: int) -> NDArray[np.float3
 
 
 def gaussian_sum(
-    shape: tuple[int, int], centres_px: ArrayLike, sigma_px: ArrayLike, amplitude: ArrayLike
+    shape: tuple[int, int],
+    centres_px: ArrayLike,
+    sigma_px: ArrayLike,
+    amplitude: ArrayLike,
+    *,
+    band_px: int = 96,
 ) -> Array:
     """Sum of isotropic Gaussians on the pixel grid, sampled at pixel centres.
 
     ``f(y, x) = Σ_i a_i exp(-((x - x_i)² + (y - y_i)²) / (2 σ_i²))``. A Gaussian
-    separates into a row and a column profile, so the sum is one matrix product,
-    ``(A·G_y)ᵀ G_x``, with no truncation of the tails.
+    separates into a row and a column profile, so a band of rows is one matrix product,
+    ``(A·G_y)ᵀ G_x``, over the dots within 6 sd of the band (beyond, a Gaussian is below
+    1.5e-8 of its peak). Computed in single precision.
 
     Parameters
     ----------
@@ -47,6 +55,8 @@ def gaussian_sum(
         Standard deviations, shape ``(N,)``. [px]
     amplitude
         Peak values, shape ``(N,)``.
+    band_px
+        Rows per band.
 
     Returns
     -------
@@ -56,11 +66,22 @@ def gaussian_sum(
     centres = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
     sigma = np.asarray(sigma_px, dtype=np.float64)
     amp = np.asarray(amplitude, dtype=np.float64)
+    out = np.zeros(shape, dtype=np.float32)
     if len(centres) == 0:
-        return np.zeros(shape)
-    along_y = _profiles(centres[:, 1], sigma, shape[0]) * amp[:, None].astype(np.float32)
-    along_x = _profiles(centres[:, 0], sigma, shape[1])
-    return np.asarray(along_y.T @ along_x, dtype=np.float64)
+        return np.asarray(out, dtype=np.float64)
+    pixel = np.float32(0.5)
+    along_x = _profiles(centres[:, 0], sigma, np.arange(shape[1], dtype=np.float32) + pixel)
+    reach = 6.0 * sigma
+    y = centres[:, 1]
+    for top in range(0, shape[0], band_px):
+        bottom = min(top + band_px, shape[0])
+        near = np.flatnonzero((y + reach > top) & (y - reach < bottom))
+        if len(near) == 0:
+            continue
+        rows = np.arange(top, bottom, dtype=np.float32) + pixel
+        along_y = _profiles(y[near], sigma[near], rows) * amp[near, None].astype(np.float32)
+        out[top:bottom] = along_y.T @ along_x[near]
+    return np.asarray(out, dtype=np.float64)
 
 
 def density_at(
@@ -184,6 +205,78 @@ def blur_xyz(xyz: Array, sigma_px: float) -> Array:
     up_cols = _linear_resampling(cols, w)
     out = np.einsum("rh,hwc,kw->rkc", up_rows, coarse, up_cols, optimize=True)
     return np.asarray(out, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class DensityColours:
+    """Linear-light sRGB of pigmented skin against density, tabulated for speed.
+
+    Entries are spaced evenly in the square root of density (finer where colour changes
+    fastest, near bare skin) up to ``max_density_mg_cm2``.
+    """
+
+    max_density_mg_cm2: float
+    linear_rgb: NDArray[np.float32]  # (L, 3)
+
+
+def density_colours(
+    log10_grid: Array, xyz_grid: Array, max_density_mg_cm2: float, *, entries: int = 4096
+) -> DensityColours:
+    """Tabulate :func:`xyz_from_density` as linear sRGB up to a density.
+
+    Parameters
+    ----------
+    log10_grid, xyz_grid
+        As for :func:`xyz_from_density`.
+    max_density_mg_cm2
+        Highest density to be looked up (larger ones are clamped). [mg/cm²]
+    entries
+        Table size.
+
+    Returns
+    -------
+    DensityColours
+    """
+    top = max(float(max_density_mg_cm2), 1e-12)
+    density = np.linspace(0.0, 1.0, entries) ** 2 * top
+    rgb = colour.xyz_to_linear_srgb(xyz_from_density(density, log10_grid, xyz_grid))
+    return DensityColours(top, np.ascontiguousarray(rgb, dtype=np.float32))
+
+
+def linear_rgb_from_density(density_mg_cm2: Array, table: DensityColours) -> NDArray[np.float32]:
+    """Linear-light sRGB at each local density from a :class:`DensityColours` table."""
+    entries = len(table.linear_rgb)
+    scaled = np.asarray(density_mg_cm2, dtype=np.float32) * np.float32(
+        1.0 / table.max_density_mg_cm2
+    )
+    np.clip(scaled, 0.0, 1.0, out=scaled)
+    np.sqrt(scaled, out=scaled)
+    scaled *= np.float32(entries - 1)
+    scaled += np.float32(0.5)
+    index = scaled
+    return np.asarray(np.take(table.linear_rgb, index.astype(np.intp), axis=0), dtype=np.float32)
+
+
+_ENCODE_STEPS = 16384
+
+
+@functools.cache
+def _encode_table() -> NDArray[np.uint8]:
+    linear = (np.arange(_ENCODE_STEPS) + 0.5) / _ENCODE_STEPS
+    return np.asarray(np.rint(colour.srgb_encode(linear) * 255.0), dtype=np.uint8)
+
+
+def encode_srgb8(linear_rgb: ArrayLike) -> NDArray[np.uint8]:
+    """8-bit sRGB code values of linear-light RGB (clipped to [0, 1]).
+
+    Through a table of the transfer function on 16,384 even steps of linear light: the
+    code value of each step's midpoint, so the result is within one code value of the
+    exact rounding (at the darkest codes, where a step spans more than one code, the
+    error is largest; skin and pigment never reach there).
+    """
+    lin = np.asarray(linear_rgb, dtype=np.float32)
+    index = np.clip(lin * np.float32(_ENCODE_STEPS), 0.0, _ENCODE_STEPS - 1).astype(np.intp)
+    return np.asarray(np.take(_encode_table(), index), dtype=np.uint8)
 
 
 def to_srgb8(xyz: Array) -> NDArray[np.uint8]:

@@ -35,7 +35,7 @@ __all__ = [
     "YearPicture",
     "check_settings",
     "check_years",
-    "closeup_xyz",
+    "closeup_linear_rgb",
     "make_scene",
     "manifest",
     "render_profile",
@@ -105,9 +105,10 @@ class Scene:
 
     settings: RenderSettings
     layout: layout_mod.DotLayout
-    skin_factor: Array  # (H, W) tone variation x pores, on reflectance [1]
-    hair_coverage: Array  # (H, W) share of each pixel under a hair [1]
-    hair_xyz: Array  # (3,) colour of a hair [1]
+    skin_factor: NDArray[np.float32]  # (H, W) tone variation x pores, on reflectance [1]
+    hair_coverage: NDArray[np.float32]  # (H, W) share of each pixel under a hair [1]
+    hair_rgb: NDArray[np.float32]  # (3,) linear sRGB of a hair [1]
+    hair_pixels: NDArray[np.intp]  # flat indices of the pixels a hair covers
     skin_lab: Array  # (3,) the client's bare skin [CIELAB]
     tone: Callable[[float], tuple[Array, Array]]  # progress -> (log10 grid, XYZ (F, 3))
     social_sigma_mm: float  # blur of the social-distance view [mm]
@@ -220,9 +221,10 @@ def make_scene(sc: Scenario, settings: RenderSettings, *, cache: ModelCache | No
     return Scene(
         settings=settings,
         layout=dots,
-        skin_factor=tone * pores,
-        hair_coverage=hair,
-        hair_xyz=colour.lab_to_xyz(hair_lab),
+        skin_factor=(tone * pores).astype(np.float32),
+        hair_coverage=hair.astype(np.float32),
+        hair_rgb=colour.xyz_to_linear_srgb(colour.lab_to_xyz(hair_lab)).astype(np.float32),
+        hair_pixels=np.flatnonzero(hair.reshape(-1) > 0.0),
         skin_lab=np.asarray(skin.lab, dtype=np.float64),
         tone=tone_at,
         social_sigma_mm=social_sigma,
@@ -256,8 +258,8 @@ def render_year(scene: Scene, states: DotStates, index: int) -> YearPicture:
     ppm = scene.settings.px_per_mm
     sigma, peak = _dots(scene, states, index)
     grid, xyz_grid = scene.tone(float(states.progress[index]))
-    xyz = closeup_xyz(scene, sigma, peak, grid, xyz_grid)
-    social = raster.blur_xyz(xyz, scene.social_sigma_mm * ppm)
+    rgb = closeup_linear_rgb(scene, sigma, peak, grid, xyz_grid)
+    social = raster.blur_xyz(rgb.astype(np.float64), scene.social_sigma_mm * ppm)
 
     # Ground truth at each dot's centre: exact density there, texture at its pixel.
     centres_px = scene.layout.centres_mm * ppm
@@ -267,15 +269,16 @@ def render_year(scene: Scene, states: DotStates, index: int) -> YearPicture:
     cols = np.clip(np.floor(centres_px[:, 0]).astype(np.intp), 0, n_px - 1)
     centre_xyz = raster.xyz_from_density(centre_density, grid, xyz_grid)
     centre_xyz = centre_xyz * scene.skin_factor[rows, cols][:, None]
+    mean_rgb = rgb.reshape(-1, 3).mean(axis=0, dtype=np.float64)
     return YearPicture(
         year=float(states.years[index]),
-        closeup_srgb=raster.to_srgb8(xyz),
-        social_srgb=raster.to_srgb8(social),
+        closeup_srgb=raster.encode_srgb8(rgb),
+        social_srgb=raster.encode_srgb8(social),
         dot_sigma_mm=sigma,
         dot_peak_mg_cm2=peak,
         centre_lab=colour.xyz_to_lab(centre_xyz),
         centre_hidden=scene.hair_coverage[rows, cols] > 0.0,
-        mean_lab=colour.xyz_to_lab(xyz.reshape(-1, 3).mean(axis=0)),
+        mean_lab=colour.xyz_to_lab(colour.linear_srgb_to_xyz(mean_rgb)),
         social_delta_e00=float(states.social_delta_e00[index]),
     )
 
@@ -291,10 +294,10 @@ def _dots(scene: Scene, states: DotStates, index: int) -> tuple[Array, Array]:
     return sigma, peak
 
 
-def closeup_xyz(
+def closeup_linear_rgb(
     scene: Scene, sigma_mm: Array, peak_mg_cm2: Array, log10_grid: Array, xyz_grid: Array
-) -> Array:
-    """The close-up picture in CIE XYZ, shape ``(H, W, 3)``.
+) -> NDArray[np.float32]:
+    """The close-up picture in linear-light sRGB, shape ``(H, W, 3)``.
 
     Parameters
     ----------
@@ -309,18 +312,22 @@ def closeup_xyz(
     Returns
     -------
     ndarray
-        XYZ, white ``Y = 1``. [1]
+        Linear R, G, B (white 1), single precision. [1]
     """
     ppm = scene.settings.px_per_mm
     n_px = scene.settings.pixels
     centres_px = scene.layout.centres_mm * ppm
     density = raster.gaussian_sum((n_px, n_px), centres_px, sigma_mm * ppm, peak_mg_cm2)
-    xyz = raster.xyz_from_density(density, log10_grid, xyz_grid)
-    xyz *= scene.skin_factor[..., None]
+    colours = raster.density_colours(log10_grid, xyz_grid, float(density.max()))
+    rgb = raster.linear_rgb_from_density(density, colours)
+    rgb *= scene.skin_factor[..., None]
     if scene.settings.stubble:
-        hair = scene.hair_coverage[..., None]
-        xyz += hair * (scene.hair_xyz - xyz)
-    return xyz
+        # Hairs cover a few percent of the pixels: blend only those.
+        flat = rgb.reshape(-1, 3)
+        where = scene.hair_pixels
+        cover = scene.hair_coverage.reshape(-1)[where][:, None]
+        flat[where] += cover * (scene.hair_rgb - flat[where])
+    return rgb
 
 
 def manifest(

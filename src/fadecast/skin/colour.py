@@ -40,11 +40,14 @@ __all__ = [
     "delta_e_ciede2000",
     "ita_deg",
     "lab_to_xyz",
+    "linear_srgb_to_xyz",
     "reflectance_to_lab",
     "reflectance_to_xyz",
     "spectral_weights",
+    "srgb_encode",
     "srgb_to_xyz",
     "xyz_to_lab",
+    "xyz_to_linear_srgb",
     "xyz_to_srgb",
 ]
 
@@ -331,6 +334,51 @@ def _rgb_to_xyz_matrix() -> Array:
     return matrix
 
 
+def xyz_to_linear_srgb(xyz: ArrayLike) -> Array:
+    """Linear-light sRGB of CIE XYZ (white ``Y = 1``), not clipped.
+
+    Parameters
+    ----------
+    xyz
+        Tristimulus values, shape ``(..., 3)``. [1]
+
+    Returns
+    -------
+    ndarray
+        Linear R, G, B, shape ``(..., 3)``; the white is ``(1, 1, 1)``. [1]
+    """
+    return np.asarray(
+        np.asarray(xyz, dtype=np.float64) @ np.linalg.inv(_rgb_to_xyz_matrix()).T,
+        dtype=np.float64,
+    )
+
+
+def linear_srgb_to_xyz(rgb: ArrayLike) -> Array:
+    """CIE XYZ (white ``Y = 1``) of linear-light sRGB (inverse of
+    :func:`xyz_to_linear_srgb`)."""
+    return np.asarray(np.asarray(rgb, dtype=np.float64) @ _rgb_to_xyz_matrix().T, dtype=np.float64)
+
+
+def srgb_encode(linear: ArrayLike) -> Array:
+    """The sRGB transfer function (IEC 61966-2-1), linear light in [0, 1] → code values.
+
+    Parameters
+    ----------
+    linear
+        Linear R, G, B, clipped to [0, 1]. [1]
+
+    Returns
+    -------
+    ndarray
+        Encoded R'G'B' in [0, 1]. [1]
+    """
+    lin = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
+    return np.asarray(
+        np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * np.power(lin, 1.0 / 2.4) - 0.055),
+        dtype=np.float64,
+    )
+
+
 def xyz_to_srgb(xyz: ArrayLike) -> Array:
     """Non-linear sRGB (IEC 61966-2-1) of CIE XYZ (white ``Y = 1``), clipped to [0, 1].
 
@@ -348,12 +396,7 @@ def xyz_to_srgb(xyz: ArrayLike) -> Array:
     ndarray
         Encoded R'G'B', shape ``(..., 3)``. [1]
     """
-    linear = np.asarray(xyz, dtype=np.float64) @ np.linalg.inv(_rgb_to_xyz_matrix()).T
-    linear = np.clip(linear, 0.0, 1.0)
-    encoded = np.where(
-        linear <= 0.0031308, 12.92 * linear, 1.055 * np.power(linear, 1.0 / 2.4) - 0.055
-    )
-    return np.asarray(encoded, dtype=np.float64)
+    return srgb_encode(xyz_to_linear_srgb(xyz))
 
 
 def srgb_to_xyz(rgb: ArrayLike) -> Array:
