@@ -1,10 +1,10 @@
 """Regenerate the generated parts of docs/model.md from the packaged data files.
 
-The parameter table (from ``data/parameters.toml``) and the pigment table (from
-``data/pigments.toml``) are written between ``<!-- BEGIN name -->`` and
-``<!-- END name -->`` markers, so the prose around them stays hand-written and the
-numbers stay the code's own. Run ``python scripts/make_docs.py``; ``--check`` exits 1
-when the file is out of date.
+The parameter table (from ``data/parameters.toml``), the pigment table (from
+``data/pigments.toml``) and the picture parameters (``data/render.toml``) are written
+between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers, so the prose around
+them stays hand-written and the numbers stay the code's own. Run
+``python scripts/make_docs.py``; ``--check`` exits 1 when the file is out of date.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from fadecast.parameters import load_parameters
+from fadecast.parameters import load_parameters, load_render_parameters
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 STAGES = ("exposure", "kinetics", "appearance", "forecast")
@@ -40,6 +40,19 @@ def parameter_table() -> str:
                 f"{p.distribution.describe()} | {p.confidence} | {_escape(p.source)} |"
             )
     return "\n".join(rows).strip("\n")
+
+
+def render_table() -> str:
+    rows = [
+        "| name | meaning | value | unit | conf. | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in load_render_parameters().values():
+        rows.append(
+            f"| `{p.name}` | {_escape(p.description)} | {p.value:g} | {p.unit} | "
+            f"{p.confidence} | {_escape(p.source)} |"
+        )
+    return "\n".join(rows)
 
 
 def pigment_table() -> str:
@@ -74,7 +87,12 @@ def pigment_table() -> str:
 
 
 def render(doc: str) -> str:
-    for name, body in (("parameters", parameter_table()), ("pigments", pigment_table())):
+    tables = (
+        ("parameters", parameter_table()),
+        ("pigments", pigment_table()),
+        ("render", render_table()),
+    )
+    for name, body in tables:
         pattern = re.compile(
             rf"(<!-- BEGIN {name} -->\n).*?(\n<!-- END {name} -->)", flags=re.DOTALL
         )
