@@ -84,19 +84,112 @@ def forecast_command(
     _emit(_run_forecast(profile, samples, seed, today), as_json)
 
 
+DEMO_FOLDER = "fadecast-demo"
+REPORT_YEARS = "0,1,3,5,7,10"
+
+
+def _write_report(
+    path: Path,
+    out: Path,
+    *,
+    years: str,
+    samples: int,
+    seed: int,
+    today: str | None,
+    stubble: bool,
+    result: ForecastResult | None = None,
+) -> Path:
+    """Forecast (unless given), render and plot a profile; write ``index.html`` into ``out``."""
+    from fadecast.forecasting import forecast, scenario_from_profile
+    from fadecast.outputs import check_output_folder, write_files
+    from fadecast.profile import load_profile
+    from fadecast.render.files import strip_png
+    from fadecast.render.scene import RenderSettings, check_years, render_profile
+    from fadecast.report import report_html
+
+    year_list = _parse_years(years)
+    try:
+        check_years(year_list)
+    except InputError as exc:
+        raise InputError("--years", exc.message) from None
+    day = _parse_today(today)
+    profile = load_profile(path, today=day)
+    folder = check_output_folder(out)
+    profile_text = Path(path).read_text(encoding="utf-8")
+    bar, advance = _progress_bar(len(year_list) + 3, "report")
+    with bar:
+        sc = scenario_from_profile(profile, today=day)
+        if result is None:
+            result = forecast(sc, samples=samples, seed=seed, today=day or dt.date.today())
+        advance(1)
+        settings = RenderSettings(size_mm=20.0, px_per_mm=20.0, seed=seed, stubble=stubble)
+        renders = render_profile(sc, year_list, settings, progress=lambda k: advance(1 + k))
+        strip = strip_png(renders)
+        title = f"SMP forecast: {profile.name}" if profile.name else None
+        page = report_html(result, profile_text=profile_text, strip_png=strip, title=title)
+        advance(len(year_list) + 2)
+        (written,) = write_files(folder, {"index.html": page.encode("utf-8")})
+        advance(len(year_list) + 3)
+    return written
+
+
+ReportYearsOpt = Annotated[
+    str,
+    typer.Option("--years", help="Years after healing to draw, comma-separated, increasing."),
+]
+StubbleOpt = Annotated[bool, typer.Option("--stubble/--no-stubble", help="Draw stubble hairs.")]
+
+
+@app.command("report")
+def report_command(
+    profile: Annotated[Path, typer.Argument(help="Profile TOML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for index.html.")],
+    years: ReportYearsOpt = REPORT_YEARS,
+    samples: SamplesOpt = 2000,
+    seed: SeedOpt = 0,
+    today: TodayOpt = None,
+    stubble: StubbleOpt = True,
+) -> None:
+    """Write one self-contained HTML report: window, pictures, curve, reasons, profile."""
+    written = _write_report(
+        profile, out, years=years, samples=samples, seed=seed, today=today, stubble=stubble
+    )
+    typer.echo(f"Report: {written}")
+
+
 @app.command("demo")
 def demo_command(
     as_json: JsonOpt = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo report.")] = Path(
+        DEMO_FOLDER
+    ),
     samples: SamplesOpt = 2000,
     seed: SeedOpt = 0,
     today: TodayOpt = None,
 ) -> None:
-    """Forecast the embedded example (a temperate-city office worker)."""
+    """Forecast the embedded example (a temperate-city office worker) and write its report.
+
+    With --json, print the forecast as JSON only.
+    """
     example = resources.files("fadecast").joinpath("examples", DEMO_EXAMPLE)
     with resources.as_file(example) as path:
-        if not as_json:
-            typer.echo(f"Example profile: {DEMO_EXAMPLE}\n")
-        _emit(_run_forecast(path, samples, seed, today), as_json)
+        if as_json:
+            _emit(_run_forecast(path, samples, seed, today), True)
+            return
+        typer.echo(f"Example profile: {DEMO_EXAMPLE}\n")
+        result = _run_forecast(path, samples, seed, today)
+        _emit(result, False)
+        written = _write_report(
+            path,
+            out,
+            years=REPORT_YEARS,
+            samples=samples,
+            seed=seed,
+            today=today,
+            stubble=True,
+            result=result,
+        )
+    typer.echo(f"\nReport: {written}")
 
 
 _RENDER_OPTIONS = {

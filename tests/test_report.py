@@ -1,0 +1,94 @@
+"""Tests of the HTML report and the commands that write it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fadecast.forecasting import forecast
+from fadecast.profile import load_profile
+from fadecast.report import report_html
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "examples"
+TODAY = dt.date(2026, 11, 23)
+
+
+def _page(name: str = "deep-placement") -> tuple[str, str]:
+    path = EXAMPLES / f"{name}.toml"
+    result = forecast(load_profile(path, today=TODAY), samples=300, seed=0, today=TODAY)
+    text = path.read_text(encoding="utf-8")
+    return report_html(result, profile_text=text, strip_png=b"\x89PNG fake"), text
+
+
+def test_report_is_self_contained() -> None:
+    page, _ = _page()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*['"](?!data:|#)""", page)
+    # Only XML namespace names, which are identifiers, never fetched.
+    for match in re.finditer(r"https?://[^\s'\"]+", page):
+        before = page[max(match.start() - 16, 0) : match.start()]
+        assert "xmlns" in before, match.group(0)
+    assert page.count("<svg") == 2  # fade curve and attribution, inline
+    assert "data:image/png;base64," in page
+
+
+def test_report_says_what_the_forecast_says() -> None:
+    path = EXAMPLES / "deep-placement.toml"
+    result = forecast(load_profile(path, today=TODAY), samples=300, seed=0, today=TODAY)
+    page = report_html(result, profile_text=path.read_text(encoding="utf-8"))
+    text = html.unescape(page)
+    assert result.permanence_statement() in text
+    for warning in result.warnings:
+        assert warning in text
+    d50 = result.touchup_dates[1]
+    assert d50 is not None and d50.strftime("%B %Y") in text
+    assert 'placement = "deep"' in text  # the profile, verbatim
+    assert "What it will look like" not in text  # no strip given
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fadecast", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def test_report_command_writes_index_html(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    example = str(EXAMPLES / "temperate-office-worker.toml")
+    done = _cli("report", example, "--out", str(out), "--samples", "300", "--today", "2026-11-23")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "What it will look like" in page and page.count("<svg") == 2
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("years", ["3,1", "0,99", "a,b"])
+def test_report_command_rejects_bad_years(tmp_path: Path, years: str) -> None:
+    out = tmp_path / "report"
+    example = str(EXAMPLES / "temperate-office-worker.toml")
+    done = _cli("report", example, "--out", str(out), "--years", years)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "--years" in done.stderr
+    assert not out.exists()
+
+
+def test_demo_writes_the_report_and_says_where(tmp_path: Path) -> None:
+    done = _cli("demo", "--samples", "200", "--today", "2026-11-23", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Touch-up window:" in done.stdout
+    report = tmp_path / "fadecast-demo" / "index.html"
+    assert report.is_file()
+    assert f"Report: {Path('fadecast-demo') / 'index.html'}" in done.stdout
