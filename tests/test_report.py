@@ -69,7 +69,13 @@ def test_report_command_writes_index_html(tmp_path: Path) -> None:
     example = str(EXAMPLES / "temperate-office-worker.toml")
     done = _cli("report", example, "--out", str(out), "--samples", "300", "--today", "2026-11-23")
     assert done.returncode == 0, done.stderr
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "attribution.png",
+        "attribution.svg",
+        "fade_curve.png",
+        "fade_curve.svg",
+        "index.html",
+    ]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "What it will look like" in page and page.count("<svg") == 2
     assert done.stderr == ""

@@ -102,6 +102,7 @@ def _write_report(
     """Forecast (unless given), render and plot a profile; write ``index.html`` into ``out``."""
     from fadecast.forecasting import forecast, scenario_from_profile
     from fadecast.outputs import check_output_folder, write_files
+    from fadecast.plots import attribution_figure, fade_curve_figure, figure_bytes
     from fadecast.profile import load_profile
     from fadecast.render.files import strip_png
     from fadecast.render.scene import RenderSettings, check_years, render_profile
@@ -125,10 +126,25 @@ def _write_report(
         settings = RenderSettings(size_mm=20.0, px_per_mm=20.0, seed=seed, stubble=stubble)
         renders = render_profile(sc, year_list, settings, progress=lambda k: advance(1 + k))
         strip = strip_png(renders)
+        figures = {
+            "fade_curve": fade_curve_figure(result),
+            "attribution": attribution_figure(result),
+        }
+        files = {
+            f"{name}.{fmt}": figure_bytes(fig, fmt)
+            for name, fig in figures.items()
+            for fmt in ("svg", "png")
+        }
         title = f"SMP forecast: {profile.name}" if profile.name else None
-        page = report_html(result, profile_text=profile_text, strip_png=strip, title=title)
+        page = report_html(
+            result,
+            profile_text=profile_text,
+            strip_png=strip,
+            title=title,
+            plots_svg=(files["fade_curve.svg"], files["attribution.svg"]),
+        )
         advance(len(year_list) + 2)
-        (written,) = write_files(folder, {"index.html": page.encode("utf-8")})
+        written = write_files(folder, {"index.html": page.encode("utf-8"), **files})[0]
         advance(len(year_list) + 3)
     return written
 
@@ -150,7 +166,8 @@ def report_command(
     today: TodayOpt = None,
     stubble: StubbleOpt = True,
 ) -> None:
-    """Write one self-contained HTML report: window, pictures, curve, reasons, profile."""
+    """Write one self-contained HTML report (window, pictures, curve, reasons, profile),
+    with the two plots beside it as SVG and PNG."""
     written = _write_report(
         profile, out, years=years, samples=samples, seed=seed, today=today, stubble=stubble
     )

@@ -64,6 +64,7 @@ def report_html(
     profile_text: str,
     strip_png: bytes | None = None,
     title: str | None = None,
+    plots_svg: tuple[bytes, bytes] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> str:
     """Assemble the report page of a forecast.
@@ -78,6 +79,9 @@ def report_html(
         The strip of renders over the years (PNG), or None to leave it out.
     title
         The page's title (e.g. with the profile's name); by default from the place.
+    plots_svg
+        The fade curve and attribution plots as SVG, if already made
+        (:func:`fadecast.plots.figure_bytes`); else they are made here.
     progress
         Called with the name of each part as it is made.
 
@@ -107,10 +111,13 @@ def report_html(
             f" ({e(_years(p10, horizon))} to {e(_years(p90, horizon))})."
         )
 
-    say("fade curve")
-    curve_svg = _svg_inline(figure_bytes(fade_curve_figure(result), "svg"))
-    say("attribution")
-    attribution_svg = _svg_inline(figure_bytes(attribution_figure(result), "svg"))
+    if plots_svg is None:
+        say("plots")
+        plots_svg = (
+            figure_bytes(fade_curve_figure(result), "svg"),
+            figure_bytes(attribution_figure(result), "svg"),
+        )
+    curve_svg, attribution_svg = (_svg_inline(svg) for svg in plots_svg)
 
     rows = "\n".join(
         f"<tr><td>{e(FACTOR_NAMES.get(a.factor, a.factor))}</td>"
