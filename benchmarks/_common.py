@@ -7,6 +7,7 @@ measured in the same run, their ratio and the target with PASS or FAIL.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
@@ -179,3 +180,35 @@ def machine_facts() -> str:
 def progress(message: str) -> None:
     """A progress line on standard error (standard output carries only the report)."""
     print(message, file=sys.stderr, flush=True)
+
+
+def repeats_main(
+    report: Callable[[int], str],
+    *,
+    doc: str | None,
+    default_repeats: int,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """The command line of a benchmark whose only knob is its number of timed rounds.
+
+    Parses ``--repeats`` and ``--no-machine``, runs ``report(repeats)`` and prints its
+    Markdown, with the machine facts first unless ``--no-machine``.
+    """
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=default_repeats,
+        help=f"timed rounds (default {default_repeats})",
+    )
+    parser.add_argument(
+        "--no-machine", action="store_true", help="leave out the machine facts at the top"
+    )
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("repeats must be at least 1")
+    out = report(args.repeats)
+    if not args.no_machine:
+        out = machine_facts() + "\n\n" + out
+    print(out)
+    return 0

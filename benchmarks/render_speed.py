@@ -13,7 +13,6 @@ Run ``python benchmarks/render_speed.py``; it prints Markdown.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Sequence
@@ -26,9 +25,9 @@ from _common import (
     Row,
     fmt_ratio,
     fmt_time,
-    machine_facts,
     progress,
     repeat_interleaved,
+    repeats_main,
     results_table,
     verdict,
 )
@@ -126,19 +125,7 @@ def report(repeats: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--repeats", type=int, default=30, help="timed rounds (default 30)")
-    parser.add_argument(
-        "--no-machine", action="store_true", help="leave out the machine facts at the top"
-    )
-    args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("repeats must be at least 1")
-    out = report(args.repeats)
-    if not args.no_machine:
-        out = machine_facts() + "\n\n" + out
-    print(out)
-    return 0
+    return repeats_main(report, doc=__doc__, default_repeats=30, argv=argv)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ Run ``python benchmarks/report_speed.py``; it prints Markdown.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -23,9 +22,9 @@ from _common import (
     Row,
     fmt_ratio,
     fmt_time,
-    machine_facts,
     progress,
     repeat_interleaved,
+    repeats_main,
     results_table,
     verdict,
 )
@@ -95,19 +94,7 @@ def report(repeats: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--repeats", type=int, default=8, help="timed rounds (default 8)")
-    parser.add_argument(
-        "--no-machine", action="store_true", help="leave out the machine facts at the top"
-    )
-    args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("repeats must be at least 1")
-    out = report(args.repeats)
-    if not args.no_machine:
-        out = machine_facts() + "\n\n" + out
-    print(out)
-    return 0
+    return repeats_main(report, doc=__doc__, default_repeats=8, argv=argv)
 
 
 if __name__ == "__main__":
