@@ -35,6 +35,7 @@ from fadecast.forecasting import dot_states, scenario_from_profile
 from fadecast.profile import load_profile
 from fadecast.render import raster
 from fadecast.render.scene import RenderSettings, _dots, closeup_linear_rgb, make_scene
+from fadecast.skin import colour
 
 TARGET_SECONDS = 0.150
 YEAR = 5.0
@@ -58,15 +59,17 @@ def report(repeats: int) -> str:
     def ours() -> object:
         return raster.encode_srgb8(closeup_linear_rgb(scene, sigma, peak, grid, xyz_grid))
 
-    rgb = closeup_linear_rgb(scene, sigma, peak, grid, xyz_grid).astype(np.float64)
+    rgb = closeup_linear_rgb(scene, sigma, peak, grid, xyz_grid)
 
     def social() -> object:
-        return raster.encode_srgb8(raster.blur_xyz(rgb, scene.social_sigma_mm * ppm))
+        return raster.encode_srgb8(raster.blur_linear(rgb, scene.social_sigma_mm * ppm))
 
     # The baseline draws the same dots, each as an ellipse in the colour of its centre.
     centres = scene.layout.centres_mm * ppm
-    colours = raster.to_srgb8(raster.xyz_from_density(peak, grid, xyz_grid))
-    skin = tuple(int(v) for v in raster.to_srgb8(xyz_grid[0]))
+    colours = raster.encode_srgb8(
+        colour.xyz_to_linear_srgb(raster.xyz_from_density(peak, grid, xyz_grid))
+    )
+    skin = tuple(int(v) for v in raster.encode_srgb8(colour.xyz_to_linear_srgb(xyz_grid[0])))
     radius = sigma * ppm
     blur_px = float(np.median(radius))
 

@@ -489,7 +489,17 @@ def _contrast_curves(
     return _curves_from_rates(sc, draws, rates, times, cache, placement=placement, closeup=closeup)
 
 
-def _curves_from_rates(
+@dataclass(frozen=True)
+class _DotState:
+    """A dot per draw and time: what the appearance tables are read with."""
+
+    peak: Array  # (n, T) peak density [mg/cm²]
+    sigma_sq: Array  # (n, T) squared Gaussian width [mm²]
+    sigma0: Array  # (n,) width of a fresh healed dot [mm]
+    progress: Array  # (n, T) photolysis progress [SED-equivalent]
+
+
+def _dot_state(
     sc: Scenario,
     draws: Mapping[str, Array],
     rates: _Rates,
@@ -497,8 +507,7 @@ def _curves_from_rates(
     cache: ModelCache,
     *,
     placement: str,
-    closeup: bool,
-) -> _Curves:
+) -> _DotState:
     central = parameters.central_values()
     pigment = cache.pigment(sc.pigment)
     depth = draws[f"depth_{placement}_mm"]
@@ -537,11 +546,29 @@ def _curves_from_rates(
     sigma_sq = kinetics.dot_width_sq(
         mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
     )
-    peak = load.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq
-    progress = appearance.photolysis_progress(load, pigment)
-    width_ratio = np.sqrt(sigma_sq) / central["dot_spacing_mm"]
+    return _DotState(
+        peak=load.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq,
+        sigma_sq=sigma_sq,
+        sigma0=sigma0,
+        progress=appearance.photolysis_progress(load, pigment),
+    )
+
+
+def _curves_from_rates(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    rates: _Rates,
+    times: Array,
+    cache: ModelCache,
+    *,
+    placement: str,
+    closeup: bool,
+) -> _Curves:
+    pigment = cache.pigment(sc.pigment)
+    dot = _dot_state(sc, draws, rates, times, cache, placement=placement)
+    width_ratio = np.sqrt(dot.sigma_sq) / parameters.central_values()["dot_spacing_mm"]
     table = cache.table(sc.skin, sc.pigment, placement)
-    where = appearance.stencil(table, peak, progress, width_ratio)
+    where = appearance.stencil(table, dot.peak, dot.progress, width_ratio)
     social = appearance.interpolate(table.social_delta_e00, where)
     drift = None
     if not pigment.is_lightfast:
@@ -1182,7 +1209,11 @@ class DotStates:
 
 
 def dot_states(
-    profile: Profile | Scenario, years: Sequence[float], *, today: dt.date | None = None
+    profile: Profile | Scenario,
+    years: Sequence[float],
+    *,
+    today: dt.date | None = None,
+    cache: ModelCache | None = None,
 ) -> DotStates:
     """The state of a nominal dot at the given years after the healed course.
 
@@ -1197,6 +1228,8 @@ def dot_states(
         Years after the healed course, each in ``[0, 50]``. [yr]
     today
         The date taken as today (start of a prospective course).
+    cache
+        Shared model tables (pigments, contrast tables).
 
     Returns
     -------
@@ -1206,60 +1239,29 @@ def dot_states(
     span = np.asarray(years, dtype=np.float64)
     if span.ndim != 1 or np.any(span < 0) or np.any(span > RESIDUAL_YEARS):
         raise ValueError(f"years must be a list of values in [0, {RESIDUAL_YEARS:g}]")
-    cache = ModelCache()
+    cache = cache or ModelCache()
     central = parameters.central_values()
     draws = {name: np.array([value]) for name, value in central.items()}
     expo = _exposure(sc, draws, cache)
-    healed = float(sc.session_years()[-1]) + central["healed_after_years"]
-    times = healed + span
+    times = float(sc.session_years()[-1]) + central["healed_after_years"] + span
     rates = _rates(sc, draws, expo.dermal, cache, placement=sc.placement)
-    pigment = cache.pigment(sc.pigment)
-    depth = central[f"depth_{sc.placement}_mm"]
-    optimal = central["depth_optimal_mm"]
-    load, mean_age = kinetics.pigment_load(
-        times,
-        sc.session_years(),
-        np.full((1, len(sc.session_years())), pigment.typical_deposit_mg_cm2),
-        component_shares=pigment.shares,
-        shallow_share=kinetics.shallow_share(
-            np.array([depth]),
-            epidermis_mm=central["epidermis_mm"],
-            depth_spread_mm=central["depth_spread_mm"],
-        ),
-        healing_loss=draws["healing_loss"],
-        healing_time_yr=central["healing_time_days"] / _DAYS_PER_YEAR,
-        epidermal_time_yr=central["epidermal_turnover_days"] / _DAYS_PER_YEAR,
-        fixed_share=draws["fixed_share"],
-        clearance_rate_per_year=rates.k0,
-        clearance_slope_per_year2=rates.k1,
-        photolysis_rate_per_year=rates.uv_at_pigment[:, None]
-        * pigment.photolysis_per_dermal_sed[None, :],
-    )
-    sigma0 = central["dot_sigma_mm"] * (depth / optimal) ** central["dot_sigma_depth_exponent"]
-    diffusivity = kinetics.lateral_diffusivity(
-        np.array([depth]),
-        diffusivity_mm2_per_year=draws["lateral_diffusivity_mm2_per_year"],
-        reference_depth_mm=optimal,
-        depth_exponent=central["diffusivity_depth_exponent"],
-    )
-    sigma_sq = kinetics.dot_width_sq(
-        mean_age, sigma0_mm=np.array([sigma0]), diffusivity_mm2_per_year=diffusivity
-    )[0]
-    peak = load.sum(axis=1)[0] * sigma0**2 / sigma_sq
-    progress = appearance.photolysis_progress(load, pigment)[0]
+    dot = _dot_state(sc, draws, rates, times, cache, placement=sc.placement)
+    sigma = np.sqrt(dot.sigma_sq[0])
     table = cache.table(sc.skin, sc.pigment, sc.placement)
-    where = appearance.stencil(table, peak, progress, np.sqrt(sigma_sq) / central["dot_spacing_mm"])
+    where = appearance.stencil(
+        table, dot.peak[0], dot.progress[0], sigma / central["dot_spacing_mm"]
+    )
     return DotStates(
         years=span,
         times_yr=times,
-        peak_density_mg_cm2=peak,
-        sigma_mm=np.sqrt(sigma_sq),
-        sigma0_mm=float(sigma0),
-        progress=progress,
+        peak_density_mg_cm2=dot.peak[0],
+        sigma_mm=sigma,
+        sigma0_mm=float(dot.sigma0[0]),
+        progress=dot.progress[0],
         social_delta_e00=appearance.interpolate(table.social_delta_e00, where),
         closeup_delta_e00=appearance.interpolate(table.closeup_delta_e00, where),
         spacing_mm=central["dot_spacing_mm"],
-        depth_mm=depth,
+        depth_mm=central[f"depth_{sc.placement}_mm"],
     )
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from fadecast.summary import FACTOR_LABELS
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -29,15 +31,8 @@ _WINDOW = "#f4b183"
 _GAIN = "#548235"
 _LOSS = "#c55a11"
 
-FACTOR_NAMES = {
-    "sun_exposure": "Sun exposure",
-    "sun_protection": "Sun protection",
-    "sunbeds": "Sunbeds",
-    "pigment": "Pigment",
-    "procedure": "Placement",
-    "biology": "Biology (immune, smoking)",
-    "skin_tone": "Skin tone",
-}
+#: Bar labels: the summary's factor names, capitalised.
+FACTOR_NAMES = {factor: label[0].upper() + label[1:] for factor, label in FACTOR_LABELS.items()}
 
 
 def _figure(width_in: float, height_in: float) -> Figure:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import math
 import re
 from collections.abc import Callable
 
 from fadecast import __version__
 from fadecast.forecasting import MODEL_VERSION, ForecastResult
 from fadecast.plots import FACTOR_NAMES, attribution_figure, fade_curve_figure, figure_bytes
+from fadecast.summary import years_text
 
 __all__ = ["report_html"]
 
@@ -51,7 +51,7 @@ def _svg_inline(svg: bytes) -> str:
 
 
 def _years(value: float, horizon: float) -> str:
-    return f"{value:.1f} years" if math.isfinite(value) else f"more than {horizon:g} years"
+    return f"{years_text(value, horizon)} years"
 
 
 def _date(value: dt.date | None, fallback: str) -> str:

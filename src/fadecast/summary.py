@@ -6,9 +6,10 @@ import math
 
 from fadecast.forecasting import ForecastResult, summarise_factors
 
-__all__ = ["format_summary"]
+__all__ = ["FACTOR_LABELS", "format_summary", "years_text"]
 
-_FACTOR_LABELS = {
+#: How each attribution factor is named to people.
+FACTOR_LABELS = {
     "sun_exposure": "sun exposure",
     "sun_protection": "sun protection",
     "sunbeds": "sunbeds",
@@ -19,7 +20,8 @@ _FACTOR_LABELS = {
 }
 
 
-def _years(value: float, horizon_years: float) -> str:
+def years_text(value: float, horizon_years: float) -> str:
+    """A number of years for people: one decimal, or "more than" the horizon if infinite."""
     return f"{value:.1f}" if math.isfinite(value) else f"more than {horizon_years:g}"
 
 
@@ -53,16 +55,17 @@ def format_summary(result: ForecastResult) -> str:
         late = d90.isoformat() if d90 else f"beyond the {horizon:g}-year horizon"
         lines += [
             f"Touch-up window: {early} to {late} (most likely {d50.isoformat()})",
-            f"  that is {_years(p10, horizon)} to {_years(p90, horizon)} years after the first "
-            f"session (median {_years(p50, horizon)}; 80 % of outcomes in the window)",
+            f"  that is {years_text(p10, horizon)} to {years_text(p90, horizon)} years after "
+            f"the first session (median {years_text(p50, horizon)}; 80 % of outcomes in the "
+            "window)",
         ]
     lines += ["", result.permanence_statement(), ""]
     top = summarise_factors(result)
     if top:
         lines.append("What moves it (years gained + or lost - against the reference):")
-        width = max(len(_FACTOR_LABELS[a.factor]) for a in top)
+        width = max(len(FACTOR_LABELS[a.factor]) for a in top)
         for a in top:
-            label = _FACTOR_LABELS[a.factor]
+            label = FACTOR_LABELS[a.factor]
             lines.append(f"  {label:<{width}}  {a.years:+5.1f} y   (reference: {a.reference})")
         lines.append("")
     e = result.exposure

@@ -61,7 +61,7 @@ def render_files(
         files[names[picture.year]["closeup"]] = png_bytes(picture.closeup_srgb)
         files[names[picture.year]["social"]] = png_bytes(picture.social_srgb)
     files["strip.png"] = strip_png(renders)
-    truth = manifest(renders.scene, renders.states, renders.pictures, names)
+    truth = manifest(renders.scene, renders.pictures, names)
     truth = {"fadecast_version": __version__, "model_version": MODEL_VERSION, **truth}
     files["manifest.json"] = (json.dumps(truth, separators=(",", ":")) + "\n").encode("utf-8")
     return files

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -17,7 +18,16 @@ from scipy.spatial import cKDTree
 
 from fadecast.skin import colour
 
-__all__ = ["blur_xyz", "density_at", "gaussian_sum", "to_srgb8", "xyz_from_density"]
+__all__ = [
+    "DensityColours",
+    "blur_linear",
+    "density_at",
+    "density_colours",
+    "encode_srgb8",
+    "gaussian_sum",
+    "linear_rgb_from_density",
+    "xyz_from_density",
+]
 
 Array = NDArray[np.float64]
 
@@ -37,7 +47,7 @@ def gaussian_sum(
     amplitude: ArrayLike,
     *,
     band_px: int = 96,
-) -> Array:
+) -> NDArray[np.float32]:
     """Sum of isotropic Gaussians on the pixel grid, sampled at pixel centres.
 
     ``f(y, x) = Σ_i a_i exp(-((x - x_i)² + (y - y_i)²) / (2 σ_i²))``. A Gaussian
@@ -61,14 +71,14 @@ def gaussian_sum(
     Returns
     -------
     ndarray
-        The field, shape ``shape``.
+        The field, shape ``shape``, single precision.
     """
     centres = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
     sigma = np.asarray(sigma_px, dtype=np.float64)
     amp = np.asarray(amplitude, dtype=np.float64)
     out = np.zeros(shape, dtype=np.float32)
     if len(centres) == 0:
-        return np.asarray(out, dtype=np.float64)
+        return out
     pixel = np.float32(0.5)
     along_x = _profiles(centres[:, 0], sigma, np.arange(shape[1], dtype=np.float32) + pixel)
     reach = 6.0 * sigma
@@ -81,7 +91,7 @@ def gaussian_sum(
         rows = np.arange(top, bottom, dtype=np.float32) + pixel
         along_y = _profiles(y[near], sigma[near], rows) * amp[near, None].astype(np.float32)
         out[top:bottom] = along_y.T @ along_x[near]
-    return np.asarray(out, dtype=np.float64)
+    return out
 
 
 def density_at(
@@ -165,8 +175,8 @@ def _linear_resampling(n_out: int, n_in: int) -> Array:
     return matrix
 
 
-def blur_xyz(xyz: Array, sigma_px: float) -> Array:
-    """Gaussian blur of an XYZ picture (linear light, so blurring is physical).
+def blur_linear(picture: NDArray[np.floating[Any]], sigma_px: float) -> Array:
+    """Gaussian blur of a linear-light picture (XYZ or linear RGB: blurring is physical).
 
     A wide blur is done at a coarser resolution (block means, so that at least three
     coarse pixels span one sd), then interpolated back linearly: the result is smooth
@@ -175,7 +185,7 @@ def blur_xyz(xyz: Array, sigma_px: float) -> Array:
 
     Parameters
     ----------
-    xyz
+    picture
         Picture, shape ``(H, W, 3)``. [1]
     sigma_px
         Standard deviation of the blur. [px]
@@ -186,17 +196,17 @@ def blur_xyz(xyz: Array, sigma_px: float) -> Array:
         Blurred picture, same shape. [1]
     """
     if sigma_px <= 0:
-        return xyz
-    rows, cols = xyz.shape[:2]
+        return np.asarray(picture, dtype=np.float64)
+    rows, cols = picture.shape[:2]
     factor = max(int(sigma_px // 3.0), 1)
     if factor == 1 or rows < 2 * factor or cols < 2 * factor:
         return np.asarray(
-            ndimage.gaussian_filter(xyz, sigma=(sigma_px, sigma_px, 0.0), mode="reflect"),
+            ndimage.gaussian_filter(picture, sigma=(sigma_px, sigma_px, 0.0), mode="reflect"),
             dtype=np.float64,
         )
     h, w = rows // factor, cols // factor
     # Block means over the picture cropped to whole blocks (the rim is < factor px).
-    coarse = xyz[: h * factor, : w * factor].reshape(h, factor, w, factor, 3).mean(axis=(1, 3))
+    coarse = picture[: h * factor, : w * factor].reshape(h, factor, w, factor, 3).mean(axis=(1, 3))
     sigma_coarse = sigma_px / factor
     coarse = ndimage.gaussian_filter(
         coarse, sigma=(sigma_coarse, sigma_coarse, 0.0), mode="reflect"
@@ -243,7 +253,9 @@ def density_colours(
     return DensityColours(top, np.ascontiguousarray(rgb, dtype=np.float32))
 
 
-def linear_rgb_from_density(density_mg_cm2: Array, table: DensityColours) -> NDArray[np.float32]:
+def linear_rgb_from_density(
+    density_mg_cm2: NDArray[np.floating[Any]], table: DensityColours
+) -> NDArray[np.float32]:
     """Linear-light sRGB at each local density from a :class:`DensityColours` table."""
     entries = len(table.linear_rgb)
     scaled = np.asarray(density_mg_cm2, dtype=np.float32) * np.float32(
@@ -277,8 +289,3 @@ def encode_srgb8(linear_rgb: ArrayLike) -> NDArray[np.uint8]:
     lin = np.asarray(linear_rgb, dtype=np.float32)
     index = np.clip(lin * np.float32(_ENCODE_STEPS), 0.0, _ENCODE_STEPS - 1).astype(np.intp)
     return np.asarray(np.take(_encode_table(), index), dtype=np.uint8)
-
-
-def to_srgb8(xyz: Array) -> NDArray[np.uint8]:
-    """8-bit sRGB of an XYZ picture (rounded to the nearest code value)."""
-    return np.asarray(np.rint(colour.xyz_to_srgb(xyz) * 255.0), dtype=np.uint8)

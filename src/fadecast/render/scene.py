@@ -259,7 +259,7 @@ def render_year(scene: Scene, states: DotStates, index: int) -> YearPicture:
     sigma, peak = _dots(scene, states, index)
     grid, xyz_grid = scene.tone(float(states.progress[index]))
     rgb = closeup_linear_rgb(scene, sigma, peak, grid, xyz_grid)
-    social = raster.blur_xyz(rgb.astype(np.float64), scene.social_sigma_mm * ppm)
+    social = raster.blur_linear(rgb, scene.social_sigma_mm * ppm)
 
     # Ground truth at each dot's centre: exact density there, texture at its pixel.
     centres_px = scene.layout.centres_mm * ppm
@@ -331,7 +331,7 @@ def closeup_linear_rgb(
 
 
 def manifest(
-    scene: Scene, states: DotStates, pictures: Sequence[YearPicture], files: dict[float, Any]
+    scene: Scene, pictures: Sequence[YearPicture], files: dict[float, Any]
 ) -> dict[str, Any]:
     """The ground truth of a set of renders, as JSON-ready data."""
     settings = scene.settings
@@ -427,7 +427,7 @@ def render_profile(
     from fadecast.forecasting import dot_states
 
     cache = ModelCache()
-    states = dot_states(sc, years)
+    states = dot_states(sc, years, cache=cache)
     scene = make_scene(sc, settings, cache=cache)
     pictures = []
     for i in range(len(years)):

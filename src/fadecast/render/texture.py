@@ -13,6 +13,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
+from scipy.spatial import cKDTree
 
 from fadecast.render.raster import gaussian_sum
 
@@ -112,8 +113,6 @@ def pore_field(
     n = int(rng.poisson(per_cm2 * width_mm * height_mm / 100.0))
     pores = rng.random((n, 2)) * np.array([width_mm, height_mm])
     if avoid_mm is not None and len(avoid_mm) and len(pores) and clearance_mm > 0:
-        from scipy.spatial import cKDTree
-
         distance, _ = cKDTree(avoid_mm).query(pores)
         pores = pores[distance >= clearance_mm]
     sigma_px = np.full(len(pores), radius_mm / 2.0 * px_per_mm)
