@@ -363,5 +363,7 @@ def test_curve_quantiles_match_numpy(n: int, times: int, seed: int) -> None:
 
     curves = np.random.default_rng(seed).normal(3.0, 1.0, (n, times))
     expected = np.quantile(curves, [0.1, 0.5, 0.9], axis=0)
-    # Single-precision sort: agreement to float32 resolution of values near 3.
-    assert np.allclose(_curve_quantiles(curves, (0.1, 0.5, 0.9)), expected, atol=2e-6)
+    # Sorted on a 16-bit code: agreement to half a code step of the curves' range.
+    half_step = 0.5 * np.ptp(curves) / 65535
+    got = _curve_quantiles(curves, (0.1, 0.5, 0.9))
+    assert np.all(np.abs(got - expected) <= half_step * (1 + 1e-9) + 1e-12)

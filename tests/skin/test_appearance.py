@@ -78,6 +78,24 @@ def test_one_stencil_reads_several_quantities() -> None:
         )
 
 
+def test_stacked_quantities_read_as_each_alone() -> None:
+    table = _table("organic-blend")
+    rng = np.random.default_rng(3)
+    rho = 10.0 ** rng.uniform(-4.0, -1.0, (5, 7))
+    progress = rng.uniform(0.0, table.progress[-1], (5, 7))
+    width = rng.uniform(0.1, 0.9, (5, 7))
+    where = appearance.stencil(table, rho, progress, width)
+    quantities = (
+        table.social_delta_e00,
+        table.discolouration_delta_e00,
+        table.closeup_delta_e00,
+    )
+    stacked = appearance.interpolate(np.stack(quantities), where)
+    assert stacked.shape == (3, 5, 7)
+    for got, values in zip(stacked, quantities, strict=True):
+        assert_allclose(got, appearance.interpolate(values, where), rtol=0, atol=0)
+
+
 def test_nodes_are_reproduced_exactly() -> None:
     table = _table("carbon-black")
     i, k = 20, 7

@@ -392,16 +392,20 @@ def stencil(
 
 
 def _multilinear(flat: Array, base: NDArray[np.intp], axes: tuple[tuple[int, Array], ...]) -> Array:
+    """Multilinear interpolation of ``flat`` (K, nodes) at the stencil's points: (K, m)."""
     if not axes:
-        return np.asarray(flat[base], dtype=np.float64)
+        return np.asarray(np.take(flat, base, axis=1), dtype=np.float64)
     stride, weight = axes[-1]
     lower = _multilinear(flat, base, axes[:-1])
     upper = _multilinear(flat, base + stride, axes[:-1])
-    return np.asarray(lower + (upper - lower) * weight, dtype=np.float64)
+    upper -= lower
+    upper *= weight
+    upper += lower
+    return upper
 
 
 def interpolate(values: Array, where: Stencil, *, vanishes_without_pigment: bool = True) -> Array:
-    """Interpolate a tabulated quantity multilinearly at a stencil's points.
+    """Interpolate tabulated quantities multilinearly at a stencil's points.
 
     Below the density grid a contrast is taken as proportional to density (the optics
     are linear for thin pigment; ``vanishes_without_pigment``); other quantities, such as
@@ -411,21 +415,27 @@ def interpolate(values: Array, where: Stencil, *, vanishes_without_pigment: bool
     ----------
     values
         A quantity of the table the stencil was made for, e.g.
-        ``table.social_delta_e00``; shape ``(density, progress, width)``.
+        ``table.social_delta_e00``, shape ``(density, progress, width)``; or several
+        stacked on leading axes, shape ``(..., density, progress, width)``, which are
+        read together for the cost of little more than one.
     where
         From :func:`stencil`.
 
     Returns
     -------
     ndarray
-        The quantity, shape ``where.shape``.
+        The quantities, shape ``values.shape[:-3] + where.shape``.
     """
-    out = _multilinear(np.ascontiguousarray(values).ravel(), where.base, where.axes)
-    out = out.reshape(where.shape)
-    if not vanishes_without_pigment:
-        return out
-    rho, floor = where.peak_density_mg_cm2, where.floor_mg_cm2
-    return np.asarray(np.where(rho < floor, out * rho / floor, out), dtype=np.float64)
+    arr = np.asarray(values, dtype=np.float64)
+    leading = arr.shape[:-3]
+    flat = np.ascontiguousarray(arr.reshape(-1, int(np.prod(arr.shape[-3:]))))
+    out = _multilinear(flat, where.base, where.axes)  # (K, m)
+    if vanishes_without_pigment:
+        rho = where.peak_density_mg_cm2.reshape(-1)
+        thin = np.flatnonzero(rho < where.floor_mg_cm2)
+        if len(thin):
+            out[:, thin] *= rho[thin] / where.floor_mg_cm2
+    return out.reshape(leading + where.shape)
 
 
 def lookup(

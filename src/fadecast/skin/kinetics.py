@@ -278,18 +278,25 @@ def pigment_load(
         ],
         axis=2,
     )
-    fixed = (fixed_w.reshape(n * n_c, -1) @ bases.reshape(-1, 2 * n_t)).reshape(n, n_c, 2, n_t)
+    # Both pools as (n, C, 2, T): loads in [:, :, 0], age-weighted loads in [:, :, 1].
+    both = (fixed_w.reshape(n * n_c, -1) @ bases.reshape(-1, 2 * n_t)).reshape(n, n_c, 2, n_t)
     mobile = (mobile_w.reshape(n * n_c, -1) @ bases[:2].reshape(-1, 2 * n_t)).reshape(
         n, n_c, 2, n_t
     )
-    both = fixed + decay_t[:, None, None, :] * mobile
+    mobile *= decay_t[:, None, None, :]
+    both += mobile
     if not lightfast:
         # Only components that photolyse (a stable one keeps e^0 = 1).
-        for c in np.flatnonzero(kappa.any(axis=0)):
-            both[:, c] *= np.exp(-np.minimum(kappa[:, c, None] * t[None, :], 700.0))[:, None, :]
-    load = np.ascontiguousarray(both[:, :, 0, :])
-    load_sum = load.sum(axis=1)
-    age_weighted = both[:, :, 1, :].sum(axis=1)
+        for labile in np.flatnonzero(kappa.any(axis=0)):
+            fade = np.exp(-np.minimum(kappa[:, labile, None] * t[None, :], 700.0))
+            both[:, labile] *= fade[:, None, :]
+    load = both[:, :, 0]
+    # Sums over the few components, one at a time (cheaper than a strided reduction).
+    load_sum = load[:, 0].copy()
+    age_weighted = both[:, 0, 1].copy()
+    for c in range(1, n_c):
+        load_sum += load[:, c]
+        age_weighted += both[:, c, 1]
     mean_age = np.divide(age_weighted, load_sum, out=np.zeros_like(load_sum), where=load_sum > 0)
     return load, mean_age
 
