@@ -499,7 +499,45 @@ class _DotState:
     progress: Array  # (n, T) photolysis progress [SED-equivalent]
 
 
-def _dot_state(
+@dataclass(frozen=True)
+class _Load:
+    """Pigment in a dot per draw and time, from :func:`kinetics.pigment_load`."""
+
+    per_component: Array  # (n, C, T) [mg/cm²]
+    age_weighted: Array  # (n, T) total load times its mean age [mg/cm² · yr]
+
+
+def _kinetic_inputs(
+    sc: Scenario, draws: Mapping[str, Array], rates: _Rates, cache: ModelCache, *, placement: str
+) -> dict[str, Any]:
+    """The per-draw arguments the kinetics laws share, for one scenario."""
+    central = parameters.central_values()
+    pigment = cache.pigment(sc.pigment)
+    depth = draws[f"depth_{placement}_mm"]
+    return {
+        "component_shares": pigment.shares,
+        "shallow_share": kinetics.shallow_share(
+            depth, epidermis_mm=central["epidermis_mm"], depth_spread_mm=central["depth_spread_mm"]
+        ),
+        "healing_loss": draws["healing_loss"],
+        "healing_time_yr": central["healing_time_days"] / _DAYS_PER_YEAR,
+        "epidermal_time_yr": central["epidermal_turnover_days"] / _DAYS_PER_YEAR,
+        "fixed_share": draws["fixed_share"],
+        "clearance_rate_per_year": rates.k0,
+        "clearance_slope_per_year2": rates.k1,
+        "photolysis_rate_per_year": rates.uv_at_pigment[:, None]
+        * pigment.photolysis_per_dermal_sed[None, :],
+    }
+
+
+def _session_deposit(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> Array:
+    """Peak density one session leaves in a fresh dot, per draw. [mg/cm²]"""
+    return np.asarray(
+        cache.pigment(sc.pigment).typical_deposit_mg_cm2 * draws["deposit_multiplier"]
+    )
+
+
+def _course_load(
     sc: Scenario,
     draws: Mapping[str, Array],
     rates: _Rates,
@@ -507,35 +545,27 @@ def _dot_state(
     cache: ModelCache,
     *,
     placement: str,
-) -> _DotState:
-    central = parameters.central_values()
-    pigment = cache.pigment(sc.pigment)
-    depth = draws[f"depth_{placement}_mm"]
-    epi = central["epidermis_mm"]
-    optimal = central["depth_optimal_mm"]
-    k0, k1, uv_at_pigment = rates.k0, rates.k1, rates.uv_at_pigment
+) -> _Load:
     sessions = sc.session_years()
-    n = len(depth)
-    deposit = np.broadcast_to(
-        (pigment.typical_deposit_mg_cm2 * draws["deposit_multiplier"])[:, None], (n, len(sessions))
-    )
+    deposit = _session_deposit(sc, draws, cache)
     load, mean_age = kinetics.pigment_load(
         times,
         sessions,
-        deposit,
-        component_shares=pigment.shares,
-        shallow_share=kinetics.shallow_share(
-            depth, epidermis_mm=epi, depth_spread_mm=central["depth_spread_mm"]
-        ),
-        healing_loss=draws["healing_loss"],
-        healing_time_yr=central["healing_time_days"] / _DAYS_PER_YEAR,
-        epidermal_time_yr=central["epidermal_turnover_days"] / _DAYS_PER_YEAR,
-        fixed_share=draws["fixed_share"],
-        clearance_rate_per_year=k0,
-        clearance_slope_per_year2=k1,
-        photolysis_rate_per_year=uv_at_pigment[:, None]
-        * pigment.photolysis_per_dermal_sed[None, :],
+        np.broadcast_to(deposit[:, None], (len(deposit), len(sessions))),
+        **_kinetic_inputs(sc, draws, rates, cache, placement=placement),
     )
+    return _Load(per_component=load, age_weighted=mean_age * load.sum(axis=1))
+
+
+def _state_of_load(
+    sc: Scenario, draws: Mapping[str, Array], load: _Load, cache: ModelCache, *, placement: str
+) -> _DotState:
+    """Peak density, width and photolysis progress of a dot holding ``load``."""
+    central = parameters.central_values()
+    depth = draws[f"depth_{placement}_mm"]
+    optimal = central["depth_optimal_mm"]
+    total = load.per_component.sum(axis=1)
+    mean_age = np.divide(load.age_weighted, total, out=np.zeros_like(total), where=total > 0.0)
     diffusivity = kinetics.lateral_diffusivity(
         depth,
         diffusivity_mm2_per_year=draws["lateral_diffusivity_mm2_per_year"],
@@ -547,11 +577,24 @@ def _dot_state(
         mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
     )
     return _DotState(
-        peak=load.sum(axis=1) * sigma0[:, None] ** 2 / sigma_sq,
+        peak=total * sigma0[:, None] ** 2 / sigma_sq,
         sigma_sq=sigma_sq,
         sigma0=sigma0,
-        progress=appearance.photolysis_progress(load, pigment),
+        progress=appearance.photolysis_progress(load.per_component, cache.pigment(sc.pigment)),
     )
+
+
+def _dot_state(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    rates: _Rates,
+    times: Array,
+    cache: ModelCache,
+    *,
+    placement: str,
+) -> _DotState:
+    load = _course_load(sc, draws, rates, times, cache, placement=placement)
+    return _state_of_load(sc, draws, load, cache, placement=placement)
 
 
 def _curves_from_rates(
@@ -564,8 +607,15 @@ def _curves_from_rates(
     placement: str,
     closeup: bool,
 ) -> _Curves:
-    pigment = cache.pigment(sc.pigment)
     dot = _dot_state(sc, draws, rates, times, cache, placement=placement)
+    return _curves_of_state(sc, dot, cache, placement=placement, closeup=closeup)
+
+
+def _curves_of_state(
+    sc: Scenario, dot: _DotState, cache: ModelCache, *, placement: str, closeup: bool
+) -> _Curves:
+    """Contrast curves of dot states, read from the scenario's appearance table."""
+    pigment = cache.pigment(sc.pigment)
     width_ratio = np.sqrt(dot.sigma_sq) / parameters.central_values()["dot_spacing_mm"]
     table = cache.table(sc.skin, sc.pigment, placement)
     where = appearance.stencil(table, dot.peak, dot.progress, width_ratio)
@@ -609,9 +659,11 @@ def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
     return cache.targets[key]
 
 
-def _first_crossing(times: Array, curve: Array, level: float, start: float) -> Array:
-    """First time at or after ``start`` when each curve falls below ``level`` (linear)."""
-    below = (curve < level) & (times[None, :] >= start)
+def _first_crossing(times: Array, curve: Array, level: float, start: float | Array) -> Array:
+    """First time at or after ``start`` (one, or one per curve) when each curve falls
+    below ``level``, interpolating linearly."""
+    start = np.asarray(start, dtype=np.float64)
+    below = (curve < level) & (times[None, :] >= start[..., None])
     any_below = below.any(axis=1)
     j = np.argmax(below, axis=1)
     rows = np.arange(curve.shape[0])

@@ -30,7 +30,10 @@ from fadecast.skin.pigments import pigment_names
 __all__ = [
     "IMMUNE_STATES",
     "PLACEMENTS",
+    "Costs",
     "Forecasting",
+    "Goals",
+    "Hair",
     "Lifestyle",
     "Person",
     "Place",
@@ -210,6 +213,76 @@ class Treatment(_Model):
         return v
 
 
+class Hair(_Model):
+    """Pattern hair loss: the stage now, the area the SMP covers, and family history."""
+
+    scale: Literal["norwood", "ludwig"] = Field(
+        default="norwood", description="norwood (men, stages 1-7) or ludwig (women, 0-3)"
+    )
+    stage: int = Field(ge=0, le=7, description="Present stage on the scale")
+    treated_stage: int | None = Field(
+        default=None,
+        ge=0,
+        le=7,
+        description="Stage whose area the SMP covers (default: the present stage)",
+    )
+    family_history: bool = Field(default=False, description="A parent has pattern hair loss")
+
+    @field_validator("stage", "treated_stage")
+    @classmethod
+    def _stage_on_scale(cls, v: int | None, info: ValidationInfo) -> int | None:
+        scale = info.data.get("scale", "norwood")
+        low, high = (1, 7) if scale == "norwood" else (0, 3)
+        if v is not None and not low <= v <= high:
+            raise ValueError(f"must be {low}-{high} on the {scale} scale, got {v}")
+        return v
+
+
+class Goals(_Model):
+    """Design changes the client wants, each at an age (one session each)."""
+
+    mature_hairline_age: int | None = Field(
+        default=None, ge=16, le=110, description="Age at which to set a more mature hairline"
+    )
+    added_density_age: int | None = Field(
+        default=None, ge=16, le=110, description="Age at which to add density"
+    )
+    side_profile_age: int | None = Field(
+        default=None, ge=16, le=110, description="Age at which to change the side profile"
+    )
+
+
+class Costs(_Model):
+    """Prices of sessions."""
+
+    currency: str = Field(default="EUR", description="ISO 4217 code, e.g. EUR")
+    price_per_session: float | None = Field(default=None, ge=0, description="Price of any session")
+    price_by_stage: dict[int, float] | None = Field(
+        default=None, description="Price of a session by the hair-loss stage it covers"
+    )
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, v: str) -> str:
+        if not (len(v) == 3 and v.isascii() and v.isalpha() and v.isupper()):
+            raise ValueError(f"must be a three-letter ISO 4217 code such as EUR or USD, got {v!r}")
+        return v
+
+    @field_validator("price_by_stage")
+    @classmethod
+    def _stage_prices(cls, v: dict[int, float] | None) -> dict[int, float] | None:
+        if v is None:
+            return v
+        if not v:
+            raise ValueError("must list at least one stage, or be left out")
+        for stage, price in v.items():
+            if not 0 <= stage <= 7:
+                raise ValueError(f"stages must be 0-7, got {stage}")
+            if price < 0:
+                raise ValueError(f"prices must be at least 0, got {price} for stage {stage}")
+        return dict(sorted(v.items()))
+
+
 class Forecasting(_Model):
     """Options of the forecast itself."""
 
@@ -230,6 +303,9 @@ class Profile(_Model):
     lifestyle: Lifestyle
     treatment: Treatment = Treatment()
     forecast: Forecasting = Forecasting()
+    hair: Hair | None = None
+    goals: Goals = Goals()
+    costs: Costs = Costs()
     name: str | None = Field(default=None, description="Optional label, e.g. a client reference")
 
     @model_validator(mode="after")

@@ -232,3 +232,54 @@ def test_depth_effects() -> None:
 def test_clearance_integral_closed_form() -> None:
     t = np.linspace(0, 10, 11)
     assert_allclose(kinetics.clearance_integral(t, 0.1, 0.02), 0.1 * t + 0.01 * t**2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    session=st.floats(0.0, 20.0),
+    k0=st.floats(0.0, 1.0),
+    k1=st.floats(0.0, 0.02),
+    kappa=st.floats(0.0, 0.5),
+)
+def test_session_load_matches_pigment_load_for_one_session(
+    session: float, k0: float, k1: float, kappa: float
+) -> None:
+    # A session at the same date for every draw is what pigment_load computes.
+    times = np.linspace(0.0, 40.0, 161)
+    n = 3
+    common: dict[str, Any] = {
+        "component_shares": SHARES,
+        "shallow_share": np.full(n, PARAMS["shallow_share"]),
+        "healing_loss": np.full(n, PARAMS["healing_loss"]),
+        "healing_time_yr": PARAMS["healing_time_yr"],
+        "epidermal_time_yr": PARAMS["epidermal_time_yr"],
+        "fixed_share": np.full(n, PARAMS["fixed_share"]),
+        "clearance_rate_per_year": np.full(n, k0),
+        "clearance_slope_per_year2": np.full(n, k1),
+        "photolysis_rate_per_year": np.array([kappa, 0.0]),
+    }
+    shared, mean_age = kinetics.pigment_load(times, [session], np.full((n, 1), 0.02), **common)
+    own, age_weighted = kinetics.session_load(
+        times, np.full(n, session), np.full(n, 0.02), **common
+    )
+    assert_allclose(own, shared, rtol=1e-9, atol=1e-15)
+    assert_allclose(age_weighted, mean_age * shared.sum(axis=1), rtol=1e-9, atol=1e-15)
+
+
+def test_session_load_of_no_session_is_zero() -> None:
+    load, age_weighted = kinetics.session_load(
+        np.linspace(0.0, 10.0, 11),
+        np.array([np.inf, 2.0]),
+        np.array([0.02, 0.02]),
+        component_shares=SHARES,
+        shallow_share=0.1,
+        healing_loss=0.3,
+        healing_time_yr=0.03,
+        epidermal_time_yr=0.1,
+        fixed_share=0.2,
+        clearance_rate_per_year=0.1,
+        clearance_slope_per_year2=0.0,
+        photolysis_rate_per_year=np.zeros(2),
+    )
+    assert not load[0].any() and not age_weighted[0].any()
+    assert not load[1, :, :2].any() and load[1, :, 2:].all()

@@ -1,0 +1,484 @@
+"""The lifetime plan: every touch-up until old age, why it comes, and what it costs.
+
+Three kinds of session follow the course:
+
+- **fade**: when a draw's social-distance contrast falls below the touch-up level (or a
+  photolabile pigment has discoloured past acceptability), the draw gets a session; its
+  pigment is added to what is left, and detection starts again once it has healed. The
+  intervals follow from the model, draw by draw, not from a fixed cycle.
+- **extension**: when a draw's hair loss (:mod:`fadecast.hair`) moves past the treated
+  stage, the new area is tattooed in a session in the middle of that year.
+- **design**: the client's wishes in ``[goals]``, one session at each chosen age.
+
+Every session deposits pigment over the treated area as a course session does, so all
+three restore the fading. The first fade-driven touch-up is the forecast's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fadecast import hair, parameters
+from fadecast.forecasting import (
+    RESIDUAL_YEARS,
+    ModelCache,
+    Scenario,
+    _course_load,
+    _curves_of_state,
+    _detection,
+    _draws,
+    _exposure,
+    _first_crossing,
+    _kinetic_inputs,
+    _Load,
+    _rates,
+    _session_deposit,
+    _state_of_load,
+    _time_grid,
+    scenario_from_profile,
+)
+from fadecast.profile import Costs, Goals, Hair, Profile
+from fadecast.skin import kinetics
+
+__all__ = [
+    "DEFAULT_UNTIL_AGE",
+    "SESSION_KINDS",
+    "PlanResult",
+    "PlannedSession",
+    "plan",
+]
+
+Array = NDArray[np.float64]
+
+DEFAULT_UNTIL_AGE = 75
+SESSION_KINDS: tuple[str, ...] = ("fade", "extension", "design")
+GOAL_LABELS: Mapping[str, str] = {
+    "mature_hairline_age": "a more mature hairline",
+    "added_density_age": "added density",
+    "side_profile_age": "a changed side profile",
+}
+#: Grid step of the plan beyond the forecast's own grid (which is fine up to 15 years). [yr]
+_PLAN_STEP_YEARS = 0.25
+#: Safety bound on fade-driven touch-ups per draw (each needs healing plus fading).
+_MAX_FADE_SESSIONS = 200
+_DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One planned session: its kind, reason and date with its spread over draws."""
+
+    kind: str  # fade | extension | design
+    number: int  # 1 for the first of its kind, 2 for the second, ...
+    reason: str
+    p10_years: float  # since the first session; inf if beyond the horizon
+    p50_years: float
+    p90_years: float
+    share: float  # share of draws that have this session before the horizon [1]
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A lifetime plan (see :func:`plan`)."""
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    today: dt.date
+    until_age: float
+    horizon_years: float  # since the first session [yr]
+    today_years: float  # today, since the first session [yr]
+    sessions: tuple[PlannedSession, ...]
+    counts: Mapping[str, tuple[float, float, float]]  # P10/P50/P90 per kind and "total"
+    cost: Mapping[str, Any]  # currency, per-session prices, P10/P50/P90 total, mean by kind
+    hair_scale: str | None
+    stage_p50_at_horizon: float | None
+    fade_years: Array  # (n, K) fade-driven touch-up times per draw, inf-padded [yr]
+
+    def date_of(self, years: float) -> dt.date | None:
+        """Calendar date of a time since the first session (None if beyond the horizon)."""
+        if not math.isfinite(years) or years > self.horizon_years:
+            return None
+        return self.scenario.first_session + dt.timedelta(days=round(years * _DAYS_PER_YEAR))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data (JSON-ready)."""
+
+        def num(x: float) -> float | None:
+            return round(float(x), 3) if math.isfinite(x) else None
+
+        def day(years: float) -> str | None:
+            d = self.date_of(years)
+            return d.isoformat() if d else None
+
+        return {
+            "until_age": self.until_age,
+            "horizon_date": day(self.horizon_years),
+            "samples": self.samples,
+            "seed": self.seed,
+            "sessions": [
+                {
+                    "kind": s.kind,
+                    "number": s.number,
+                    "reason": s.reason,
+                    "share_of_draws": round(s.share, 3),
+                    "p10_date": day(s.p10_years),
+                    "p50_date": day(s.p50_years),
+                    "p90_date": day(s.p90_years),
+                    "p50_age": num(self.scenario.age_at_first_session() + s.p50_years),
+                }
+                for s in self.sessions
+            ],
+            "counts": {
+                kind: {"p10": q[0], "p50": q[1], "p90": q[2]} for kind, q in self.counts.items()
+            },
+            "cost": dict(self.cost),
+            "hair": (
+                None
+                if self.hair_scale is None
+                else {"scale": self.hair_scale, "stage_p50_at_horizon": self.stage_p50_at_horizon}
+            ),
+        }
+
+
+def _plan_grid(last_session_yr: float, horizon_years: float) -> Array:
+    """The forecast's grid up to 15 years, then quarter years to the horizon. [yr]"""
+    grid = _time_grid(last_session_yr, horizon_years)
+    grid = grid[grid <= horizon_years]
+    later = np.arange(15.0, horizon_years, _PLAN_STEP_YEARS)
+    return np.unique(np.round(np.concatenate([grid, later, [horizon_years]]), 10))
+
+
+def _rows(mapping: Mapping[str, Any], rows: NDArray[np.intp], n: int) -> dict[str, Any]:
+    """Per-draw arrays (first axis ``n``) of a mapping restricted to some draws."""
+    return {
+        k: (v[rows] if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == n else v)
+        for k, v in mapping.items()
+    }
+
+
+def _fade_sessions(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    cache: ModelCache,
+    *,
+    horizon_years: float,
+    other_sessions: Array,
+) -> Array:
+    """Fade-driven touch-up times per draw, shape ``(n, K)``, inf-padded. [yr]
+
+    ``other_sessions`` (``(n, m)``, inf-padded) are the draws' planned extension and
+    design sessions: they add pigment too.
+    """
+    central = parameters.central_values()
+    n = len(draws["clearance_rate_per_year"])
+    placement = sc.placement
+    expo = _exposure(sc, draws, cache)
+    rates = _rates(sc, draws, expo.dermal, cache, placement=placement)
+    det = _detection(sc, cache)
+    times = _plan_grid(float(sc.session_years()[-1]), horizon_years)
+    course = _course_load(sc, draws, rates, times, cache, placement=placement)
+    per_component = course.per_component.copy()
+    age_weighted = course.age_weighted.copy()
+    inputs = _kinetic_inputs(sc, draws, rates, cache, placement=placement)
+    deposit = _session_deposit(sc, draws, cache)
+    for column in other_sessions.T:
+        if np.isfinite(column).any():
+            load, weighted = kinetics.session_load(times, column, deposit, **inputs)
+            per_component += load
+            age_weighted += weighted
+    healed_after = central["healed_after_years"]
+    acceptable = central["acceptability_delta_e00"]
+    start = np.full(n, det.healed_years)
+    active = np.arange(n)
+    found: list[Array] = []
+    while active.size and len(found) < _MAX_FADE_SESSIONS:
+        sub_draws = _rows(draws, active, n)
+        state = _state_of_load(
+            sc,
+            sub_draws,
+            _Load(per_component[active], age_weighted[active]),
+            cache,
+            placement=placement,
+        )
+        curves = _curves_of_state(sc, state, cache, placement=placement, closeup=False)
+        due = _first_crossing(times, curves.social, det.level, start[active])
+        if curves.drift is not None:
+            shifted = _first_crossing(times, -curves.drift, -acceptable, start[active])
+            due = np.minimum(due, shifted)
+        due = np.where(due <= horizon_years, due, np.inf)
+        column = np.full(n, np.inf)
+        column[active] = due
+        found.append(column)
+        more = np.isfinite(due)
+        if not more.any():
+            break
+        rows = active[more]
+        load, weighted = kinetics.session_load(
+            times, due[more], deposit[rows], **_rows(inputs, rows, n)
+        )
+        per_component[rows] += load
+        age_weighted[rows] += weighted
+        start[rows] = due[more] + healed_after
+        active = rows
+    return np.stack(found, axis=1) if found else np.full((n, 0), np.inf)
+
+
+def _extension_sessions(
+    sc: Scenario,
+    hair_profile: Hair | None,
+    *,
+    today_years: float,
+    horizon_years: float,
+    rng: np.random.Generator,
+    draws: int,
+) -> tuple[Array, NDArray[np.int_] | None]:
+    """Area-extension session times per draw (inf-padded) and the stage paths."""
+    if hair_profile is None:
+        return np.full((draws, 0), np.inf), None
+    model = hair.hair_loss_model(hair_profile.scale)
+    years = max(math.ceil(horizon_years - today_years), 0)
+    age_today = sc.age_at_first_session() + today_years
+    paths = hair.sample_stages(
+        model,
+        hair_profile.stage,
+        age_today,
+        years,
+        family_history=hair_profile.family_history,
+        rng=rng,
+        draws=draws,
+    )
+    treated = hair_profile.treated_stage if hair_profile.treated_stage is not None else 0
+    treated = max(treated, hair_profile.stage)
+    # A stage past the treated area, first reached in year k, is covered mid-year k.
+    when = today_years + np.arange(years) + 0.5
+    columns = []
+    for stage in range(treated + 1, model.last_stage + 1):
+        reached = paths >= stage
+        first = np.where(reached.any(axis=1), np.argmax(reached, axis=1), -1)
+        times = np.where(first >= 0, when[np.maximum(first, 0)], np.inf)
+        times = np.where(times <= horizon_years, times, np.inf)
+        if np.isfinite(times).any():
+            columns.append(times)
+    if not columns:
+        return np.full((draws, 0), np.inf), paths
+    return np.stack(columns, axis=1), paths
+
+
+def _design_sessions(
+    sc: Scenario, goals: Goals, *, today_years: float, horizon_years: float
+) -> list[tuple[str, float]]:
+    """Design-driven sessions from the goals: (reason, years since the first session)."""
+    out = []
+    age0 = sc.age_at_first_session()
+    for field, label in GOAL_LABELS.items():
+        age = getattr(goals, field)
+        if age is None:
+            continue
+        years = float(age) - age0
+        if today_years <= years <= horizon_years:
+            out.append((label, years))
+    return sorted(out, key=lambda item: item[1])
+
+
+def _quantiles(values: Array, horizon_years: float) -> tuple[float, float, float]:
+    q = np.quantile(np.minimum(values, 1e9), [0.1, 0.5, 0.9])
+    p10, p50, p90 = (float(v) if v <= horizon_years else math.inf for v in q)
+    return p10, p50, p90
+
+
+def _count_quantiles(counts: NDArray[Any]) -> tuple[float, float, float]:
+    q = np.quantile(counts, [0.1, 0.5, 0.9])
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def _price_for_stage(costs: Costs, stage: NDArray[np.int_] | None, n: int) -> Array:
+    """Price of a session per draw: by stage if a table is given, else the flat price."""
+    if costs.price_by_stage and stage is not None:
+        stages = np.array(sorted(costs.price_by_stage))
+        prices = np.array([costs.price_by_stage[s] for s in stages])
+        # The price of the highest listed stage at or below the covered one (or the lowest).
+        idx = np.clip(np.searchsorted(stages, stage, side="right") - 1, 0, len(stages) - 1)
+        return np.asarray(prices[idx], dtype=np.float64)
+    flat = costs.price_per_session
+    if flat is None and costs.price_by_stage:
+        flat = costs.price_by_stage[min(costs.price_by_stage)]
+    return np.full(n, float(flat) if flat is not None else math.nan)
+
+
+def _stage_at(
+    paths: NDArray[np.int_] | None, times: Array, today_years: float, present: int
+) -> NDArray[np.int_] | None:
+    """Hair-loss stage per draw at per-draw times (the year's end stage)."""
+    if paths is None:
+        return None
+    year = np.clip(np.floor(times - today_years).astype(np.int64), -1, paths.shape[1] - 1)
+    rows = np.arange(paths.shape[0])
+    return np.where(year >= 0, paths[rows, np.maximum(year, 0)], present)
+
+
+def plan(
+    profile: Profile,
+    *,
+    until_age: float = DEFAULT_UNTIL_AGE,
+    samples: int = 2000,
+    seed: int = 0,
+    today: dt.date | None = None,
+    costs: Costs | None = None,
+) -> PlanResult:
+    """Plan every session until an age: fade-driven, hair-loss and design-driven.
+
+    Parameters
+    ----------
+    profile
+        The client, with optional ``[hair]``, ``[goals]`` and ``[costs]``.
+    until_age
+        The plan's horizon, an age. [yr]
+    samples, seed
+        Monte Carlo draws and seed, as for :func:`fadecast.forecast` (the same draws, so
+        the first fade-driven touch-up is the forecast's); the hair-loss paths come from
+        the same seed.
+    today
+        The date the plan is made (default: today).
+    costs
+        Prices to use instead of the profile's ``[costs]``.
+
+    Returns
+    -------
+    PlanResult
+
+    Raises
+    ------
+    ValueError
+        If the horizon is not after today or ``samples`` is out of range.
+    """
+    if not 10 <= samples <= 200_000:
+        raise ValueError(f"samples must be between 10 and 200000, got {samples}")
+    today = today or dt.date.today()
+    sc = scenario_from_profile(profile, today=today)
+    costs = costs or profile.costs
+    age0 = sc.age_at_first_session()
+    today_years = max((today - sc.first_session).days / _DAYS_PER_YEAR, 0.0)
+    horizon_years = float(until_age) - age0
+    if not horizon_years > today_years + 1.0:
+        raise ValueError(
+            f"until_age must be more than a year after the client's age today "
+            f"({age0 + today_years:.0f}), got {until_age:g}"
+        )
+    horizon_years = min(horizon_years, RESIDUAL_YEARS + 40.0)
+    sc = dataclasses.replace(sc, horizon_years=horizon_years)
+    draws = _draws(samples, seed)
+    cache = ModelCache()
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(4,)))
+    extensions, paths = _extension_sessions(
+        sc,
+        profile.hair,
+        today_years=today_years,
+        horizon_years=horizon_years,
+        rng=rng,
+        draws=samples,
+    )
+    design = _design_sessions(
+        sc, profile.goals, today_years=today_years, horizon_years=horizon_years
+    )
+    design_times = np.tile(np.array([t for _, t in design], dtype=np.float64), (samples, 1))
+    fade = _fade_sessions(
+        sc,
+        draws,
+        cache,
+        horizon_years=horizon_years,
+        other_sessions=np.concatenate([extensions, design_times], axis=1),
+    )
+
+    sessions: list[PlannedSession] = []
+    for k in range(fade.shape[1]):
+        p10, p50, p90 = _quantiles(fade[:, k], horizon_years)
+        share = float(np.isfinite(fade[:, k]).mean())
+        if share > 0.0:
+            reason = "fading" if k else "fading (the forecast's first touch-up)"
+            sessions.append(PlannedSession("fade", k + 1, reason, p10, p50, p90, share))
+    for k in range(extensions.shape[1]):
+        p10, p50, p90 = _quantiles(extensions[:, k], horizon_years)
+        share = float(np.isfinite(extensions[:, k]).mean())
+        sessions.append(
+            PlannedSession(
+                "extension", k + 1, "hair loss past the treated area", p10, p50, p90, share
+            )
+        )
+    for k, (label, years) in enumerate(design):
+        sessions.append(PlannedSession("design", k + 1, label, years, years, years, 1.0))
+    sessions.sort(key=lambda s: (s.p50_years, s.kind, s.number))
+
+    count_by_kind = {
+        "fade": np.isfinite(fade).sum(axis=1),
+        "extension": np.isfinite(extensions).sum(axis=1),
+        "design": np.full(samples, len(design)),
+    }
+    total = sum(count_by_kind.values())
+    counts = {kind: _count_quantiles(c) for kind, c in count_by_kind.items()}
+    counts["total"] = _count_quantiles(np.asarray(total))
+
+    present = profile.hair.stage if profile.hair else 0
+    spend: dict[str, Array] = {}
+    for kind, times in (("fade", fade), ("extension", extensions), ("design", design_times)):
+        per_draw = np.zeros(samples)
+        for column in times.T:
+            happened = np.isfinite(column)
+            stage = _stage_at(paths, np.where(happened, column, today_years), today_years, present)
+            per_draw += np.where(happened, _price_for_stage(costs, stage, samples), 0.0)
+        spend[kind] = per_draw
+    total_spend = spend["fade"] + spend["extension"] + spend["design"]
+    priced = bool(np.isfinite(total_spend).all())
+    cost: dict[str, Any] = {"currency": costs.currency, "priced": priced}
+    if priced:
+        q = np.quantile(total_spend, [0.1, 0.5, 0.9])
+        cost.update(
+            {
+                "price_per_session": costs.price_per_session,
+                "price_by_stage": (
+                    {str(k): v for k, v in costs.price_by_stage.items()}
+                    if costs.price_by_stage
+                    else None
+                ),
+                "total_p10": round(float(q[0]), 2),
+                "total_p50": round(float(q[1]), 2),
+                "total_p90": round(float(q[2]), 2),
+                "mean_by_kind": {k: round(float(v.mean()), 2) for k, v in spend.items()},
+            }
+        )
+    stage_p50 = None
+    if paths is not None and paths.shape[1] > 0:
+        stage_p50 = float(np.median(paths[:, -1]))
+    return PlanResult(
+        scenario=sc,
+        samples=samples,
+        seed=seed,
+        today=today,
+        until_age=float(until_age),
+        horizon_years=horizon_years,
+        today_years=today_years,
+        sessions=tuple(sessions),
+        counts=counts,
+        cost=cost,
+        hair_scale=profile.hair.scale if profile.hair else None,
+        stage_p50_at_horizon=stage_p50,
+        fade_years=fade,
+    )
+
+
+def session_dates(result: PlanResult) -> Sequence[tuple[PlannedSession, dt.date]]:
+    """The sessions whose P50 date falls before the horizon, with that date."""
+    out = []
+    for s in result.sessions:
+        d = result.date_of(s.p50_years)
+        if d is not None:
+            out.append((s, d))
+    return out
