@@ -1,7 +1,8 @@
 """Regenerate the generated parts of docs/model.md from the packaged data files.
 
 The parameter table (from ``data/parameters.toml``), the pigment table (from
-``data/pigments.toml``) and the picture parameters (``data/render.toml``) are written
+``data/pigments.toml``), the picture parameters (``data/render.toml``) and the fitted
+hair-loss chains (``data/hair_loss.toml`` through ``fadecast.hair``) are written
 between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers, so the prose around
 them stays hand-written and the numbers stay the code's own. Run
 ``python scripts/make_docs.py``; ``--check`` exits 1 when the file is out of date.
@@ -16,6 +17,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from fadecast import hair
 from fadecast.parameters import load_parameters, load_render_parameters
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
@@ -86,11 +88,34 @@ def pigment_table() -> str:
     return "\n".join(rows)
 
 
+def hair_table() -> str:
+    rows = [
+        "| scale | chain starts | threshold | published (age: share) | fitted s | "
+        "fitted p [1/yr] | chain at those ages | largest miss | conf. | source |",
+        "|---|---|---|---|---:|---:|---|---:|---|---|",
+    ]
+    for scale in hair.SCALES:
+        m = hair.hair_loss_model(scale)
+        chain = hair.share_at_or_beyond(m, m.ages)
+        published = ", ".join(
+            f"{a:g}: {v:.2f}" for a, v in zip(m.ages, m.published_share, strict=True)
+        )
+        miss = float(abs(chain - m.published_share).max())
+        rows.append(
+            f"| {m.label} | age {m.start_age_years:g}, stage {m.first_stage} | "
+            f"{m.threshold_stage} | {published} | {m.susceptible_share:.3f} | "
+            f"{m.advance_per_year:.3f} | {', '.join(f'{v:.2f}' for v in chain)} | "
+            f"{100 * miss:.1f} points | {m.confidence} | {_escape(m.source)} |"
+        )
+    return "\n".join(rows)
+
+
 def render(doc: str) -> str:
     tables = (
         ("parameters", parameter_table()),
         ("pigments", pigment_table()),
         ("render", render_table()),
+        ("hair", hair_table()),
     )
     for name, body in tables:
         pattern = re.compile(

@@ -163,6 +163,18 @@ _DELETE = object()
         ("treatment.sessions", ["2025-02-30"], "treatment.sessions.0", "YYYY-MM-DD"),
         ("place.lat", 50.0, "place", "city or lat and lon, not both"),
         ("forecast.touchup_threshold", 1.5, "forecast.touchup_threshold", "less than 1"),
+        ("hair", {"stage": 0}, "hair.stage", "1-7 on the norwood scale"),
+        ("hair", {"scale": "ludwig", "stage": 5}, "hair.stage", "0-3 on the ludwig scale"),
+        ("hair", {"stage": 3, "treated_stage": 8}, "hair.treated_stage", "less than or equal to 7"),
+        ("hair", {"scale": "hamilton", "stage": 3}, "hair.scale", "'norwood' or 'ludwig'"),
+        ("hair", {"family_history": True}, "hair.stage", "required"),
+        ("goals.mature_hairline_age", 12, "goals.mature_hairline_age", "greater than or equal"),
+        ("goals.side_profile_age", 130, "goals.side_profile_age", "less than or equal to 110"),
+        ("costs.currency", "euro", "costs.currency", "three-letter ISO 4217 code"),
+        ("costs.price_per_session", -5, "costs.price_per_session", "greater than or equal to 0"),
+        ("costs.price_by_stage", {"9": 300}, "costs.price_by_stage", "stages must be 0-7"),
+        ("costs.price_by_stage", {"x": 300}, "costs.price_by_stage", "whole numbers 0-7"),
+        ("costs.price_by_stage", {"3": -1}, "costs.price_by_stage", "at least 0"),
     ],
 )
 def test_bad_input_names_the_field_and_what_is_allowed(

@@ -504,7 +504,7 @@ class _Load:
     """Pigment in a dot per draw and time, from :func:`kinetics.pigment_load`."""
 
     per_component: Array  # (n, C, T) [mg/cm²]
-    age_weighted: Array  # (n, T) total load times its mean age [mg/cm² · yr]
+    mean_age: Array  # (n, T) load-weighted mean time since deposition [yr]
 
 
 def _kinetic_inputs(
@@ -554,7 +554,7 @@ def _course_load(
         np.broadcast_to(deposit[:, None], (len(deposit), len(sessions))),
         **_kinetic_inputs(sc, draws, rates, cache, placement=placement),
     )
-    return _Load(per_component=load, age_weighted=mean_age * load.sum(axis=1))
+    return _Load(per_component=load, mean_age=mean_age)
 
 
 def _state_of_load(
@@ -565,7 +565,6 @@ def _state_of_load(
     depth = draws[f"depth_{placement}_mm"]
     optimal = central["depth_optimal_mm"]
     total = load.per_component.sum(axis=1)
-    mean_age = np.divide(load.age_weighted, total, out=np.zeros_like(total), where=total > 0.0)
     diffusivity = kinetics.lateral_diffusivity(
         depth,
         diffusivity_mm2_per_year=draws["lateral_diffusivity_mm2_per_year"],
@@ -574,7 +573,7 @@ def _state_of_load(
     )
     sigma0 = draws["dot_sigma_mm"] * (depth / optimal) ** central["dot_sigma_depth_exponent"]
     sigma_sq = kinetics.dot_width_sq(
-        mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
+        load.mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=diffusivity
     )
     return _DotState(
         peak=total * sigma0[:, None] ** 2 / sigma_sq,

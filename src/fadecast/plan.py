@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +28,11 @@ from numpy.typing import NDArray
 
 from fadecast import hair, parameters
 from fadecast.forecasting import (
+    _DAYS_PER_YEAR,
     RESIDUAL_YEARS,
     ModelCache,
     Scenario,
+    _check_samples,
     _course_load,
     _curves_of_state,
     _detection,
@@ -39,6 +41,7 @@ from fadecast.forecasting import (
     _first_crossing,
     _kinetic_inputs,
     _Load,
+    _quantiles,
     _rates,
     _session_deposit,
     _state_of_load,
@@ -69,7 +72,8 @@ GOAL_LABELS: Mapping[str, str] = {
 _PLAN_STEP_YEARS = 0.25
 #: Safety bound on fade-driven touch-ups per draw (each needs healing plus fading).
 _MAX_FADE_SESSIONS = 200
-_DAYS_PER_YEAR = 365.25
+#: Longest plan, from the first session. [yr]
+_MAX_HORIZON_YEARS = RESIDUAL_YEARS + 40.0
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ def _fade_sessions(
     times = _plan_grid(float(sc.session_years()[-1]), horizon_years)
     course = _course_load(sc, draws, rates, times, cache, placement=placement)
     per_component = course.per_component.copy()
-    age_weighted = course.age_weighted.copy()
+    age_weighted = course.mean_age * per_component.sum(axis=1)
     inputs = _kinetic_inputs(sc, draws, rates, cache, placement=placement)
     deposit = _session_deposit(sc, draws, cache)
     for column in other_sessions.T:
@@ -201,13 +205,10 @@ def _fade_sessions(
     active = np.arange(n)
     found: list[Array] = []
     while active.size and len(found) < _MAX_FADE_SESSIONS:
-        sub_draws = _rows(draws, active, n)
+        loads = per_component[active]
+        mean_age = kinetics.load_mean_age(age_weighted[active], loads.sum(axis=1))
         state = _state_of_load(
-            sc,
-            sub_draws,
-            _Load(per_component[active], age_weighted[active]),
-            cache,
-            placement=placement,
+            sc, _rows(draws, active, n), _Load(loads, mean_age), cache, placement=placement
         )
         curves = _curves_of_state(sc, state, cache, placement=placement, closeup=False)
         due = _first_crossing(times, curves.social, det.level, start[active])
@@ -289,12 +290,6 @@ def _design_sessions(
     return sorted(out, key=lambda item: item[1])
 
 
-def _quantiles(values: Array, horizon_years: float) -> tuple[float, float, float]:
-    q = np.quantile(np.minimum(values, 1e9), [0.1, 0.5, 0.9])
-    p10, p50, p90 = (float(v) if v <= horizon_years else math.inf for v in q)
-    return p10, p50, p90
-
-
 def _count_quantiles(counts: NDArray[Any]) -> tuple[float, float, float]:
     q = np.quantile(counts, [0.1, 0.5, 0.9])
     return float(q[0]), float(q[1]), float(q[2])
@@ -360,8 +355,7 @@ def plan(
     ValueError
         If the horizon is not after today or ``samples`` is out of range.
     """
-    if not 10 <= samples <= 200_000:
-        raise ValueError(f"samples must be between 10 and 200000, got {samples}")
+    _check_samples(samples)
     today = today or dt.date.today()
     sc = scenario_from_profile(profile, today=today)
     costs = costs or profile.costs
@@ -373,7 +367,7 @@ def plan(
             f"until_age must be more than a year after the client's age today "
             f"({age0 + today_years:.0f}), got {until_age:g}"
         )
-    horizon_years = min(horizon_years, RESIDUAL_YEARS + 40.0)
+    horizon_years = min(horizon_years, _MAX_HORIZON_YEARS)
     sc = dataclasses.replace(sc, horizon_years=horizon_years)
     draws = _draws(samples, seed)
     cache = ModelCache()
@@ -472,13 +466,3 @@ def plan(
         stage_p50_at_horizon=stage_p50,
         fade_years=fade,
     )
-
-
-def session_dates(result: PlanResult) -> Sequence[tuple[PlannedSession, dt.date]]:
-    """The sessions whose P50 date falls before the horizon, with that date."""
-    out = []
-    for s in result.sessions:
-        d = result.date_of(s.p50_years)
-        if d is not None:
-            out.append((s, d))
-    return out

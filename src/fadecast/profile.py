@@ -268,6 +268,19 @@ class Costs(_Model):
             raise ValueError(f"must be a three-letter ISO 4217 code such as EUR or USD, got {v!r}")
         return v
 
+    @field_validator("price_by_stage", mode="before")
+    @classmethod
+    def _stage_keys(cls, v: Any) -> Any:
+        if not isinstance(v, Mapping):
+            return v
+        keys = {}
+        for key, price in v.items():
+            try:
+                keys[int(key)] = price
+            except (TypeError, ValueError):
+                raise ValueError(f"stages must be whole numbers 0-7, got {key!r}") from None
+        return keys
+
     @field_validator("price_by_stage")
     @classmethod
     def _stage_prices(cls, v: dict[int, float] | None) -> dict[int, float] | None:

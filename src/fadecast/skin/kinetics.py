@@ -23,6 +23,7 @@ __all__ = [
     "dot_width_sq",
     "junction_erosion_rate",
     "lateral_diffusivity",
+    "load_mean_age",
     "pigment_load",
     "session_load",
     "shallow_share",
@@ -168,6 +169,24 @@ def clearance_integral(
     )
 
 
+def load_mean_age(age_weighted: Array, load_total: Array) -> Array:
+    """Load-weighted mean time since deposition, zero where there is no load. [yr]
+
+    Parameters
+    ----------
+    age_weighted
+        Sum over sessions of each session's load times its age. [mg/cm² · yr]
+    load_total
+        Total load, same shape. [mg/cm²]
+
+    Returns
+    -------
+    ndarray
+        Mean age. [yr]
+    """
+    return np.divide(age_weighted, load_total, out=np.zeros_like(load_total), where=load_total > 0)
+
+
 def pigment_load(
     time_yr: ArrayLike,
     session_time_yr: ArrayLike,
@@ -298,8 +317,7 @@ def pigment_load(
     for c in range(1, n_c):
         load_sum += load[:, c]
         age_weighted += both[:, c, 1]
-    mean_age = np.divide(age_weighted, load_sum, out=np.zeros_like(load_sum), where=load_sum > 0)
-    return load, mean_age
+    return load, load_mean_age(age_weighted, load_sum)
 
 
 def session_load(
