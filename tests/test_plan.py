@@ -11,9 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from fadecast import aftercare
 from fadecast.forecasting import forecast
-from fadecast.plan import PlanResult, plan
+from fadecast.plan import PlanResult, fitzpatrick_of, plan
 from fadecast.profile import Profile, parse_profile
+from fadecast.skin import tone
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -45,8 +47,9 @@ def test_first_fade_touchup_is_the_forecasts(name: str) -> None:
     for got, want in zip(
         (first.p10_years, first.p50_years), expected.touchup_years[:2], strict=True
     ):
-        # Same draws and the same grid up to 15 years: the same times.
-        assert got == pytest.approx(want, abs=1e-9)
+        # Same draws and the same grid up to 15 years: the same times, except that a
+        # touch-up the forecast puts before today is due today in the plan.
+        assert got == pytest.approx(max(want, planned.today_years), abs=1e-9)
 
 
 def test_fade_touchups_repeat_and_come_in_order() -> None:
@@ -129,3 +132,85 @@ def test_horizon_must_be_after_today() -> None:
     with pytest.raises(ValueError, match="until_age"):
         run(profile, until_age=age_now - 1)
     assert math.isfinite(run(profile, until_age=age_now + 5).horizon_years)
+
+
+# ----------------------------------------------------------------------------- what-ifs
+
+
+def test_each_habit_delays_touchups_and_saves_money() -> None:
+    profile = make(
+        "sunbed-user",
+        costs={"currency": "GBP", "price_per_session": 300.0},
+    )
+    planned = run(profile)
+    by_key = {w.key: w for w in planned.what_ifs}
+    assert set(by_key) == {h.key for h in aftercare.HABITS}
+    # Every habit applies to a sunbed user with no sunscreen, no hat and a sunny holiday.
+    for what_if in planned.what_ifs:
+        assert what_if.applicable, what_if.key
+        assert what_if.years_added > 0.0, what_if.key
+        assert what_if.touchups_avoided >= 0.0, what_if.key
+        assert what_if.money_saved == pytest.approx(300.0 * what_if.touchups_avoided)
+    # Stronger sunscreen, reapplied, buys more than a morning coat of SPF 30.
+    assert by_key["spf50_reapplied"].years_added > by_key["daily_spf30"].years_added
+
+
+def test_habits_are_ranked_and_those_already_kept_come_last() -> None:
+    planned = run(make())  # no sunbeds: that habit is already kept
+    ranked = planned.what_ifs
+    keys = [(not w.applicable, -w.touchups_avoided, -w.years_added) for w in ranked]
+    assert keys == sorted(keys)
+    no_sunbeds = next(w for w in ranked if w.key == "no_sunbeds")
+    assert not no_sunbeds.applicable and ranked[-1] is no_sunbeds
+    assert math.isnan(no_sunbeds.money_saved) or no_sunbeds.money_saved == 0.0
+
+
+def test_habits_a_client_already_has_do_not_apply() -> None:
+    life = {
+        **profile_data()["lifestyle"],
+        "hat_share": 1.0,
+        "sunscreen": {"spf": 50, "share": 1.0, "mg_per_cm2": 2.0, "reapply_hours": 1.0},
+        "holiday_city": "Reykjavik",
+    }
+    profile = make(lifestyle=life)
+    for key in ("hat_outdoors", "daily_spf30", "spf50_reapplied", "less_sunny_holiday"):
+        assert aftercare.apply_habit(profile, key) is None, key
+    with pytest.raises(ValueError, match="habit must be one of"):
+        aftercare.apply_habit(profile, "sunhat")
+
+
+# ----------------------------------------------------------------------------- permanence
+
+
+def test_permanence_fades_towards_the_fixed_pool_but_stays_visible() -> None:
+    permanence = run(make()).permanence
+    assert permanence.years == (10.0, 20.0, 50.0)
+    assert np.all(np.diff(permanence.delta_e00_p50) <= 0.0)
+    assert np.all(np.diff(permanence.remaining_share_p50) <= 0.0)
+    # What is left tends to the fixed pool, never below it (claim C1).
+    assert permanence.remaining_share_p50[-1] >= 0.9 * permanence.fixed_share_p50
+    assert permanence.delta_e00_p50[-1] >= permanence.perceptible_delta_e00
+    for p10, p50, p90 in zip(
+        permanence.delta_e00_p10,
+        permanence.delta_e00_p50,
+        permanence.delta_e00_p90,
+        strict=True,
+    ):
+        assert p10 <= p50 <= p90
+
+
+def test_removal_scores_the_scalp_as_head_and_neck_and_grows_with_touchups() -> None:
+    planned = run(make("tropical-outdoor-worker"))
+    now, later = planned.removal_now, planned.removal_at_horizon
+    assert now.points["location"] == 1
+    assert now.points["skin_type"] == planned.scenario.skin.fitzpatrick
+    assert later.total >= now.total
+    data = planned.to_dict()["removal"]
+    assert data["now"]["total"] == now.total
+
+
+@pytest.mark.parametrize("skin_type", tone.FITZPATRICK_TYPES)
+def test_fitzpatrick_of_a_measured_colour_is_the_nearest_type(skin_type: int) -> None:
+    measured = tone.skin_tone(lab=tone.skin_lab_from_fitzpatrick(skin_type))
+    assert measured.fitzpatrick is None
+    assert fitzpatrick_of(measured) == skin_type

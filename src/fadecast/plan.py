@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast import hair, parameters
+from fadecast import aftercare, hair, parameters, removal
 from fadecast.forecasting import (
     _DAYS_PER_YEAR,
     RESIDUAL_YEARS,
+    STANDARD_COURSE_DAYS,
     ModelCache,
     Scenario,
     _check_samples,
@@ -49,13 +50,16 @@ from fadecast.forecasting import (
     scenario_from_profile,
 )
 from fadecast.profile import Costs, Goals, Hair, Profile
-from fadecast.skin import kinetics
+from fadecast.skin import colour, kinetics, tone
 
 __all__ = [
     "DEFAULT_UNTIL_AGE",
     "SESSION_KINDS",
+    "Permanence",
     "PlanResult",
     "PlannedSession",
+    "WhatIf",
+    "fitzpatrick_of",
     "plan",
 ]
 
@@ -90,6 +94,70 @@ class PlannedSession:
 
 
 @dataclass(frozen=True)
+class WhatIf:
+    """What one aftercare habit buys, against the plan as it is (same draws)."""
+
+    key: str
+    label: str
+    applicable: bool  # False when the client already has the habit
+    years_added: float  # to the P50 of the next fade-driven touch-up [yr]
+    at_least: bool  # the next touch-up moves past the horizon: years_added is a floor
+    touchups_avoided: float  # mean over draws, until the horizon
+    money_saved: float  # mean over draws (nan when sessions are not priced)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        money = round(self.money_saved, 2) if math.isfinite(self.money_saved) else None
+        return {
+            "habit": self.key,
+            "label": self.label,
+            "applicable": self.applicable,
+            "years_added_to_next_touchup": round(self.years_added, 3),
+            "years_added_is_a_floor": self.at_least,
+            "touchups_avoided": round(self.touchups_avoided, 3),
+            "money_saved": money,
+        }
+
+
+@dataclass(frozen=True)
+class Permanence:
+    """What remains of the recorded sessions with no touch-up ever again."""
+
+    years: tuple[float, ...]  # after the last session [yr]
+    delta_e00_p10: tuple[float, ...]  # social-distance contrast against bare skin [ΔE00]
+    delta_e00_p50: tuple[float, ...]
+    delta_e00_p90: tuple[float, ...]
+    remaining_share_p50: tuple[float, ...]  # dermal pigment left, share of healed [1]
+    fixed_share_p50: float  # share of healed pigment in the pool never cleared [1]
+    perceptible_delta_e00: float  # contrast taken as perceptible [ΔE00]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return {
+            "fixed_share_p50": round(self.fixed_share_p50, 3),
+            "perceptible_delta_e00": self.perceptible_delta_e00,
+            "after_last_session": [
+                {
+                    "years": y,
+                    "delta_e00_p10": round(a, 2),
+                    "delta_e00_p50": round(b, 2),
+                    "delta_e00_p90": round(c, 2),
+                    "visible_p50": b >= self.perceptible_delta_e00,
+                    "remaining_share_p50": round(r, 3),
+                }
+                for y, a, b, c, r in zip(
+                    self.years,
+                    self.delta_e00_p10,
+                    self.delta_e00_p50,
+                    self.delta_e00_p90,
+                    self.remaining_share_p50,
+                    strict=True,
+                )
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class PlanResult:
     """A lifetime plan (see :func:`plan`)."""
 
@@ -106,6 +174,10 @@ class PlanResult:
     hair_scale: str | None
     stage_p50_at_horizon: float | None
     fade_years: Array  # (n, K) fade-driven touch-up times per draw, inf-padded [yr]
+    what_ifs: tuple[WhatIf, ...]  # best first; not applicable ones last
+    permanence: Permanence
+    removal_now: removal.KirbyDesaiEstimate  # laser removal of what is there today
+    removal_at_horizon: removal.KirbyDesaiEstimate  # ... after the plan's P50 sessions
 
     def date_of(self, years: float) -> dt.date | None:
         """Calendar date of a time since the first session (None if beyond the horizon)."""
@@ -150,6 +222,12 @@ class PlanResult:
                 if self.hair_scale is None
                 else {"scale": self.hair_scale, "stage_p50_at_horizon": self.stage_p50_at_horizon}
             ),
+            "what_ifs": [w.to_dict() for w in self.what_ifs],
+            "permanence": self.permanence.to_dict(),
+            "removal": {
+                "now": self.removal_now.to_dict(),
+                "at_horizon": self.removal_at_horizon.to_dict(),
+            },
         }
 
 
@@ -175,12 +253,14 @@ def _fade_sessions(
     cache: ModelCache,
     *,
     horizon_years: float,
+    today_years: float,
     other_sessions: Array,
 ) -> Array:
     """Fade-driven touch-up times per draw, shape ``(n, K)``, inf-padded. [yr]
 
     ``other_sessions`` (``(n, m)``, inf-padded) are the draws' planned extension and
-    design sessions: they add pigment too.
+    design sessions: they add pigment too. A touch-up that fell due before today has not
+    happened (it would be in the profile's sessions), so it is due today.
     """
     central = parameters.central_values()
     n = len(draws["clearance_rate_per_year"])
@@ -215,7 +295,7 @@ def _fade_sessions(
         if curves.drift is not None:
             shifted = _first_crossing(times, -curves.drift, -acceptable, start[active])
             due = np.minimum(due, shifted)
-        due = np.where(due <= horizon_years, due, np.inf)
+        due = np.where(due <= horizon_years, np.maximum(due, today_years), np.inf)
         column = np.full(n, np.inf)
         column[active] = due
         found.append(column)
@@ -320,6 +400,130 @@ def _stage_at(
     return np.where(year >= 0, paths[rows, np.maximum(year, 0)], present)
 
 
+def _spend(
+    times: Array,
+    costs: Costs,
+    paths: NDArray[np.int_] | None,
+    today_years: float,
+    present: int,
+) -> Array:
+    """Money spent per draw on sessions at ``times`` (``(n, m)``, inf-padded)."""
+    n = times.shape[0]
+    per_draw = np.zeros(n)
+    for column in times.T:
+        happened = np.isfinite(column)
+        stage = _stage_at(paths, np.where(happened, column, today_years), today_years, present)
+        per_draw += np.where(happened, _price_for_stage(costs, stage, n), 0.0)
+    return per_draw
+
+
+def _next_after(fade: Array, today_years: float, horizon_years: float) -> Array:
+    """Per draw, the first fade-driven touch-up after today (the horizon if none). [yr]
+
+    A touch-up due today (overdue) is not "next": the one after it is.
+    """
+    later = np.where(fade > today_years, fade, np.inf)
+    first = later.min(axis=1) if later.shape[1] else np.full(fade.shape[0], np.inf)
+    return np.asarray(np.minimum(first, horizon_years), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What every run of a plan shares: draws, cache, horizon and the other sessions."""
+
+    draws: Mapping[str, Array]
+    cache: ModelCache
+    horizon_years: float
+    today_years: float
+    other_sessions: Array
+    costs: Costs
+    paths: NDArray[np.int_] | None
+    present_stage: int
+
+
+def _what_ifs(
+    profile: Profile, today: dt.date, base_fade: Array, setting: _Setting
+) -> list[WhatIf]:
+    """Each aftercare habit's effect on the fade-driven touch-ups, best first."""
+    horizon = setting.horizon_years
+    base_next = _next_after(base_fade, setting.today_years, horizon)
+    base_count = np.isfinite(base_fade).sum(axis=1)
+    base_spend = _spend(
+        base_fade, setting.costs, setting.paths, setting.today_years, setting.present_stage
+    )
+    out: list[WhatIf] = []
+    for habit in aftercare.HABITS:
+        changed = habit.change(profile)
+        if changed is None:
+            out.append(WhatIf(habit.key, habit.label, False, 0.0, False, 0.0, 0.0))
+            continue
+        sc = dataclasses.replace(scenario_from_profile(changed, today=today), horizon_years=horizon)
+        fade = _fade_sessions(
+            sc,
+            setting.draws,
+            setting.cache,
+            horizon_years=horizon,
+            today_years=setting.today_years,
+            other_sessions=setting.other_sessions,
+        )
+        nxt = _next_after(fade, setting.today_years, horizon)
+        next_p50 = float(np.median(nxt))
+        spend = _spend(
+            fade, setting.costs, setting.paths, setting.today_years, setting.present_stage
+        )
+        out.append(
+            WhatIf(
+                key=habit.key,
+                label=habit.label,
+                applicable=True,
+                years_added=next_p50 - float(np.median(base_next)),
+                at_least=next_p50 >= horizon,
+                touchups_avoided=float(np.mean(base_count - np.isfinite(fade).sum(axis=1))),
+                money_saved=float(np.mean(base_spend - spend)),
+            )
+        )
+    out.sort(key=lambda w: (not w.applicable, -w.touchups_avoided, -w.years_added, w.key))
+    return out
+
+
+#: Years after the last session at which the no-touch-up visibility is read. [yr]
+PERMANENCE_YEARS: tuple[float, ...] = (10.0, 20.0, 50.0)
+
+
+def _permanence(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> Permanence:
+    """What remains of the recorded sessions if no touch-up ever follows."""
+    placement = sc.placement
+    last = float(sc.session_years()[-1])
+    healed = last + parameters.central_values()["healed_after_years"]
+    times = np.array([healed, *(last + y for y in PERMANENCE_YEARS)])
+    expo = _exposure(sc, draws, cache)
+    rates = _rates(sc, draws, expo.dermal, cache, placement=placement)
+    course = _course_load(sc, draws, rates, times, cache, placement=placement)
+    state = _state_of_load(sc, draws, course, cache, placement=placement)
+    social = _curves_of_state(sc, state, cache, placement=placement, closeup=False).social
+    total = course.per_component.sum(axis=1)
+    remaining = total[:, 1:] / np.where(total[:, :1] > 0, total[:, :1], 1.0)
+    q = np.quantile(social[:, 1:], [0.1, 0.5, 0.9], axis=0)
+    return Permanence(
+        years=PERMANENCE_YEARS,
+        delta_e00_p10=tuple(float(v) for v in q[0]),
+        delta_e00_p50=tuple(float(v) for v in q[1]),
+        delta_e00_p90=tuple(float(v) for v in q[2]),
+        remaining_share_p50=tuple(float(v) for v in np.median(remaining, axis=0)),
+        fixed_share_p50=float(np.median(draws["fixed_share"])),
+        perceptible_delta_e00=parameters.central_values()["perceptibility_delta_e00"],
+    )
+
+
+def fitzpatrick_of(skin: tone.SkinTone) -> int:
+    """The client's Fitzpatrick type: as given, else the type whose ITA is nearest."""
+    if skin.fitzpatrick is not None:
+        return skin.fitzpatrick
+    labs = np.stack([tone.skin_lab_from_fitzpatrick(t) for t in tone.FITZPATRICK_TYPES])
+    nearest = np.argmin(np.abs(colour.ita_deg(labs) - skin.ita_deg))
+    return tone.FITZPATRICK_TYPES[int(nearest)]
+
+
 def plan(
     profile: Profile,
     *,
@@ -328,6 +532,7 @@ def plan(
     seed: int = 0,
     today: dt.date | None = None,
     costs: Costs | None = None,
+    what_ifs: bool = True,
 ) -> PlanResult:
     """Plan every session until an age: fade-driven, hair-loss and design-driven.
 
@@ -345,6 +550,9 @@ def plan(
         The date the plan is made (default: today).
     costs
         Prices to use instead of the profile's ``[costs]``.
+    what_ifs
+        Whether to weigh the aftercare habits of :mod:`fadecast.aftercare` (each one
+        more run of the fade-driven touch-ups, with the same draws).
 
     Returns
     -------
@@ -384,12 +592,23 @@ def plan(
         sc, profile.goals, today_years=today_years, horizon_years=horizon_years
     )
     design_times = np.tile(np.array([t for _, t in design], dtype=np.float64), (samples, 1))
+    setting = _Setting(
+        draws=draws,
+        cache=cache,
+        horizon_years=horizon_years,
+        today_years=today_years,
+        other_sessions=np.concatenate([extensions, design_times], axis=1),
+        costs=costs,
+        paths=paths,
+        present_stage=profile.hair.stage if profile.hair else 0,
+    )
     fade = _fade_sessions(
         sc,
         draws,
         cache,
         horizon_years=horizon_years,
-        other_sessions=np.concatenate([extensions, design_times], axis=1),
+        today_years=today_years,
+        other_sessions=setting.other_sessions,
     )
 
     sessions: list[PlannedSession] = []
@@ -420,15 +639,10 @@ def plan(
     counts = {kind: _count_quantiles(c) for kind, c in count_by_kind.items()}
     counts["total"] = _count_quantiles(np.asarray(total))
 
-    present = profile.hair.stage if profile.hair else 0
-    spend: dict[str, Array] = {}
-    for kind, times in (("fade", fade), ("extension", extensions), ("design", design_times)):
-        per_draw = np.zeros(samples)
-        for column in times.T:
-            happened = np.isfinite(column)
-            stage = _stage_at(paths, np.where(happened, column, today_years), today_years, present)
-            per_draw += np.where(happened, _price_for_stage(costs, stage, samples), 0.0)
-        spend[kind] = per_draw
+    spend = {
+        kind: _spend(times, costs, paths, today_years, setting.present_stage)
+        for kind, times in (("fade", fade), ("extension", extensions), ("design", design_times))
+    }
     total_spend = spend["fade"] + spend["extension"] + spend["design"]
     priced = bool(np.isfinite(total_spend).all())
     cost: dict[str, Any] = {"currency": costs.currency, "priced": priced}
@@ -451,6 +665,19 @@ def plan(
     stage_p50 = None
     if paths is not None and paths.shape[1] > 0:
         stage_p50 = float(np.median(paths[:, -1]))
+    habits = _what_ifs(profile, today, fade, setting) if what_ifs else []
+    # Touch-ups so far: recorded sessions beyond a standard course.
+    done = max(len(sc.session_dates) - len(STANDARD_COURSE_DAYS), 0)
+    skin_type = fitzpatrick_of(sc.skin)
+    removal_now = removal.smp_removal_estimate(
+        fitzpatrick=skin_type, pigment=sc.pigment, smoker=sc.smoker, touchup_sessions=done
+    )
+    removal_later = removal.smp_removal_estimate(
+        fitzpatrick=skin_type,
+        pigment=sc.pigment,
+        smoker=sc.smoker,
+        touchup_sessions=done + round(counts["total"][1]),
+    )
     return PlanResult(
         scenario=sc,
         samples=samples,
@@ -465,4 +692,8 @@ def plan(
         hair_scale=profile.hair.scale if profile.hair else None,
         stage_p50_at_horizon=stage_p50,
         fade_years=fade,
+        what_ifs=tuple(habits),
+        permanence=_permanence(sc, draws, cache),
+        removal_now=removal_now,
+        removal_at_horizon=removal_later,
     )

@@ -1,0 +1,148 @@
+"""Aftercare what-ifs: sun habits a client could adopt, as changes to their profile.
+
+Each habit is a pure function from a profile to the profile with that habit (or ``None``
+when the client already has it, or it does not apply). The plan (:mod:`fadecast.plan`)
+runs each changed profile with the same draws and reports what the habit buys: years
+added to the next touch-up, touch-ups avoided until the horizon, and money saved. Every
+habit lowers the UV reaching the pigment, so each can only delay touch-ups.
+
+A habit is applied over the whole simulated history, as the forecast takes a way of life
+to be constant; for a client whose treatment is years old this slightly overstates
+what adopting it today would buy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fadecast import parameters, places
+from fadecast.profile import Lifestyle, Profile, Sunscreen
+from fadecast.sun import exposure
+
+__all__ = ["HABITS", "Habit", "apply_habit"]
+
+#: A cool, cloudy holiday destination standing for "somewhere less sunny".
+LESS_SUNNY_HOLIDAY_CITY = "Edinburgh"
+#: Sunscreen that is put on once in the morning wears off over a day outdoors. [h]
+ONCE_A_DAY_HOURS = 8.0
+#: Reapplication interval of the "reapplied" habit, as sunscreen labels advise. [h]
+REAPPLY_HOURS = 2.0
+#: Amount applied when the client does not use sunscreen yet: typical real-world use,
+#: half the 2 mg/cm² of the SPF test. [mg/cm²]
+TYPICAL_MG_PER_CM2 = 1.0
+
+
+@dataclass(frozen=True)
+class Habit:
+    """One aftercare habit: a key, a label for people and how it changes a profile."""
+
+    key: str
+    label: str
+    change: Callable[[Profile], Profile | None]
+
+
+def _with_lifestyle(profile: Profile, **changes: object) -> Profile:
+    life: Lifestyle = profile.lifestyle.model_copy(update=changes)
+    return profile.model_copy(update={"lifestyle": life})
+
+
+def _screen_transmission(screen: Sunscreen | None) -> float:
+    """Mean share of UV let through over outdoor time by a sunscreen habit. [1]"""
+    if screen is None or screen.share == 0.0:
+        return 1.0
+    central = parameters.central_values()
+    through = exposure.sunscreen_transmission(
+        screen.spf,
+        screen.mg_per_cm2,
+        reapply_hours=screen.reapply_hours or central["sunscreen_reapply_hours"],
+        half_life_h=central["sunscreen_half_life_h"],
+    )
+    return 1.0 - screen.share * (1.0 - float(through))
+
+
+def _sunscreen(spf: float, reapply_hours: float) -> Callable[[Profile], Profile | None]:
+    def change(profile: Profile) -> Profile | None:
+        current = profile.lifestyle.sunscreen
+        amount = current.mg_per_cm2 if current is not None else TYPICAL_MG_PER_CM2
+        screen = Sunscreen(spf=spf, share=1.0, mg_per_cm2=amount, reapply_hours=reapply_hours)
+        if _screen_transmission(screen) >= _screen_transmission(current):
+            return None  # already as well protected
+        return _with_lifestyle(profile, sunscreen=screen)
+
+    return change
+
+
+def _hat(profile: Profile) -> Profile | None:
+    if profile.lifestyle.hat_share >= 1.0:
+        return None
+    return _with_lifestyle(profile, hat_share=1.0)
+
+
+def _no_sunbeds(profile: Profile) -> Profile | None:
+    if profile.lifestyle.sunbed_sessions_per_year == 0:
+        return None
+    return _with_lifestyle(profile, sunbed_sessions_per_year=0.0)
+
+
+def _hour_less_outdoors(profile: Profile) -> Profile | None:
+    life = profile.lifestyle
+    if life.outdoor_hours_weekday == 0 and life.outdoor_hours_weekend == 0:
+        return None
+    return _with_lifestyle(
+        profile,
+        outdoor_hours_weekday=max(life.outdoor_hours_weekday - 1.0, 0.0),
+        outdoor_hours_weekend=max(life.outdoor_hours_weekend - 1.0, 0.0),
+    )
+
+
+def _less_sunny_holiday(profile: Profile) -> Profile | None:
+    life = profile.lifestyle
+    if life.holiday_weeks == 0:
+        return None
+    cool = places.resolve_city(LESS_SUNNY_HOLIDAY_CITY)
+    if life.holiday_city is not None:
+        where = places.resolve_city(life.holiday_city, field="lifestyle.holiday_city")
+        latitude = where.latitude_deg
+    elif profile.place.city is not None:
+        latitude = places.resolve_city(profile.place.city).latitude_deg
+    else:
+        latitude = float(profile.place.lat or 0.0)
+    # Only a destination nearer the equator than the cool one counts as sunnier.
+    if abs(latitude) >= abs(cool.latitude_deg):
+        return None
+    return _with_lifestyle(profile, holiday_city=LESS_SUNNY_HOLIDAY_CITY)
+
+
+HABITS: tuple[Habit, ...] = (
+    Habit("daily_spf30", "daily SPF 30 (once in the morning)", _sunscreen(30.0, ONCE_A_DAY_HOURS)),
+    Habit(
+        "spf50_reapplied",
+        f"daily SPF 50, reapplied every {REAPPLY_HOURS:g} hours",
+        _sunscreen(50.0, REAPPLY_HOURS),
+    ),
+    Habit("hat_outdoors", "a hat whenever outdoors", _hat),
+    Habit("no_sunbeds", "no sunbeds", _no_sunbeds),
+    Habit("hour_less_outdoors", "an hour less outdoors a day", _hour_less_outdoors),
+    Habit(
+        "less_sunny_holiday",
+        f"holidays somewhere less sunny (such as {LESS_SUNNY_HOLIDAY_CITY})",
+        _less_sunny_holiday,
+    ),
+)
+"""The what-ifs the plan weighs, in the order they are listed before ranking."""
+
+
+def apply_habit(profile: Profile, key: str) -> Profile | None:
+    """The profile with one habit adopted, or None if the client already has it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown habit key.
+    """
+    for habit in HABITS:
+        if habit.key == key:
+            return habit.change(profile)
+    allowed = ", ".join(h.key for h in HABITS)
+    raise ValueError(f"habit must be one of {allowed}; got {key!r}")
