@@ -20,6 +20,7 @@ from fadecast.errors import FadecastError, InputError
 
 if TYPE_CHECKING:
     from fadecast.forecasting import ForecastResult
+    from fadecast.profile import Costs, Profile
 
 app = typer.Typer(
     name="fadecast",
@@ -82,6 +83,102 @@ def forecast_command(
 ) -> None:
     """Forecast the touch-up window for a profile, with its reasons."""
     _emit(_run_forecast(profile, samples, seed, today), as_json)
+
+
+UNTIL_AGE_DEFAULT = 75
+
+
+def _plan_costs(profile: Profile, price: float | None, currency: str | None) -> Costs:
+    """The profile's prices with the command line's on top (a flat price replaces a table)."""
+    from pydantic import ValidationError
+
+    from fadecast.profile import Costs
+
+    costs = profile.costs
+    update: dict[str, Any] = {}
+    if price is not None:
+        update.update(price_per_session=price, price_by_stage=None)
+    if currency is not None:
+        update["currency"] = currency
+    if not update:
+        return costs
+    try:
+        return Costs.model_validate({**costs.model_dump(), **update})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError("--currency", str(first["msg"]).removeprefix("Value error, ")) from None
+
+
+@app.command("plan")
+def plan_command(
+    profile: Annotated[Path, typer.Argument(help="Profile TOML file.")],
+    until_age: Annotated[
+        float,
+        typer.Option(
+            "--until-age", help="Plan until this age (more than a year ahead, at most 110)."
+        ),
+    ] = UNTIL_AGE_DEFAULT,
+    price_per_session: Annotated[
+        float | None,
+        typer.Option("--price-per-session", min=0, help="Price of any session (replaces [costs])."),
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="ISO 4217 code of the prices, e.g. EUR.")
+    ] = None,
+    ics: Annotated[
+        Path | None, typer.Option("--ics", help="Also write the sessions to this calendar file.")
+    ] = None,
+    as_json: JsonOpt = False,
+    samples: SamplesOpt = 2000,
+    seed: SeedOpt = 0,
+    today: TodayOpt = None,
+) -> None:
+    """Plan every session until an age: touch-ups for fading, area extensions for hair
+    loss and design changes, with costs, what aftercare habits buy, and what removal
+    would take."""
+    from fadecast.plan import plan
+    from fadecast.profile import load_profile
+
+    day = _parse_today(today)
+    loaded = load_profile(profile, today=day)
+    costs = _plan_costs(loaded, price_per_session, currency)
+    target: Path | None = None
+    if ics is not None:
+        from fadecast.outputs import check_output_folder
+
+        if ics.exists() and ics.is_dir():
+            raise InputError(
+                "--ics", f"{str(ics)!r} is a folder; give a file name such as plan.ics"
+            )
+        check_output_folder(ics.parent if str(ics.parent) else Path("."), option="--ics")
+        target = ics
+    try:
+        result = plan(
+            loaded,
+            until_age=until_age,
+            samples=samples,
+            seed=seed,
+            today=day or dt.date.today(),
+            costs=costs,
+        )
+    except InputError as exc:
+        if exc.field == "until_age":
+            raise InputError("--until-age", exc.message) from None
+        raise
+    if target is not None:
+        from fadecast.ics import plan_calendar
+        from fadecast.outputs import write_files
+
+        calendar = plan_calendar(result, client=loaded.name)
+        write_files(target.parent, {target.name: calendar})
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from fadecast.plan_summary import format_plan
+
+        typer.echo(format_plan(result))
+        if target is not None:
+            typer.echo(f"\nCalendar: {target}")
 
 
 DEMO_FOLDER = "fadecast-demo"

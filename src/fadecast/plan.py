@@ -27,9 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fadecast import aftercare, hair, parameters, removal
+from fadecast.errors import InputError
 from fadecast.forecasting import (
     _DAYS_PER_YEAR,
-    RESIDUAL_YEARS,
     STANDARD_COURSE_DAYS,
     ModelCache,
     Scenario,
@@ -49,11 +49,12 @@ from fadecast.forecasting import (
     _time_grid,
     scenario_from_profile,
 )
-from fadecast.profile import Costs, Goals, Hair, Profile
+from fadecast.profile import MAX_AGE_YEARS, Costs, Goals, Hair, Profile
 from fadecast.skin import colour, kinetics, tone
 
 __all__ = [
     "DEFAULT_UNTIL_AGE",
+    "MAX_UNTIL_AGE",
     "SESSION_KINDS",
     "Permanence",
     "PlanResult",
@@ -76,8 +77,8 @@ GOAL_LABELS: Mapping[str, str] = {
 _PLAN_STEP_YEARS = 0.25
 #: Safety bound on fade-driven touch-ups per draw (each needs healing plus fading).
 _MAX_FADE_SESSIONS = 200
-#: Longest plan, from the first session. [yr]
-_MAX_HORIZON_YEARS = RESIDUAL_YEARS + 40.0
+#: Oldest age a plan may run to, as for a profile's birth year. [yr]
+MAX_UNTIL_AGE = MAX_AGE_YEARS
 
 
 @dataclass(frozen=True)
@@ -560,8 +561,10 @@ def plan(
 
     Raises
     ------
+    InputError
+        If ``until_age`` is not more than a year ahead or is over 110.
     ValueError
-        If the horizon is not after today or ``samples`` is out of range.
+        If ``samples`` is out of range.
     """
     _check_samples(samples)
     today = today or dt.date.today()
@@ -570,12 +573,13 @@ def plan(
     age0 = sc.age_at_first_session()
     today_years = max((today - sc.first_session).days / _DAYS_PER_YEAR, 0.0)
     horizon_years = float(until_age) - age0
-    if not horizon_years > today_years + 1.0:
-        raise ValueError(
-            f"until_age must be more than a year after the client's age today "
-            f"({age0 + today_years:.0f}), got {until_age:g}"
+    age_today = age0 + today_years
+    if not (horizon_years > today_years + 1.0 and until_age <= MAX_UNTIL_AGE):
+        raise InputError(
+            "until_age",
+            f"must be an age more than a year from the client's age today "
+            f"({age_today:.1f}) and at most {MAX_UNTIL_AGE}, got {until_age:g}",
         )
-    horizon_years = min(horizon_years, _MAX_HORIZON_YEARS)
     sc = dataclasses.replace(sc, horizon_years=horizon_years)
     draws = _draws(samples, seed)
     cache = ModelCache()
