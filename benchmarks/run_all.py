@@ -24,7 +24,14 @@ from _common import REPO, machine_facts, progress
 
 DOC = REPO / "docs" / "benchmarks.md"
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("forecast_speed", "forecast_many_speed", "cli_speed", "render_speed", "report_speed")
+SCRIPTS = (
+    "forecast_speed",
+    "forecast_many_speed",
+    "cli_speed",
+    "render_speed",
+    "report_speed",
+    "plan_speed",
+)
 _SECTION = re.compile(r"(<!-- BEGIN results -->\n).*?(<!-- END results -->)", flags=re.DOTALL)
 
 
