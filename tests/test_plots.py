@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +71,21 @@ def test_attribution_bars_are_the_attribution() -> None:
 def test_figure_bytes_rejects_unknown_formats() -> None:
     with pytest.raises(ValueError, match="svg"):
         plots.figure_bytes(plots.attribution_figure(_result()), "gif")  # type: ignore[arg-type]
+
+
+def test_plan_timeline_has_a_row_per_likely_session_and_the_same_bytes() -> None:
+    from fadecast.plan import plan
+    from fadecast.profile import parse_profile
+
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    profile = parse_profile(
+        {**tomllib.loads(text), "hair": {"stage": 3}, "goals": {"mature_hairline_age": 50}},
+        today=TODAY,
+    )
+    result = plan(profile, samples=300, seed=0, today=TODAY, what_ifs=False)
+    fig = plots.plan_timeline_figure(result)
+    shown = [s for s in result.sessions if s.share >= plots.TIMELINE_MIN_SHARE]
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == len(shown) and any("design" in label for label in labels)
+    again = plots.plan_timeline_figure(result)
+    assert plots.figure_bytes(fig, "svg") == plots.figure_bytes(again, "svg")

@@ -7,12 +7,13 @@ import html
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from fadecast.forecasting import forecast
-from fadecast.profile import load_profile
+from fadecast.profile import load_profile, parse_profile
 from fadecast.report import report_html
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "examples"
@@ -75,9 +76,12 @@ def test_report_command_writes_index_html(tmp_path: Path) -> None:
         "fade_curve.png",
         "fade_curve.svg",
         "index.html",
+        "plan_timeline.png",
+        "plan_timeline.svg",
     ]
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "What it will look like" in page and page.count("<svg") == 2
+    assert "What it will look like" in page and page.count("<svg") == 3
+    assert "The lifetime plan" in page and "until age 75" in page
     assert done.stderr == ""
 
 
@@ -98,3 +102,33 @@ def test_demo_writes_the_report_and_says_where(tmp_path: Path) -> None:
     report = tmp_path / "fadecast-demo" / "index.html"
     assert report.is_file()
     assert f"Report: {Path('fadecast-demo') / 'index.html'}" in done.stdout
+
+
+def test_report_gains_a_plan_section_with_sessions_costs_and_habits() -> None:
+    from fadecast.plan import plan
+
+    path = EXAMPLES / "sunbed-user.toml"
+    text = (
+        path.read_text(encoding="utf-8") + '\n[costs]\ncurrency = "GBP"\nprice_per_session = 300\n'
+    )
+    profile = parse_profile(tomllib.loads(text), today=TODAY)
+    result = forecast(profile, samples=300, seed=0, today=TODAY)
+    lifetime = plan(profile, samples=300, seed=0, today=TODAY)
+    page = html.unescape(report_html(result, profile_text=text, plan=lifetime))
+    assert page.count("<svg") == 3  # curve, attribution, timeline
+    assert "The lifetime plan" in page and "Stepping back" in page
+    assert "Cost until the horizon: <strong>GBP" in page
+    for what_if in lifetime.what_ifs:
+        assert (what_if.label in page) == what_if.applicable
+    assert f"{lifetime.removal_now.total} points today" in page
+    # Without a plan there is no plan section.
+    assert "The lifetime plan" not in report_html(result, profile_text=text)
+
+
+def test_report_command_refuses_a_bad_horizon(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    example = str(EXAMPLES / "temperate-office-worker.toml")
+    done = _cli("report", example, "--out", str(out), "--until-age", "20")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "--until-age" in done.stderr
+    assert not (out / "index.html").exists()

@@ -20,6 +20,7 @@ from fadecast.errors import FadecastError, InputError
 
 if TYPE_CHECKING:
     from fadecast.forecasting import ForecastResult
+    from fadecast.plan import PlanResult
     from fadecast.profile import Costs, Profile
 
 app = typer.Typer(
@@ -85,7 +86,42 @@ def forecast_command(
     _emit(_run_forecast(profile, samples, seed, today), as_json)
 
 
-UNTIL_AGE_DEFAULT = 75
+UntilAgeOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--until-age",
+        help="Plan until this age, more than a year ahead and at most 110 "
+        "(default 75, or ten years ahead for a client over 65).",
+    ),
+]
+
+
+def _run_plan(
+    profile: Profile,
+    until_age: float | None,
+    *,
+    samples: int,
+    seed: int,
+    today: dt.date | None,
+    costs: Costs | None = None,
+) -> PlanResult:
+    """A plan with ``--until-age`` errors named as the option."""
+    from fadecast.plan import default_until_age, plan
+
+    day = today or dt.date.today()
+    try:
+        return plan(
+            profile,
+            until_age=default_until_age(profile, day) if until_age is None else until_age,
+            samples=samples,
+            seed=seed,
+            today=day,
+            costs=costs,
+        )
+    except InputError as exc:
+        if exc.field == "until_age":
+            raise InputError("--until-age", exc.message) from None
+        raise
 
 
 def _plan_costs(profile: Profile, price: float | None, currency: str | None) -> Costs:
@@ -112,12 +148,7 @@ def _plan_costs(profile: Profile, price: float | None, currency: str | None) -> 
 @app.command("plan")
 def plan_command(
     profile: Annotated[Path, typer.Argument(help="Profile TOML file.")],
-    until_age: Annotated[
-        float,
-        typer.Option(
-            "--until-age", help="Plan until this age (more than a year ahead, at most 110)."
-        ),
-    ] = UNTIL_AGE_DEFAULT,
+    until_age: UntilAgeOpt = None,
     price_per_session: Annotated[
         float | None,
         typer.Option("--price-per-session", min=0, help="Price of any session (replaces [costs])."),
@@ -136,7 +167,6 @@ def plan_command(
     """Plan every session until an age: touch-ups for fading, area extensions for hair
     loss and design changes, with costs, what aftercare habits buy, and what removal
     would take."""
-    from fadecast.plan import plan
     from fadecast.profile import load_profile
 
     day = _parse_today(today)
@@ -152,19 +182,7 @@ def plan_command(
             )
         check_output_folder(ics.parent if str(ics.parent) else Path("."), option="--ics")
         target = ics
-    try:
-        result = plan(
-            loaded,
-            until_age=until_age,
-            samples=samples,
-            seed=seed,
-            today=day or dt.date.today(),
-            costs=costs,
-        )
-    except InputError as exc:
-        if exc.field == "until_age":
-            raise InputError("--until-age", exc.message) from None
-        raise
+    result = _run_plan(loaded, until_age, samples=samples, seed=seed, today=day, costs=costs)
     if target is not None:
         from fadecast.ics import plan_calendar
         from fadecast.outputs import write_files
@@ -194,12 +212,18 @@ def _write_report(
     seed: int,
     today: str | None,
     stubble: bool,
+    until_age: float | None = None,
     result: ForecastResult | None = None,
 ) -> Path:
     """Forecast (unless given), render and plot a profile; write ``index.html`` into ``out``."""
     from fadecast.forecasting import forecast, scenario_from_profile
     from fadecast.outputs import check_output_folder, write_files
-    from fadecast.plots import attribution_figure, fade_curve_figure, figure_bytes
+    from fadecast.plots import (
+        attribution_figure,
+        fade_curve_figure,
+        figure_bytes,
+        plan_timeline_figure,
+    )
     from fadecast.profile import load_profile
     from fadecast.render.files import strip_png
     from fadecast.render.scene import RenderSettings, check_years, render_profile
@@ -214,19 +238,29 @@ def _write_report(
     profile = load_profile(path, today=day)
     folder = check_output_folder(out)
     profile_text = Path(path).read_text(encoding="utf-8")
-    bar, advance = _progress_bar(len(year_list) + 3, "report")
+    bar, advance = _progress_bar(len(year_list) + 4, "report")
     with bar:
         sc = scenario_from_profile(profile, today=day)
         if result is None:
             result = forecast(sc, samples=samples, seed=seed, today=day or dt.date.today())
         advance(1)
+        lifetime: PlanResult | None = None
+        try:
+            lifetime = _run_plan(profile, until_age, samples=samples, seed=seed, today=day)
+        except InputError:
+            if until_age is not None:
+                raise
+            # Within a year of the oldest age a plan can reach: no plan section.
+        advance(2)
         settings = RenderSettings(size_mm=20.0, px_per_mm=20.0, seed=seed, stubble=stubble)
-        renders = render_profile(sc, year_list, settings, progress=lambda k: advance(1 + k))
+        renders = render_profile(sc, year_list, settings, progress=lambda k: advance(2 + k))
         strip = strip_png(renders)
         figures = {
             "fade_curve": fade_curve_figure(result),
             "attribution": attribution_figure(result),
         }
+        if lifetime is not None:
+            figures["plan_timeline"] = plan_timeline_figure(lifetime)
         files = {
             f"{name}.{fmt}": figure_bytes(fig, fmt)
             for name, fig in figures.items()
@@ -239,10 +273,12 @@ def _write_report(
             strip_png=strip,
             title=title,
             plots_svg=(files["fade_curve.svg"], files["attribution.svg"]),
+            plan=lifetime,
+            timeline_svg=files.get("plan_timeline.svg"),
         )
-        advance(len(year_list) + 2)
-        written = write_files(folder, {"index.html": page.encode("utf-8"), **files})[0]
         advance(len(year_list) + 3)
+        written = write_files(folder, {"index.html": page.encode("utf-8"), **files})[0]
+        advance(len(year_list) + 4)
     return written
 
 
@@ -262,11 +298,19 @@ def report_command(
     seed: SeedOpt = 0,
     today: TodayOpt = None,
     stubble: StubbleOpt = True,
+    until_age: UntilAgeOpt = None,
 ) -> None:
-    """Write one self-contained HTML report (window, pictures, curve, reasons, profile),
-    with the two plots beside it as SVG and PNG."""
+    """Write one self-contained HTML report (window, pictures, curve, reasons, lifetime
+    plan, profile), with its plots beside it as SVG and PNG."""
     written = _write_report(
-        profile, out, years=years, samples=samples, seed=seed, today=today, stubble=stubble
+        profile,
+        out,
+        years=years,
+        samples=samples,
+        seed=seed,
+        today=today,
+        stubble=stubble,
+        until_age=until_age,
     )
     typer.echo(f"Report: {written}")
 

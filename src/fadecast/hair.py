@@ -15,13 +15,13 @@ Bayes' rule on not having advanced yet.
 from __future__ import annotations
 
 import functools
+import math
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, stats
 
 __all__ = [
     "SCALES",
@@ -56,6 +56,17 @@ class HairLossModel:
     confidence: str
 
 
+def _binomial_pmf(k: NDArray[np.int_], n: Array, p: ArrayLike) -> Array:
+    """P(Binomial(n, p) = k), shape ``(len(n), len(k))`` (with ``p`` one value), or
+    ``(len(p), len(n), len(k))`` for an array of ``p``; ``n`` are whole numbers."""
+    prob = np.asarray(p, dtype=np.float64)[..., None, None]
+    whole = n.astype(np.int64)
+    comb = np.array([[math.comb(int(m), int(j)) for j in k] for m in whole], dtype=np.float64)
+    fewer = np.maximum(whole[:, None] - k[None, :], 0)
+    pmf = comb * prob ** k[None, :] * (1.0 - prob) ** fewer
+    return np.asarray(np.where(k[None, :] <= whole[:, None], pmf, 0.0), dtype=np.float64)
+
+
 def _stage_shares(
     model: HairLossModel, ages_years: Array, susceptible: float, advance: float
 ) -> Array:
@@ -64,7 +75,7 @@ def _stage_shares(
     years = np.maximum(np.floor(ages_years) - model.start_age_years, 0.0)
     steps = np.arange(n_stages)
     # Number of advances after n years: binomial, the last stage absorbing the rest.
-    pmf = stats.binom.pmf(steps[None, :], years[:, None], advance)
+    pmf = _binomial_pmf(steps, years, advance)
     pmf[:, -1] = np.maximum(1.0 - pmf[:, :-1].sum(axis=1), 0.0)
     shares = susceptible * pmf
     shares[:, 0] += 1.0 - susceptible
@@ -119,16 +130,39 @@ def susceptible_probability(
     return float(prior * stayed / (prior * stayed + 1.0 - prior))
 
 
-def _fit(model: HairLossModel) -> tuple[float, float]:
-    def residual(x: Array) -> Array:
-        shares = _stage_shares(model, model.ages, float(x[0]), float(x[1]))
-        beyond = shares[:, model.threshold_stage - model.first_stage :].sum(axis=1)
-        return np.asarray(beyond - model.published_share)
+#: Bounds of the fitted susceptible share and yearly advance probability.
+_SHARE_BOUNDS = (0.01, 0.999)
+_ADVANCE_BOUNDS = (0.001, 0.9)
 
-    fit = optimize.least_squares(
-        residual, [0.7, 0.1], bounds=([0.01, 0.001], [0.999, 0.9]), xtol=1e-12, ftol=1e-12
-    )
-    return float(fit.x[0]), float(fit.x[1])
+
+def _fit(model: HairLossModel) -> tuple[float, float]:
+    """Least-squares ``(s, p)`` of the share at or beyond the threshold by age.
+
+    That share is ``s · P(Binomial(n, p) ≥ m)`` with ``m`` the threshold's distance from
+    the first stage, so for a given ``p`` the best ``s`` is linear least squares; ``p`` is
+    found on a grid refined around its best point until the step is below 1e-12.
+    """
+    years = np.maximum(np.floor(model.ages) - model.start_age_years, 0.0)
+    reach = model.threshold_stage - model.first_stage
+    below = np.arange(reach)
+    target = model.published_share
+
+    def best(p: Array) -> tuple[Array, Array]:
+        tail = 1.0 - _binomial_pmf(below, years, p).sum(axis=-1)  # (len(p), ages)
+        share = (tail @ target) / np.maximum((tail * tail).sum(axis=-1), 1e-300)
+        share = np.clip(share, *_SHARE_BOUNDS)
+        misfit = ((share[:, None] * tail - target) ** 2).sum(axis=-1)
+        return share, misfit
+
+    lo, hi = _ADVANCE_BOUNDS
+    while True:
+        grid = np.linspace(lo, hi, 201)
+        share, misfit = best(grid)
+        i = int(np.argmin(misfit))
+        step = grid[1] - grid[0]
+        if step < 1e-12:
+            return float(share[i]), float(grid[i])
+        lo, hi = max(grid[i] - 2 * step, _ADVANCE_BOUNDS[0]), min(grid[i] + 2 * step, hi)
 
 
 @functools.cache

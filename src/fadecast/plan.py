@@ -60,6 +60,7 @@ __all__ = [
     "PlanResult",
     "PlannedSession",
     "WhatIf",
+    "default_until_age",
     "fitzpatrick_of",
     "plan",
 ]
@@ -523,6 +524,18 @@ def fitzpatrick_of(skin: tone.SkinTone) -> int:
     labs = np.stack([tone.skin_lab_from_fitzpatrick(t) for t in tone.FITZPATRICK_TYPES])
     nearest = np.argmin(np.abs(colour.ita_deg(labs) - skin.ita_deg))
     return tone.FITZPATRICK_TYPES[int(nearest)]
+
+
+def default_until_age(profile: Profile, today: dt.date | None = None) -> float:
+    """The plan's default horizon: age 75, or ten years ahead for a client over 65.
+
+    Never beyond :data:`MAX_UNTIL_AGE`; for a client within a year of it no plan is
+    possible and :func:`plan` says so.
+    """
+    sc = scenario_from_profile(profile, today=today)
+    today = today or dt.date.today()
+    age_today = sc.age_at_first_session() + max((today - sc.first_session).days, 0) / _DAYS_PER_YEAR
+    return float(max(DEFAULT_UNTIL_AGE, min(math.ceil(age_today) + 10, MAX_UNTIL_AGE)))
 
 
 def plan(

@@ -1,4 +1,5 @@
-"""Plots of a forecast: the fade curve with its uncertainty, and the attribution.
+"""Plots of a forecast (the fade curve with its uncertainty, the attribution) and of a
+lifetime plan (the timeline of its sessions by reason).
 
 matplotlib's object-oriented API on the Agg canvas (no global pyplot state), so plots
 can be made from any thread or process without a display. :func:`figure_bytes` writes
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from fadecast.forecasting import ForecastResult
+    from fadecast.plan import PlanResult
 
-__all__ = ["attribution_figure", "fade_curve_figure", "figure_bytes"]
+__all__ = ["attribution_figure", "fade_curve_figure", "figure_bytes", "plan_timeline_figure"]
 
 _DAYS_PER_YEAR = 365.25
 _INK = "#303030"
@@ -144,6 +146,100 @@ def attribution_figure(result: ForecastResult) -> Figure:
     ax.set_title("What moves the touch-up date", loc="left", fontsize=11)
     ax.grid(True, axis="x", color="#e0e0e0", linewidth=0.6)
     ax.set_axisbelow(True)
+    return fig
+
+
+#: Colour and legend name of each kind of planned session.
+_KINDS = {
+    "fade": ("#1f4e79", "touch-up for fading"),
+    "extension": ("#c55a11", "area extension for hair loss"),
+    "design": ("#548235", "design change"),
+}
+#: Sessions in fewer than this share of the draws are left off the timeline.
+TIMELINE_MIN_SHARE = 0.1
+
+
+def plan_timeline_figure(result: PlanResult) -> Figure:
+    """The plan's sessions over the calendar years, one row each, coloured by reason.
+
+    Each row shows the P10–P90 window of a session as a bar (to the horizon when P90 lies
+    beyond it) and its median date as a dot whose size grows with the share of draws that
+    have the session. Sessions in fewer than 10 % of draws are left out.
+
+    Parameters
+    ----------
+    result
+        A lifetime plan.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from fadecast.plan_summary import session_title
+
+    sessions = [s for s in result.sessions if s.share >= TIMELINE_MIN_SHARE]
+    fig = _figure(7.0, 0.32 * max(len(sessions), 1) + 1.5)
+    ax = fig.add_subplot()
+    start = result.scenario.first_session
+    year0 = start.year + (start.timetuple().tm_yday - 1) / _DAYS_PER_YEAR
+    horizon = result.horizon_years
+    today = result.today_years
+    if not sessions:
+        ax.text(
+            0.5,
+            0.5,
+            "no session before the horizon",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        ax.set_axis_off()
+        return fig
+    seen: set[str] = set()
+    for row, s in enumerate(reversed(sessions)):
+        colour, name = _KINDS[s.kind]
+        low = s.p10_years if math.isfinite(s.p10_years) else horizon
+        high = s.p90_years if math.isfinite(s.p90_years) else horizon
+        ax.plot(
+            [year0 + low, year0 + high],
+            [row, row],
+            color=colour,
+            alpha=0.35,
+            linewidth=6,
+            solid_capstyle="butt",
+        )
+        if math.isfinite(s.p50_years):
+            ax.scatter(
+                [year0 + s.p50_years],
+                [row],
+                s=20 + 60 * s.share,
+                color=colour,
+                zorder=3,
+                label=None if s.kind in seen else name,
+            )
+            seen.add(s.kind)
+    labels = [f"{session_title(s)} ({s.share:.0%})" for s in reversed(sessions)]
+    ax.set_yticks(np.arange(len(sessions)), labels, fontsize=8)
+    ax.axvline(year0 + today, color=_INK, linewidth=1.0, linestyle=":")
+    ax.annotate(
+        "today",
+        (year0 + today, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -12),
+        textcoords="offset points",
+        fontsize=8,
+        color=_INK,
+    )
+    ax.set_xlim(year0 + today - 1.0, year0 + horizon + 0.5)
+    ax.set_ylim(-0.7, len(sessions) - 0.3)
+    ax.set_xlabel(f"year (plan until age {result.until_age:g}); bars: 80 % of futures")
+    ax.set_title("The sessions ahead, by reason", loc="left", fontsize=11)
+    ax.grid(True, axis="x", color="#e0e0e0", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if seen:
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3, fontsize=8, frameon=False
+        )
     return fig
 
 

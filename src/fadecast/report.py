@@ -1,4 +1,5 @@
-"""One self-contained HTML report of a forecast: window, permanence, pictures, reasons.
+"""One self-contained HTML report of a forecast: window, permanence, pictures, reasons,
+and, given a lifetime plan, its sessions, costs, habits and what removal would take.
 
 The page has no external links, fonts or scripts: plots are inline SVG and the renders
 are embedded PNG data, so the file opens the same anywhere, offline, and can be mailed
@@ -10,13 +11,18 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import math
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fadecast import __version__
 from fadecast.forecasting import MODEL_VERSION, ForecastResult
 from fadecast.plots import FACTOR_NAMES, attribution_figure, fade_curve_figure, figure_bytes
 from fadecast.summary import years_text
+
+if TYPE_CHECKING:
+    from fadecast.plan import PlanResult
 
 __all__ = ["report_html"]
 
@@ -58,6 +64,82 @@ def _date(value: dt.date | None, fallback: str) -> str:
     return value.strftime("%d %B %Y").lstrip("0") if value else fallback
 
 
+def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
+    """The lifetime plan: timeline, sessions, costs, habits, permanence and removal."""
+    from fadecast.plan_summary import money_text, session_title
+
+    e = html.escape
+
+    def day(years: float) -> str:
+        d = result.date_of(years)
+        return d.isoformat() if d else "after the horizon"
+
+    sessions = "\n".join(
+        f"<tr><td>{e(day(s.p50_years))}</td><td>{e(session_title(s))}</td>"
+        f"<td>{e(s.reason)}</td><td>{e(day(s.p10_years))} to {e(day(s.p90_years))}</td>"
+        f"<td>{s.share:.0%}</td></tr>"
+        for s in result.sessions
+        if s.share >= 0.1
+    )
+    p10, p50, p90 = result.counts["total"]
+    fade = result.counts["fade"]
+    cost = result.cost
+    currency = str(cost["currency"])
+    if cost.get("priced"):
+        spend = (
+            f"<p>Cost until the horizon: <strong>{e(money_text(cost['total_p50'], currency))}"
+            f"</strong>, 80 % of futures between {e(money_text(cost['total_p10'], currency))} "
+            f"and {e(money_text(cost['total_p90'], currency))}.</p>"
+        )
+    else:
+        spend = "<p>No prices given: add <code>[costs]</code> to the profile to see costs.</p>"
+    habits = "\n".join(
+        f"<tr><td>{e(w.label)}</td><td>{'≥ ' if w.at_least else ''}+{max(w.years_added, 0):.1f}"
+        f" y</td><td>{w.touchups_avoided:.2f}</td><td>"
+        + (e(money_text(w.money_saved, currency)) if math.isfinite(w.money_saved) else "—")
+        + "</td></tr>"
+        for w in result.what_ifs
+        if w.applicable
+    )
+    perm = result.permanence
+    readings = ", ".join(
+        f"{de:.1f} after {y:g} years" for y, de in zip(perm.years, perm.delta_e00_p50, strict=True)
+    )
+    now, later = result.removal_now, result.removal_at_horizon
+    return "\n".join(
+        [
+            "<h2>The lifetime plan</h2>",
+            f"<figure>{_svg_inline(timeline_svg)}<figcaption>Every session until age "
+            f"{result.until_age:g}: the dot is the median date, the bar holds 80 % of the "
+            "simulated futures, the label gives the share of futures that have the session."
+            "</figcaption></figure>",
+            f"<p>Sessions until the horizon: <strong>{p50:g}</strong> in all (80 % of futures "
+            f"{p10:g}–{p90:g}), of which {fade[1]:g} for fading.</p>",
+            "<table><tr><th>median date</th><th>session</th><th>reason</th>"
+            "<th>80 % window</th><th>futures</th></tr>",
+            sessions,
+            "</table>",
+            spend,
+            "<h3>What aftercare habits would buy</h3>",
+            "<table><tr><th>habit</th><th>next touch-up</th><th>touch-ups avoided</th>"
+            "<th>money saved</th></tr>",
+            habits or "<tr><td colspan='4'>The client already keeps every habit.</td></tr>",
+            "</table>",
+            "<h3>Stepping back</h3>",
+            f"<p>Without any further session the contrast against bare skin (median, ΔE00) "
+            f"would be {e(readings)}; {perm.perceptible_delta_e00:g} is perceptible. About "
+            f"{perm.fixed_share_p50:.0%} of the healed pigment sits in a pool the body never "
+            "clears.</p>",
+            f"<p>Laser removal on the Kirby–Desai scale (the scalp counts as head and neck): "
+            f"{now.total} points today, about {now.sessions_low:g}–{now.sessions_high:g} "
+            f"sessions {now.interval_weeks[0]:g}–{now.interval_weeks[1]:g} weeks apart "
+            f"({now.months_low:.0f}–{now.months_high:.0f} months); after the planned sessions "
+            f"{later.total} points ({later.sessions_low:g}–{later.sessions_high:g} "
+            "sessions).</p>",
+        ]
+    )
+
+
 def report_html(
     result: ForecastResult,
     *,
@@ -66,6 +148,8 @@ def report_html(
     title: str | None = None,
     plots_svg: tuple[bytes, bytes] | None = None,
     progress: Callable[[str], None] | None = None,
+    plan: PlanResult | None = None,
+    timeline_svg: bytes | None = None,
 ) -> str:
     """Assemble the report page of a forecast.
 
@@ -84,6 +168,10 @@ def report_html(
         (:func:`fadecast.plots.figure_bytes`); else they are made here.
     progress
         Called with the name of each part as it is made.
+    plan
+        A lifetime plan of the same profile, for a plan section (None leaves it out).
+    timeline_svg
+        The plan's timeline as SVG, if already made; else it is made here.
 
     Returns
     -------
@@ -139,6 +227,14 @@ def report_html(
             "someone 2 m away sees it (bottom), from the healed result on.</figcaption>"
             "</figure>"
         )
+    plan_section = ""
+    if plan is not None:
+        if timeline_svg is None:
+            from fadecast.plots import plan_timeline_figure
+
+            say("plan")
+            timeline_svg = figure_bytes(plan_timeline_figure(plan), "svg")
+        plan_section = _plan_section(plan, timeline_svg)
     exposure = result.exposure
     parts = [
         "<!DOCTYPE html>",
@@ -170,6 +266,7 @@ def report_html(
         f"<p>{exposure['ambient_sed_per_year']:.0f} SED a year of UV at home (horizontal, "
         f"all sky); {exposure['scalp_sed_per_year']:.0f} SED a year on the scalp; a dermal dose "
         f"of {exposure['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin).</p>",
+        plan_section,
         "<h2>Warnings</h2>",
         warnings,
         "<h2>The profile</h2>",
