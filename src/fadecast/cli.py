@@ -120,7 +120,8 @@ def _run_plan(
         )
     except InputError as exc:
         if exc.field == "until_age":
-            raise InputError("--until-age", exc.message) from None
+            default = " (the default)" if until_age is None else ""
+            raise InputError("--until-age", exc.message + default) from None
         raise
 
 
