@@ -287,15 +287,19 @@ def _fade_sessions(
     active = np.arange(n)
     found: list[Array] = []
     while active.size and len(found) < _MAX_FADE_SESSIONS:
-        loads = per_component[active]
-        mean_age = kinetics.load_mean_age(age_weighted[active], loads.sum(axis=1))
+        # Only times from the last grid point at or before the earliest start matter:
+        # the crossing interpolates from there, and the model is pointwise in time.
+        first = max(int(np.searchsorted(times, start[active].min(), side="right")) - 1, 0)
+        window = times[first:]
+        loads = per_component[active, :, first:]
+        mean_age = kinetics.load_mean_age(age_weighted[active, first:], loads.sum(axis=1))
         state = _state_of_load(
             sc, _rows(draws, active, n), _Load(loads, mean_age), cache, placement=placement
         )
         curves = _curves_of_state(sc, state, cache, placement=placement, closeup=False)
-        due = _first_crossing(times, curves.social, det.level, start[active])
+        due = _first_crossing(window, curves.social, det.level, start[active])
         if curves.drift is not None:
-            shifted = _first_crossing(times, -curves.drift, -acceptable, start[active])
+            shifted = _first_crossing(window, -curves.drift, -acceptable, start[active])
             due = np.minimum(due, shifted)
         due = np.where(due <= horizon_years, np.maximum(due, today_years), np.inf)
         column = np.full(n, np.inf)
@@ -305,11 +309,13 @@ def _fade_sessions(
         if not more.any():
             break
         rows = active[more]
+        # A session adds nothing before it: only later times are computed.
+        after = int(np.searchsorted(times, due[more].min()))
         load, weighted = kinetics.session_load(
-            times, due[more], deposit[rows], **_rows(inputs, rows, n)
+            times[after:], due[more], deposit[rows], **_rows(inputs, rows, n)
         )
-        per_component[rows] += load
-        age_weighted[rows] += weighted
+        per_component[rows, :, after:] += load
+        age_weighted[rows, after:] += weighted
         start[rows] = due[more] + healed_after
         active = rows
     return np.stack(found, axis=1) if found else np.full((n, 0), np.inf)
