@@ -13,9 +13,8 @@ import pytest
 
 from fadecast import aftercare
 from fadecast.forecasting import forecast
-from fadecast.plan import PlanResult, fitzpatrick_of, plan
+from fadecast.plan import PlanResult, plan
 from fadecast.profile import Profile, parse_profile
-from fadecast.skin import tone
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -207,10 +206,3 @@ def test_removal_scores_the_scalp_as_head_and_neck_and_grows_with_touchups() -> 
     assert later.total >= now.total
     data = planned.to_dict()["removal"]
     assert data["now"]["total"] == now.total
-
-
-@pytest.mark.parametrize("skin_type", tone.FITZPATRICK_TYPES)
-def test_fitzpatrick_of_a_measured_colour_is_the_nearest_type(skin_type: int) -> None:
-    measured = tone.skin_tone(lab=tone.skin_lab_from_fitzpatrick(skin_type))
-    assert measured.fitzpatrick is None
-    assert fitzpatrick_of(measured) == skin_type

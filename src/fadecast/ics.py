@@ -37,6 +37,7 @@ from icalendar import Calendar, Event
 
 from fadecast import __version__
 from fadecast.plan import PlannedSession, PlanResult
+from fadecast.plan_summary import session_title
 
 __all__ = ["CALENDAR_NAME", "UID_NAMESPACE", "plan_calendar", "session_uid"]
 
@@ -82,13 +83,10 @@ def session_uid(key: str, kind: str, number: int) -> str:
 
 def _summary(session: PlannedSession) -> str:
     """A readable title of a session, by its kind."""
-    if session.kind == "fade":
-        return f"SMP touch-up {session.number} (fading)"
-    if session.kind == "extension":
-        return f"SMP area extension {session.number} ({session.reason})"
+    title = f"SMP {session_title(session)}"
     if session.kind == "design":
-        return f"SMP design session: {session.reason}"
-    return f"SMP session ({session.kind} {session.number}): {session.reason}"
+        return f"{title}: {session.reason}"
+    return f"{title} ({'fading' if session.kind == 'fade' else session.reason})"
 
 
 def _percent(share: float) -> str:

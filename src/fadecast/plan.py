@@ -43,6 +43,7 @@ from fadecast.forecasting import (
     _kinetic_inputs,
     _Load,
     _quantiles,
+    _Rates,
     _rates,
     _session_deposit,
     _state_of_load,
@@ -50,7 +51,7 @@ from fadecast.forecasting import (
     scenario_from_profile,
 )
 from fadecast.profile import MAX_AGE_YEARS, Costs, Goals, Hair, Profile
-from fadecast.skin import colour, kinetics, tone
+from fadecast.skin import kinetics, tone
 
 __all__ = [
     "DEFAULT_UNTIL_AGE",
@@ -61,7 +62,6 @@ __all__ = [
     "PlannedSession",
     "WhatIf",
     "default_until_age",
-    "fitzpatrick_of",
     "plan",
 ]
 
@@ -249,11 +249,18 @@ def _rows(mapping: Mapping[str, Any], rows: NDArray[np.intp], n: int) -> dict[st
     }
 
 
+def _scenario_rates(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _Rates:
+    """Clearance and photolysis rates of a scenario's draws (from its exposure)."""
+    expo = _exposure(sc, draws, cache)
+    return _rates(sc, draws, expo.dermal, cache, placement=sc.placement)
+
+
 def _fade_sessions(
     sc: Scenario,
     draws: Mapping[str, Array],
     cache: ModelCache,
     *,
+    rates: _Rates,
     horizon_years: float,
     today_years: float,
     other_sessions: Array,
@@ -267,8 +274,6 @@ def _fade_sessions(
     central = parameters.central_values()
     n = len(draws["clearance_rate_per_year"])
     placement = sc.placement
-    expo = _exposure(sc, draws, cache)
-    rates = _rates(sc, draws, expo.dermal, cache, placement=placement)
     det = _detection(sc, cache)
     times = _plan_grid(float(sc.session_years()[-1]), horizon_years)
     course = _course_load(sc, draws, rates, times, cache, placement=placement)
@@ -450,15 +455,21 @@ class _Setting:
 
 
 def _what_ifs(
-    profile: Profile, today: dt.date, base_fade: Array, setting: _Setting
+    profile: Profile,
+    today: dt.date,
+    setting: _Setting,
+    *,
+    base_fade: Array,
+    base_count: NDArray[np.int_],
+    base_spend: Array,
 ) -> list[WhatIf]:
-    """Each aftercare habit's effect on the fade-driven touch-ups, best first."""
+    """Each aftercare habit's effect on the fade-driven touch-ups, best first.
+
+    ``base_count`` and ``base_spend`` are the plan's own fade-driven touch-ups per draw
+    and their price.
+    """
     horizon = setting.horizon_years
     base_next = _next_after(base_fade, setting.today_years, horizon)
-    base_count = np.isfinite(base_fade).sum(axis=1)
-    base_spend = _spend(
-        base_fade, setting.costs, setting.paths, setting.today_years, setting.present_stage
-    )
     out: list[WhatIf] = []
     for habit in aftercare.HABITS:
         changed = habit.change(profile)
@@ -470,6 +481,7 @@ def _what_ifs(
             sc,
             setting.draws,
             setting.cache,
+            rates=_scenario_rates(sc, setting.draws, setting.cache),
             horizon_years=horizon,
             today_years=setting.today_years,
             other_sessions=setting.other_sessions,
@@ -498,14 +510,14 @@ def _what_ifs(
 PERMANENCE_YEARS: tuple[float, ...] = (10.0, 20.0, 50.0)
 
 
-def _permanence(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> Permanence:
+def _permanence(
+    sc: Scenario, draws: Mapping[str, Array], cache: ModelCache, rates: _Rates
+) -> Permanence:
     """What remains of the recorded sessions if no touch-up ever follows."""
     placement = sc.placement
     last = float(sc.session_years()[-1])
     healed = last + parameters.central_values()["healed_after_years"]
     times = np.array([healed, *(last + y for y in PERMANENCE_YEARS)])
-    expo = _exposure(sc, draws, cache)
-    rates = _rates(sc, draws, expo.dermal, cache, placement=placement)
     course = _course_load(sc, draws, rates, times, cache, placement=placement)
     state = _state_of_load(sc, draws, course, cache, placement=placement)
     social = _curves_of_state(sc, state, cache, placement=placement, closeup=False).social
@@ -521,15 +533,6 @@ def _permanence(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> 
         fixed_share_p50=float(np.median(draws["fixed_share"])),
         perceptible_delta_e00=parameters.central_values()["perceptibility_delta_e00"],
     )
-
-
-def fitzpatrick_of(skin: tone.SkinTone) -> int:
-    """The client's Fitzpatrick type: as given, else the type whose ITA is nearest."""
-    if skin.fitzpatrick is not None:
-        return skin.fitzpatrick
-    labs = np.stack([tone.skin_lab_from_fitzpatrick(t) for t in tone.FITZPATRICK_TYPES])
-    nearest = np.argmin(np.abs(colour.ita_deg(labs) - skin.ita_deg))
-    return tone.FITZPATRICK_TYPES[int(nearest)]
 
 
 def default_until_age(profile: Profile, today: dt.date | None = None) -> float:
@@ -625,10 +628,12 @@ def plan(
         paths=paths,
         present_stage=profile.hair.stage if profile.hair else 0,
     )
+    rates = _scenario_rates(sc, draws, cache)
     fade = _fade_sessions(
         sc,
         draws,
         cache,
+        rates=rates,
         horizon_years=horizon_years,
         today_years=today_years,
         other_sessions=setting.other_sessions,
@@ -688,10 +693,21 @@ def plan(
     stage_p50 = None
     if paths is not None and paths.shape[1] > 0:
         stage_p50 = float(np.median(paths[:, -1]))
-    habits = _what_ifs(profile, today, fade, setting) if what_ifs else []
+    habits = (
+        _what_ifs(
+            profile,
+            today,
+            setting,
+            base_fade=fade,
+            base_count=count_by_kind["fade"],
+            base_spend=spend["fade"],
+        )
+        if what_ifs
+        else []
+    )
     # Touch-ups so far: recorded sessions beyond a standard course.
     done = max(len(sc.session_dates) - len(STANDARD_COURSE_DAYS), 0)
-    skin_type = fitzpatrick_of(sc.skin)
+    skin_type = tone.fitzpatrick_of(sc.skin)
     removal_now = removal.smp_removal_estimate(
         fitzpatrick=skin_type, pigment=sc.pigment, smoker=sc.smoker, touchup_sessions=done
     )
@@ -716,7 +732,7 @@ def plan(
         stage_p50_at_horizon=stage_p50,
         fade_years=fade,
         what_ifs=tuple(habits),
-        permanence=_permanence(sc, draws, cache),
+        permanence=_permanence(sc, draws, cache, rates),
         removal_now=removal_now,
         removal_at_horizon=removal_later,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from fadecast.plan import PlannedSession, PlanResult
 from fadecast.removal import KirbyDesaiEstimate
 
-__all__ = ["format_plan", "money_text", "session_title"]
+__all__ = ["date_text", "format_plan", "money_text", "session_title"]
 
 #: How the Kirby–Desai factors are named to people.
 _FACTOR_WORDS = {
@@ -40,7 +40,8 @@ def _share(share: float) -> str:
     return "<1%" if 0.0 < share < 0.005 else f"{share:.0%}"
 
 
-def _date(result: PlanResult, years: float) -> str:
+def date_text(result: PlanResult, years: float) -> str:
+    """A time of the plan as an ISO date, or "after the horizon"."""
     day = result.date_of(years)
     return day.isoformat() if day else "after the horizon"
 
@@ -96,7 +97,7 @@ def format_plan(result: PlanResult) -> str:
         Several lines of plain text.
     """
     sc = result.scenario
-    horizon_day = _date(result, result.horizon_years)
+    horizon_day = date_text(result, result.horizon_years)
     lines = [
         f"Lifetime plan until age {result.until_age:g} ({horizon_day}), "
         f"{result.samples:,} simulated futures; made on {result.today.isoformat()}",
@@ -111,10 +112,11 @@ def format_plan(result: PlanResult) -> str:
             window = (
                 ""
                 if s.p10_years == s.p90_years
-                else f", window {_date(result, s.p10_years)} to {_date(result, s.p90_years)}"
+                else f", window {date_text(result, s.p10_years)} "
+                f"to {date_text(result, s.p90_years)}"
             )
             lines.append(
-                f"  {_date(result, s.p50_years)}  {session_title(s)}: {s.reason}{due_now}"
+                f"  {date_text(result, s.p50_years)}  {session_title(s)}: {s.reason}{due_now}"
                 f"{window}, in {_share(s.share)} of futures"
             )
     else:

@@ -66,13 +66,12 @@ def _date(value: dt.date | None, fallback: str) -> str:
 
 def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
     """The lifetime plan: timeline, sessions, costs, habits, permanence and removal."""
-    from fadecast.plan_summary import money_text, session_title
+    from fadecast.plan_summary import date_text, money_text, session_title
 
     e = html.escape
 
     def day(years: float) -> str:
-        d = result.date_of(years)
-        return d.isoformat() if d else "after the horizon"
+        return date_text(result, years)
 
     sessions = "\n".join(
         f"<tr><td>{e(day(s.p50_years))}</td><td>{e(session_title(s))}</td>"

@@ -176,3 +176,10 @@ def test_uva_ratio_between_types_ii_and_vi_matches_kaidbey_1979() -> None:
     assert ratio == pytest.approx(optics.KAIDBEY_UVA_RATIO, rel=0.05)
     plain = 1.0 / float(optics.uva_transmission_relative(f_vi, f_ii, model="jacques1998"))
     assert plain > 4.0 * optics.KAIDBEY_UVA_RATIO
+
+
+@pytest.mark.parametrize("skin_type", tone.FITZPATRICK_TYPES)
+def test_fitzpatrick_of_a_measured_colour_is_the_nearest_type(skin_type: int) -> None:
+    measured = tone.skin_tone(lab=tone.skin_lab_from_fitzpatrick(skin_type))
+    assert measured.fitzpatrick is None
+    assert tone.fitzpatrick_of(measured) == skin_type

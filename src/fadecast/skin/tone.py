@@ -39,6 +39,7 @@ from fadecast.skin import colour, optics
 __all__ = [
     "FITZPATRICK_TYPES",
     "SkinTone",
+    "fitzpatrick_of",
     "ita_category",
     "skin_lab_from_fitzpatrick",
     "skin_lab_from_ita",
@@ -155,10 +156,25 @@ def ita_category(ita_deg: float) -> str:
 def _ita_anchors() -> tuple[Array, Array, Array]:
     """(ITA°, radius in the (b*, L*) plane about (0, 50), a*) of the types, by ITA."""
     labs = np.stack([skin_lab_from_fitzpatrick(t) for t in FITZPATRICK_TYPES])
-    ita = colour.ita_deg(labs)
+    ita = _type_itas()
     radius = np.hypot(labs[:, 0] - 50.0, labs[:, 2])
     order = np.argsort(ita)
     return ita[order], radius[order], labs[order, 1]
+
+
+@functools.cache
+def _type_itas() -> Array:
+    """ITA° of each Fitzpatrick type's representative colour, in type order. [°]"""
+    labs = np.stack([skin_lab_from_fitzpatrick(t) for t in FITZPATRICK_TYPES])
+    return np.asarray(colour.ita_deg(labs), dtype=np.float64)
+
+
+def fitzpatrick_of(skin: SkinTone) -> int:
+    """The client's Fitzpatrick type: as given, else the type whose ITA° is nearest."""
+    if skin.fitzpatrick is not None:
+        return skin.fitzpatrick
+    nearest = np.argmin(np.abs(_type_itas() - skin.ita_deg))
+    return FITZPATRICK_TYPES[int(nearest)]
 
 
 def skin_lab_from_ita(ita_deg: ArrayLike) -> Array:
