@@ -356,6 +356,54 @@ def test_forecast_many_shares_like_profiles_and_still_agrees() -> None:
     assert any(m.touchup_years[1] != s.touchup_years[1] for m, s in zip(many, singles, strict=True))
 
 
+def test_forecast_many_tabulates_photolabile_pigment_in_the_sun(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An organic pigment in the sun is shared over age and dose at the pigment."""
+    from fadecast import forecasting
+
+    monkeypatch.setattr(forecasting, "_EMULATOR_RUNS_PER_NODE", 0.0)  # any group tabulates
+    profiles = [
+        with_(
+            treatment__pigment="organic-blend",
+            lifestyle__outdoor_hours_weekend=hours,
+            person__birth_year=1958 + 7 * i,
+        )
+        for i, hours in enumerate((0.5, 2.0, 4.0, 8.0))
+    ]
+    many = forecast_many(profiles, samples=300, seed=3, today=TODAY)
+    singles = [forecast(p, samples=300, seed=3, today=TODAY) for p in profiles]
+    for result, single in zip(many, singles, strict=True):
+        for a, b in zip(result.touchup_years, single.touchup_years, strict=True):
+            assert a == pytest.approx(b, abs=0.05)
+        mine = {x.factor: x.years for x in result.attribution}
+        assert all(abs(mine[y.factor] - y.years) < 0.05 for y in single.attribution)
+        assert np.max(np.abs(result.curve_social[1] - single.curve_social[1])) < 0.1
+    assert any(m.touchup_years != s.touchup_years for m, s in zip(many, singles, strict=True))
+
+
+def test_touch_up_is_the_earliest_criterion() -> None:
+    """Fading and discolouration are detected apart; the touch-up is the earlier."""
+    from fadecast import forecasting
+
+    sc = forecasting.scenario_from_profile(
+        with_(treatment__pigment="organic-blend", lifestyle__outdoor_hours_weekend=8.0),
+        today=TODAY,
+    )
+    cache = forecasting.ModelCache()
+    draws = forecasting._draws(200, 0)
+    run = forecasting._simulate(sc, draws, cache, curves=False)
+    det = forecasting._detection_window(forecasting._detection(sc, cache))
+    expo = forecasting._exposure(sc, draws, cache)
+    curves = forecasting._contrast_curves(
+        sc, draws, expo.dermal, det.times, cache, placement=sc.placement, closeup=False
+    )
+    criteria = forecasting._touchup_criteria(curves, det)
+    assert criteria.shape == (2, 200)
+    np.testing.assert_array_equal(run.touchup_years, criteria.min(axis=0))
+    assert np.any(criteria[1] < criteria[0])  # discolouration decides some draws
+
+
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(2, 300), times=st.integers(1, 5), seed=st.integers(0, 2**32 - 1))
 def test_curve_quantiles_match_numpy(n: int, times: int, seed: int) -> None:
@@ -367,3 +415,21 @@ def test_curve_quantiles_match_numpy(n: int, times: int, seed: int) -> None:
     half_step = 0.5 * np.ptp(curves) / 65535
     got = _curve_quantiles(curves, (0.1, 0.5, 0.9))
     assert np.all(np.abs(got - expected) <= half_step * (1 + 1e-9) + 1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    nodes=st.lists(
+        st.floats(0.0, 1e4, allow_subnormal=False), min_size=1, max_size=12, unique=True
+    ),
+    share=st.floats(0.0, 1.0),
+)
+def test_bracket_reconstructs_points_between_nodes(nodes: list[float], share: float) -> None:
+    from fadecast.forecasting import _bracket
+
+    grid = np.sort(np.array(nodes))
+    x = np.array([grid[0] + share * (grid[-1] - grid[0])])
+    low, high, weight = _bracket(grid, x)
+    assert np.all((weight >= 0.0) & (weight <= 1.0 + 1e-12))
+    rebuilt = (1.0 - weight) * grid[low] + weight * grid[high]
+    np.testing.assert_allclose(rebuilt, x, rtol=1e-9, atol=1e-9)

@@ -251,6 +251,18 @@ class ModelCache:
     doses: dict[tuple[Any, ...], tuple[float, float, float]] = field(default_factory=dict)
     #: Sunscreen transmission per draw, keyed by the product, its use and the draws.
     screens: dict[tuple[Any, ...], Array] = field(default_factory=dict)
+    #: UVA reaching the dermis through a skin's melanin, relative to the reference skin.
+    skin_factors: dict[float, float] = field(default_factory=dict)
+    #: Detection grids and levels of a course pattern, keyed by what they depend on.
+    detections: dict[tuple[Any, ...], _Detection] = field(default_factory=dict)
+
+    def skin_factor(self, melanin_fraction: float) -> float:
+        if melanin_fraction not in self.skin_factors:
+            reference = _reference_skin().melanin_fraction
+            self.skin_factors[melanin_fraction] = float(
+                optics.uva_transmission_relative(melanin_fraction, reference)
+            )
+        return self.skin_factors[melanin_fraction]
 
     def uv_year(self, place: places.Place) -> Array:
         key = (round(place.latitude_deg, 4), round(place.longitude_deg, 4))
@@ -408,10 +420,7 @@ def _exposure(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _E
         )
         * draws["sunbed_vertex_ratio"]
     )
-    reference_melanin = _reference_skin().melanin_fraction
-    skin_factor = float(
-        optics.uva_transmission_relative(sc.skin.melanin_fraction, reference_melanin)
-    )
+    skin_factor = cache.skin_factor(sc.skin.melanin_fraction)
     dermal = (scalp + draws["sunbed_dermal_weight"] * sunbed) * skin_factor
     return _Exposure(ambient_sed=ambient, scalp_sed=scalp, sunbed_sed=sunbed, dermal=dermal)
 
@@ -443,25 +452,45 @@ class _Rates:
     uv_at_pigment: Array  # (n,) dermal dose at the pigment's depth [SED-equivalent/yr]
 
 
-def _rates(
-    sc: Scenario, draws: Mapping[str, Array], dermal: Array, cache: ModelCache, *, placement: str
-) -> _Rates:
+def _uv_at_pigment(draws: Mapping[str, Array], dermal: Array, *, placement: str) -> Array:
+    """Dermal dose reaching the pigment's depth, per draw. [SED-equivalent/yr]"""
     central = parameters.central_values()
-    pigment = cache.pigment(sc.pigment)
-    depth = draws[f"depth_{placement}_mm"]
-    depth_uv = kinetics.uv_depth_factor(
-        depth,
+    return dermal * kinetics.uv_depth_factor(
+        draws[f"depth_{placement}_mm"],
         reference_depth_mm=central["depth_optimal_mm"],
         depth_scale_mm=central["uv_depth_scale_mm"],
     )
-    uv_at_pigment = dermal * depth_uv
+
+
+def _rates(
+    sc: Scenario, draws: Mapping[str, Array], dermal: Array, cache: ModelCache, *, placement: str
+) -> _Rates:
+    uv_at_pigment = _uv_at_pigment(draws, dermal, placement=placement)
+    return _rates_at(
+        sc, draws, uv_at_pigment, sc.age_at_first_session(), cache, placement=placement
+    )
+
+
+def _rates_at(
+    sc: Scenario,
+    draws: Mapping[str, Array],
+    uv_at_pigment: Array,
+    age_years: float,
+    cache: ModelCache,
+    *,
+    placement: str,
+) -> _Rates:
+    """Rates for a given UV at the pigment and age at the first session [yr]."""
+    central = parameters.central_values()
+    pigment = cache.pigment(sc.pigment)
+    depth = draws[f"depth_{placement}_mm"]
     immune: Array | float = 1.0
     if sc.immune != "normal":
         immune = draws[f"immune_{sc.immune}_factor"]
     smoke: Array | float = draws["smoker_factor"] if sc.smoker else 1.0
     k_bio = draws["clearance_rate_per_year"] * pigment.clearance_factor * immune * smoke
     age_slope = draws["age_clearance_per_decade"] / 10.0
-    age0 = sc.age_at_first_session() - central["reference_age_years"]
+    age0 = age_years - central["reference_age_years"]
     k0 = (
         k_bio * (1.0 + age_slope * age0)
         + draws["uv_clearance_per_dermal_sed"] * uv_at_pigment
@@ -658,7 +687,9 @@ def _target_contrast(sc: Scenario, cache: ModelCache) -> float:
     return cache.targets[key]
 
 
-def _first_crossing(times: Array, curve: Array, level: float, start: float | Array) -> Array:
+def _first_crossing(
+    times: Array, curve: NDArray[np.floating[Any]], level: float, start: float | Array
+) -> Array:
     """First time at or after ``start`` (one, or one per curve) when each curve falls
     below ``level``, interpolating linearly."""
     start = np.asarray(start, dtype=np.float64)
@@ -688,15 +719,20 @@ class _Detection:
 
 def _detection(sc: Scenario, cache: ModelCache) -> _Detection:
     last = float(sc.session_years()[-1])
-    times = _time_grid(last, sc.horizon_years)
     target = _target_contrast(sc, cache)
-    return _Detection(
-        times=times,
-        within=times <= sc.horizon_years,
-        healed_years=last + parameters.central_values()["healed_after_years"],
-        target=target,
-        level=sc.touchup_threshold * target,
-    )
+    key = (last, sc.horizon_years, sc.touchup_threshold, target)
+    if key not in cache.detections:
+        times = _time_grid(last, sc.horizon_years)
+        within = times <= sc.horizon_years
+        times.flags.writeable = within.flags.writeable = False  # shared: never changed
+        cache.detections[key] = _Detection(
+            times=times,
+            within=within,
+            healed_years=last + parameters.central_values()["healed_after_years"],
+            target=target,
+            level=sc.touchup_threshold * target,
+        )
+    return cache.detections[key]
 
 
 def _detection_window(det: _Detection) -> _Detection:
@@ -717,13 +753,23 @@ def _touchup_times(curves: _Curves, det: _Detection) -> Array:
     Due when the social-distance contrast falls below the touch-up level or, for
     photolabile pigments, when photolysis has discoloured the tone past acceptability.
     """
+    return np.asarray(np.min(_touchup_criteria(curves, det), axis=0), dtype=np.float64)
+
+
+def _touchup_criteria(curves: _Curves, det: _Detection) -> Array:
+    """When each criterion first calls for a touch-up, per draw, ``(criteria, n)``. [yr]
+
+    The criteria are the contrast falling below the touch-up level and, for
+    photolabile pigments, the discolouration passing acceptability; inf beyond the
+    horizon.
+    """
     times, within = det.times[det.within], det.within
-    touchup = _first_crossing(times, curves.social[:, within], det.level, det.healed_years)
-    if curves.drift is not None:
-        acceptable = parameters.central_values()["acceptability_delta_e00"]
-        shifted = _first_crossing(times, -curves.drift[:, within], -acceptable, det.healed_years)
-        touchup = np.minimum(touchup, shifted)
-    return touchup
+    faded = _first_crossing(times, curves.social[:, within], det.level, det.healed_years)
+    if curves.drift is None:
+        return faded[None, :]
+    acceptable = parameters.central_values()["acceptability_delta_e00"]
+    shifted = _first_crossing(times, -curves.drift[:, within], -acceptable, det.healed_years)
+    return np.stack([faded, shifted])
 
 
 def _simulate(
@@ -748,42 +794,74 @@ def _simulate(
     )
 
 
-#: Clearance rates at which a group of like profiles is tabulated. [1/yr]
+#: Clearance rates at which a group of like lightfast profiles is tabulated. [1/yr]
 _EMULATOR_K0 = np.geomspace(0.02, 8.0, 14)
-#: A group is tabulated only when at least this many runs (profiles or attribution
-#: variants) use it; fewer are cheaper to simulate one by one.
+#: A lightfast group is tabulated only when at least this many runs (profiles or
+#: attribution variants) use it; fewer are cheaper to simulate one by one.
 _EMULATOR_MIN_RUNS = 6
+#: Doses at the pigment at which a group of like photolabile profiles in the sun is
+#: tabulated: none, then geometrically spaced. [SED-equivalent/yr]
+_EMULATOR_UV = np.concatenate([[0.0], np.geomspace(20.0, 20_000.0, 31)])
+#: Widest spacing of the ages at which a photolabile group is tabulated (age changes
+#: the clearance rate by a few per cent a decade). [yr]
+_EMULATOR_AGE_STEP_YEARS = 60.0
+#: A photolabile group is tabulated only when it has at least this many runs per node
+#: of its table (a node costs about as much as one run).
+_EMULATOR_RUNS_PER_NODE = 1.5
 
 _GroupKey = tuple[Any, ...]
 _Float32 = NDArray[np.float32]
+#: Per draw, the table nodes around a run, with weights for touch-up rates and curves.
+_Corners = list[tuple[NDArray[np.intp], Array, Array]]
+
+
+def _bracket(nodes: Array, x: Array) -> tuple[NDArray[np.intp], NDArray[np.intp], Array]:
+    """Indices of the nodes either side of each ``x`` and the weight of the upper one."""
+    if len(nodes) == 1:
+        zero = np.zeros(np.shape(x), dtype=np.intp)
+        return zero, zero, np.zeros(np.shape(x))
+    j = np.clip(np.searchsorted(nodes, x) - 1, 0, len(nodes) - 2)
+    return j, j + 1, (x - nodes[j]) / (nodes[j + 1] - nodes[j])
 
 
 class _ClearanceEmulator:
     """Shares the Monte Carlo between like profiles in :func:`forecast_many`.
 
-    For a lightfast pigment, profiles with the same skin, pigment, placement, session
-    pattern, immune status, smoking, horizon and threshold differ, draw by draw, only in
-    the clearance rate k0 (through their sun exposure and age); so do profiles with a
-    photolabile pigment and no UV at all (the attribution's no-sun variant), for which
-    photolysis stops. For such a group each
-    draw's contrast curves and touch-up time are computed once on a grid of k0
-    (:data:`_EMULATOR_K0`); a profile then interpolates at its own k0, draw by draw:
-    curves linearly in log k0, touch-up times linearly in the rate 1/T (for a single
-    clearing pool 1/T is exactly proportional to k0). Photolabile pigments in the sun,
-    whose photolysis adds a second per-draw rate with criteria that switch along it, and
-    profiles with a draw outside the grid take the exact path.
+    Profiles with the same skin, pigment, placement, session pattern, immune status,
+    smoking, horizon and threshold form a group; within a group they differ, draw by
+    draw, only in a few rates. For a group with enough runs (profiles and attribution
+    variants) each draw's contrast curves and touch-up time are computed once on a grid
+    of those rates and a profile interpolates at its own, draw by draw: curves
+    linearly, touch-up times linearly in the rate 1/T (for a single clearing pool 1/T
+    is exactly proportional to the clearance rate).
+
+    - Lightfast pigments, and photolabile ones with no UV at all (the attribution's
+      no-sun variant), differ only in the clearance rate k0 (through sun exposure and
+      age): the grid is :data:`_EMULATOR_K0`, curves interpolated in log k0.
+    - Photolabile pigments in the sun also differ in the dose at the pigment, which
+      drives photolysis, and the touch-up criteria switch along it: the grid is the
+      age at the first session (spanning the group's ages) by the dose at the pigment
+      (:data:`_EMULATOR_UV`), from which each node's k0 follows.
+
+    Profiles with a draw outside the grid take the exact path, as do the runs of
+    groups too small to pay for their table.
     """
 
     def __init__(self, draws: Mapping[str, Array], cache: ModelCache) -> None:
         self.draws = draws
         self.cache = cache
+        self.uses: dict[_GroupKey, int] = {}
+        self.age_range: dict[_GroupKey, tuple[float, float]] = {}
+        self.ages: dict[_GroupKey, Array] = {}
         self.enabled: set[_GroupKey] = set()
         self.touch: dict[_GroupKey, Array] = {}
         self.curves: dict[_GroupKey, tuple[_Float32, _Float32]] = {}
+        #: Discolouration (times, curves) of photolabile groups in the sun, where
+        #: touch-ups are detected.
+        self.drift: dict[_GroupKey, tuple[Array, _Float32]] = {}
 
-    def key(self, sc: Scenario) -> _GroupKey | None:
-        if not self.cache.pigment(sc.pigment).is_lightfast and not self._without_uv(sc):
-            return None
+    def key(self, sc: Scenario) -> _GroupKey:
+        in_sun = not self.cache.pigment(sc.pigment).is_lightfast and not self._without_uv(sc)
         offsets = tuple((d - sc.first_session).days for d in sc.session_dates)
         return (
             tuple(np.round(sc.skin.lab, 6)),
@@ -794,6 +872,7 @@ class _ClearanceEmulator:
             sc.smoker,
             sc.horizon_years,
             sc.touchup_threshold,
+            "age-uv" if in_sun else "k0",
         )
 
     def _without_uv(self, sc: Scenario) -> bool:
@@ -801,21 +880,56 @@ class _ClearanceEmulator:
         everyday, holiday, _ = _ambient_doses(sc, self.cache)
         return everyday == 0.0 and holiday == 0.0 and sc.sunbed_sessions_per_year == 0.0
 
-    def enable(self, uses: Mapping[_GroupKey, int]) -> None:
-        """Tabulate the groups with enough runs (profiles and variants) to pay for it."""
-        self.enabled = {k for k, n in uses.items() if n >= _EMULATOR_MIN_RUNS}
+    def count(self, sc: Scenario) -> None:
+        """Count one run (a profile or an attribution variant) of the group of ``sc``."""
+        key = self.key(sc)
+        self.uses[key] = self.uses.get(key, 0) + 1
+        if key[-1] == "age-uv":
+            age = sc.age_at_first_session()
+            low, high = self.age_range.get(key, (age, age))
+            self.age_range[key] = (min(low, age), max(high, age))
+
+    def enable(self) -> None:
+        """Tabulate the groups with enough runs to pay for their table."""
+        for key, runs in self.uses.items():
+            if key[-1] == "k0":
+                if runs >= _EMULATOR_MIN_RUNS:
+                    self.enabled.add(key)
+                continue
+            low, high = self.age_range[key]
+            n_ages = (
+                1 if high - low < 1e-6 else 1 + math.ceil((high - low) / _EMULATOR_AGE_STEP_YEARS)
+            )
+            if runs >= _EMULATOR_RUNS_PER_NODE * n_ages * len(_EMULATOR_UV):
+                self.enabled.add(key)
+                self.ages[key] = np.linspace(low, high, n_ages)
+
+    def _node_rates(self, sc: Scenario, key: _GroupKey) -> list[_Rates]:
+        n = len(self.draws["clearance_rate_per_year"])
+        if key[-1] == "k0":
+            k1 = _rates(sc, self.draws, np.zeros(n), self.cache, placement=sc.placement).k1
+            return [
+                _Rates(k0=np.full(n, k0), k1=k1, uv_at_pigment=np.zeros(n)) for k0 in _EMULATOR_K0
+            ]
+        return [
+            _rates_at(sc, self.draws, np.full(n, uv), age, self.cache, placement=sc.placement)
+            for age in self.ages[key]
+            for uv in _EMULATOR_UV
+        ]
 
     def _tabulate(self, sc: Scenario, key: _GroupKey, with_curves: bool) -> None:
         det = _detection(sc, self.cache)
         if not with_curves:
             det = _detection_window(det)
+        window = det.within & (det.times >= det.healed_years)
+        nodes = self._node_rates(sc, key)
         n = len(self.draws["clearance_rate_per_year"])
-        k1 = _rates(sc, self.draws, np.zeros(n), self.cache, placement=sc.placement).k1
-        touch = np.empty((len(_EMULATOR_K0), n))
-        social = np.empty((len(_EMULATOR_K0), n, len(det.times)), dtype=np.float32)
+        touch = np.empty((len(nodes), n))
+        social = np.empty((len(nodes), n, len(det.times)), dtype=np.float32)
         closeup = np.empty_like(social) if with_curves else social[:0]
-        for j, k0 in enumerate(_EMULATOR_K0):
-            rates = _Rates(k0=np.full(n, k0), k1=k1, uv_at_pigment=np.zeros(n))
+        in_sun = key[-1] == "age-uv"
+        drift = np.empty((len(nodes) if in_sun else 0, n, int(window.sum())), dtype=np.float32)
+        for j, rates in enumerate(nodes):
             c = _curves_from_rates(
                 sc,
                 self.draws,
@@ -825,50 +939,101 @@ class _ClearanceEmulator:
                 placement=sc.placement,
                 closeup=with_curves,
             )
-            touch[j] = _touchup_times(c, det)
+            touch[j] = _touchup_criteria(c, det)[0]
+            if in_sun:
+                assert c.drift is not None
+                drift[j] = c.drift[:, window]
             if with_curves:
                 assert c.closeup is not None
                 social[j], closeup[j] = c.social, c.closeup
         self.touch[key] = touch
+        if in_sun:
+            self.drift[key] = (det.times[window], drift)
         if with_curves:
             self.curves[key] = (social, closeup)
+
+    def _corners(self, sc: Scenario, key: _GroupKey, dermal: Array) -> _Corners | None:
+        """The table nodes around each draw of ``sc``, or None if one lies off the grid."""
+        if key[-1] == "k0":
+            k0 = _rates(sc, self.draws, dermal, self.cache, placement=sc.placement).k0
+            grid = _EMULATOR_K0
+            if k0.min() < grid[0] or k0.max() > grid[-1]:
+                return None
+            lower, upper, w_rate = _bracket(grid, k0)
+            w_log = (np.log(k0) - np.log(grid[lower])) / (np.log(grid[upper]) - np.log(grid[lower]))
+            return [(lower, 1.0 - w_rate, 1.0 - w_log), (upper, w_rate, w_log)]
+        ages = self.ages[key]
+        age = np.array(sc.age_at_first_session())
+        uv = _uv_at_pigment(self.draws, dermal, placement=sc.placement)
+        if not ages[0] - 1e-9 <= age <= ages[-1] + 1e-9 or uv.max() > _EMULATOR_UV[-1]:
+            return None
+        a_low, a_high, w_age = _bracket(ages, age)
+        u_low, u_high, w_uv = _bracket(_EMULATOR_UV, uv)
+        # Curves in log dose above the first positive node (photolysis progresses with
+        # dose × time, and discolouration saturates with progress), linearly below it.
+        low, high = _EMULATOR_UV[u_low], _EMULATOR_UV[u_high]
+        positive = low > 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w_log = np.log(uv / np.where(positive, low, 1.0)) / np.log(
+                high / np.where(positive, low, 1.0)
+            )
+        w_curve = np.where(positive, w_log, w_uv)
+        n_uv = len(_EMULATOR_UV)
+        corners: _Corners = []
+        for a, wa in ((a_low, 1.0 - w_age), (a_high, w_age)):
+            for u, w_rate, w_shape in ((u_low, 1.0 - w_uv, 1.0 - w_curve), (u_high, w_uv, w_curve)):
+                corners.append((a * n_uv + u, wa * w_rate, wa * w_shape))
+        return corners
 
     def run(self, sc: Scenario, *, curves: bool) -> _Run | None:
         """The run of one scenario from its group's table, or None to simulate it."""
         key = self.key(sc)
-        if key is None or key not in self.enabled:
+        if key not in self.enabled:
             return None
         expo = _exposure(sc, self.draws, self.cache)
-        k0 = _rates(sc, self.draws, expo.dermal, self.cache, placement=sc.placement).k0
-        if k0.min() < _EMULATOR_K0[0] or k0.max() > _EMULATOR_K0[-1]:
+        corners = self._corners(sc, key, expo.dermal)
+        if corners is None:
             return None
         if key not in self.touch or (curves and key not in self.curves):
             self._tabulate(sc, key, with_curves=curves)
-        grid = _EMULATOR_K0
-        j = np.clip(np.searchsorted(grid, k0) - 1, 0, len(grid) - 2)
-        rows = np.arange(len(k0))
+        rows = np.arange(len(expo.dermal))
         touch = self.touch[key]
-        w_rate = (k0 - grid[j]) / (grid[j + 1] - grid[j])
         with np.errstate(divide="ignore"):
-            rate = (1.0 - w_rate) / touch[j, rows] + w_rate / touch[j + 1, rows]
+            rate = sum(w / touch[node, rows] for node, w, _ in corners)
             touchup = np.where(rate > 0.0, 1.0 / rate, np.inf)
         det = _detection(sc, self.cache)
-        social: NDArray[np.floating[Any]] = np.zeros((len(k0), 0), dtype=np.float32)
+        if key in self.drift:
+            # Discolouration can peak near acceptability, so that its crossing time
+            # jumps between nodes: its curves are interpolated instead, then crossed.
+            times, table_drift = self.drift[key]
+            curve = _interpolated(table_drift, rows, corners)
+            acceptable = parameters.central_values()["acceptability_delta_e00"]
+            shifted = _first_crossing(times, -curve, -acceptable, det.healed_years)
+            touchup = np.minimum(touchup, shifted)
+        social: NDArray[np.floating[Any]] = np.zeros((len(rows), 0), dtype=np.float32)
         closeup: NDArray[np.floating[Any]] | None = None
         if curves:
             # Interpolated in single precision, as tabulated.
             table_social, table_closeup = self.curves[key]
-            w_log = (np.log(k0) - np.log(grid[j])) / (np.log(grid[j + 1]) - np.log(grid[j]))
-            w = w_log.astype(np.float32)[:, None]
-            social = table_social[j, rows] + w * (table_social[j + 1, rows] - table_social[j, rows])
-            closeup = table_closeup[j, rows] + w * (
-                table_closeup[j + 1, rows] - table_closeup[j, rows]
+            social, closeup = (
+                _interpolated(table_social, rows, corners),
+                _interpolated(table_closeup, rows, corners),
             )
         return _Run(det.times, social, closeup, touchup, det.target, det.healed_years, expo)
 
     def release_curves(self) -> None:
         """Free the curve tables (they are large); touch-up tables stay."""
         self.curves.clear()
+
+
+def _interpolated(table: _Float32, rows: NDArray[np.intp], corners: _Corners) -> _Float32:
+    """Curves ``(n, T)`` weighted over the corner nodes of each draw, in single precision."""
+    nodes, n, n_times = table.shape
+    index = np.concatenate([node * n + rows for node, _, _ in corners])
+    gathered = np.take(table.reshape(nodes * n, n_times), index, axis=0)
+    weights = np.stack([weight for _, _, weight in corners]).astype(np.float32)
+    parts = gathered.reshape(len(corners), len(rows), n_times)
+    return np.asarray(np.einsum("cn,cnt->nt", weights, parts), dtype=np.float32)
 
 
 def _draws(samples: int, seed: int) -> dict[str, Array]:
@@ -1082,6 +1247,28 @@ def _at(times: Array, curves: NDArray[np.floating[Any]], t: float) -> Array:
     return np.asarray(curves[:, j - 1] * (1 - w) + curves[:, j] * w, dtype=np.float64)
 
 
+def _attribution(
+    sc: Scenario,
+    base_p50: float,
+    draws: Mapping[str, Array],
+    cache: ModelCache,
+    emulator: _ClearanceEmulator | None = None,
+) -> tuple[Attribution, ...]:
+    """Years each factor group costs or gains against its reference, largest first."""
+    attributions: list[Attribution] = []
+    for factor, reference in FACTORS.items():
+        gained = 0.0
+        if _differs(sc, factor):
+            alternative = _reference_variant(sc, factor)
+            variant = (emulator.run(alternative, curves=False) if emulator else None) or _simulate(
+                alternative, draws, cache, curves=False
+            )
+            gained = base_p50 - _p50(variant.touchup_years, sc.horizon_years)
+        attributions.append(Attribution(factor, gained, reference))
+    attributions.sort(key=lambda a: (-abs(a.years), a.factor))
+    return tuple(attributions)
+
+
 def _result(
     sc: Scenario,
     draws: Mapping[str, Array],
@@ -1091,24 +1278,22 @@ def _result(
     seed: int,
     today: dt.date,
     attribution: bool,
-    emulator: _ClearanceEmulator | None = None,
 ) -> ForecastResult:
-    run = (emulator.run(sc, curves=True) if emulator else None) or _simulate(sc, draws, cache)
-    horizon = sc.horizon_years
-    touchup = _quantiles(run.touchup_years, horizon)
-    base_p50 = _p50(run.touchup_years, horizon)
-    attributions: list[Attribution] = []
-    if attribution:
-        for factor, reference in FACTORS.items():
-            gained = 0.0
-            if _differs(sc, factor):
-                alternative = _reference_variant(sc, factor)
-                variant = (
-                    emulator.run(alternative, curves=False) if emulator else None
-                ) or _simulate(alternative, draws, cache, curves=False)
-                gained = base_p50 - _p50(variant.touchup_years, horizon)
-            attributions.append(Attribution(factor, gained, reference))
-        attributions.sort(key=lambda a: (-abs(a.years), a.factor))
+    """The forecast of one scenario; its attribution only if ``attribution``."""
+    run = _simulate(sc, draws, cache)
+    result = _result_of_run(sc, run, cache, samples=samples, seed=seed, today=today)
+    if not attribution:
+        return result
+    base_p50 = _p50(run.touchup_years, sc.horizon_years)
+    found = _attribution(sc, base_p50, draws, cache)
+    return dataclasses.replace(result, attribution=found)
+
+
+def _result_of_run(
+    sc: Scenario, run: _Run, cache: ModelCache, *, samples: int, seed: int, today: dt.date
+) -> ForecastResult:
+    """The forecast read from a run, without attribution."""
+    touchup = _quantiles(run.touchup_years, sc.horizon_years)
     keep = run.times <= sc.horizon_years + 1e-9
     years = run.times[keep]
     social = run.social[:, keep]
@@ -1135,7 +1320,7 @@ def _result(
         threshold_delta_e00=sc.touchup_threshold * run.target,
         residual_social_p50=residual_social,
         residual_closeup_p50=residual_closeup,
-        attribution=tuple(attributions),
+        attribution=(),
         warnings=tuple(_warnings(sc, run, touchup, today, pigment=cache.pigment(sc.pigment))),
         today=today,
     )
@@ -1196,8 +1381,9 @@ def forecast_many(
     Results agree with ``forecast(profile, samples=samples, seed=seed)``: the work that
     profiles share (per-place UV years, contrast tables, target contrasts, the draws) is
     done once, and like profiles share their Monte Carlo through a table over the
-    clearance rate (see :class:`_ClearanceEmulator`), which reproduces single forecasts
-    to within a few hundredths of a year.
+    clearance rate (or, for a photolabile pigment in the sun, over age and the dose at
+    the pigment; see :class:`_ClearanceEmulator`), which reproduces single forecasts to
+    within a few hundredths of a year.
 
     Parameters
     ----------
@@ -1206,7 +1392,8 @@ def forecast_many(
     samples, seed, today, attribution
         As for :func:`forecast`.
     progress
-        Called with the number of profiles done, after each one.
+        Called with the number of profiles done, after each one (with attribution,
+        profiles are done in a second pass, after every profile's own run).
 
     Returns
     -------
@@ -1221,37 +1408,40 @@ def forecast_many(
         p if isinstance(p, Scenario) else scenario_from_profile(p, today=today) for p in profiles
     ]
     emulator = _ClearanceEmulator(draws, cache)
-    uses: dict[_GroupKey, int] = {}
     for sc in scenarios:
-        keys = [emulator.key(sc)]
+        emulator.count(sc)
         if attribution:
-            keys += [emulator.key(_reference_variant(sc, f)) for f in FACTORS if _differs(sc, f)]
-        for key in keys:
-            if key is not None:
-                uses[key] = uses.get(key, 0) + 1
-    emulator.enable(uses)
-    # Work group by group so that only one group's curve table is held at a time.
+            for f in FACTORS:
+                if _differs(sc, f):
+                    emulator.count(_reference_variant(sc, f))
+    emulator.enable()
+    # First the profiles themselves, group by group, so that only one group's curve
+    # table is held at a time; then their attribution variants, which need touch-up
+    # times only, from the tables the first pass left (so no group is tabulated twice).
     order = sorted(range(len(scenarios)), key=lambda i: repr(emulator.key(scenarios[i])))
     results: list[ForecastResult | None] = [None] * len(scenarios)
+    base_p50: dict[int, float] = {}
     previous: _GroupKey | None = None
     for done, i in enumerate(order, start=1):
-        key = emulator.key(scenarios[i])
+        sc = scenarios[i]
+        key = emulator.key(sc)
         if key != previous:
             emulator.release_curves()
             previous = key
-        results[i] = _result(
-            scenarios[i],
-            draws,
-            cache,
-            samples=samples,
-            seed=seed,
-            today=today,
-            attribution=attribution,
-            emulator=emulator,
-        )
-        if progress is not None:
+        run = emulator.run(sc, curves=True) or _simulate(sc, draws, cache)
+        base_p50[i] = _p50(run.touchup_years, sc.horizon_years)
+        results[i] = _result_of_run(sc, run, cache, samples=samples, seed=seed, today=today)
+        if progress is not None and not attribution:
             progress(done)
     emulator.release_curves()
+    if attribution:
+        for done, i in enumerate(order, start=1):
+            result = results[i]
+            assert result is not None
+            found = _attribution(scenarios[i], base_p50[i], draws, cache, emulator)
+            results[i] = dataclasses.replace(result, attribution=found)
+            if progress is not None:
+                progress(done)
     return [r for r in results if r is not None]
 
 
