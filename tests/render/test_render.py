@@ -79,7 +79,16 @@ def test_manifest_describes_every_dot() -> None:
     for year in truth["years"]:
         assert len(year["dots"]) == truth["dot_count"]
         dot = year["dots"][0]
-        assert set(dot) >= {"row", "col", "sigma_px", "sigma_mm", "lab", "hidden_by_hair"}
+        assert set(dot) >= {
+            "row",
+            "col",
+            "sigma_px",
+            "sigma_mm",
+            "lab",
+            "hidden_by_hair",
+            "diameter_mm",
+            "skin_lab",
+        }
         for kind in ("closeup", "social"):
             assert year["files"][kind] in files
     assert truth["skin_lab"] == pytest.approx(list(_scenario().skin.lab), abs=1e-3)
@@ -270,3 +279,26 @@ def test_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="folders"):
         write_files(tmp_path, files)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_visible_diameter_of_an_unsaturated_dot_is_its_fwhm() -> None:
+    """Where colour is linear in density, half depth is half the peak: 2σ√(2 ln 2)."""
+    from fadecast.render.scene import visible_diameter
+
+    log10_grid = np.linspace(-6.0, 0.0, 601)
+    y = 0.4 * (1.0 - 0.05 * 10**log10_grid)  # linear, far from saturation
+    xyz = np.stack([y, y, y], axis=1)
+    sigma = np.array([0.1, 0.3])
+    width = visible_diameter(sigma, np.array([0.2, 0.5]), log10_grid, xyz)
+    np.testing.assert_allclose(width, 2 * sigma * np.sqrt(2 * np.log(2)), rtol=2e-3)
+
+
+def test_visible_diameter_widens_as_colour_saturates() -> None:
+    from fadecast.render.scene import visible_diameter
+
+    log10_grid = np.linspace(-6.0, 1.0, 701)
+    y = 0.4 * np.exp(-5.0 * 10**log10_grid)  # saturating darkness
+    xyz = np.stack([y, y, y], axis=1)
+    light, heavy = visible_diameter(np.ones(2), np.array([0.01, 1.0]), log10_grid, xyz)
+    assert heavy > light
+    assert visible_diameter(np.ones(1), np.zeros(1), log10_grid, xyz)[0] == 0.0

@@ -40,6 +40,7 @@ __all__ = [
     "manifest",
     "render_profile",
     "render_year",
+    "visible_diameter",
 ]
 
 Array = NDArray[np.float64]
@@ -125,6 +126,8 @@ class YearPicture:
     dot_peak_mg_cm2: Array  # (N,) each dot's own peak density [mg/cm²]
     centre_lab: Array  # (N, 3) model colour at each dot's centre [CIELAB]
     centre_hidden: NDArray[np.bool_]  # (N,) whether a hair covers the centre pixel
+    diameter_mm: Array  # (N,) each dot's visible diameter, full width at half depth [mm]
+    skin_lab: Array  # (N, 3) the skin around each dot, with its texture [CIELAB]
     mean_lab: Array  # (3,) mean colour of the close-up [CIELAB]
     social_delta_e00: float  # model contrast of the regular lattice [ΔE00]
 
@@ -278,9 +281,44 @@ def render_year(scene: Scene, states: DotStates, index: int) -> YearPicture:
         dot_peak_mg_cm2=peak,
         centre_lab=colour.xyz_to_lab(centre_xyz),
         centre_hidden=scene.hair_coverage[rows, cols] > 0.0,
+        diameter_mm=visible_diameter(sigma, peak, grid, xyz_grid),
+        skin_lab=colour.xyz_to_lab(xyz_grid[0][None, :] * scene.skin_factor[rows, cols][:, None]),
         mean_lab=colour.xyz_to_lab(colour.linear_srgb_to_xyz(mean_rgb)),
         social_delta_e00=float(states.social_delta_e00[index]),
     )
+
+
+def visible_diameter(sigma: Array, peak: Array, log10_grid: Array, xyz_grid: Array) -> Array:
+    """Full width at half depth of isolated Gaussian dots, as an observer sees them.
+
+    A dot's darkness is ``D(ρ) = 1 - Y(ρ) / Y(0)`` (luminance against bare skin); the
+    half-depth density ``ρ_h`` solves ``D(ρ_h) = D(peak) / 2`` on the colour grid, and
+    the width is ``2 σ sqrt(2 ln(peak / ρ_h))``. Skin texture scales ``Y`` at the dot
+    and around it alike, so it cancels.
+
+    Parameters
+    ----------
+    sigma
+        Gaussian widths, shape ``(N,)``. [any length unit]
+    peak
+        Peak densities, shape ``(N,)``. [mg/cm²]
+    log10_grid, xyz_grid
+        Colour against log density (from :func:`fadecast.skin.appearance.tone_xyz`).
+
+    Returns
+    -------
+    ndarray
+        Diameters, shape ``(N,)``, in the unit of ``sigma``; 0 for a dot with no pigment.
+    """
+    y = xyz_grid[:, 1]
+    darkness = np.maximum.accumulate(1.0 - y / y[0])  # monotone in density
+    peak = np.asarray(peak, dtype=np.float64)
+    log_peak = np.log10(np.maximum(peak, 1e-30))
+    depth = np.interp(log_peak, log10_grid, darkness)
+    log_half = np.interp(0.5 * depth, darkness, log10_grid)
+    ratio = np.maximum(log_peak - log_half, 0.0) * math.log(10.0)
+    width = 2.0 * np.asarray(sigma, dtype=np.float64) * np.sqrt(2.0 * ratio)
+    return np.where(depth > 0.0, width, 0.0)
 
 
 def _dots(scene: Scene, states: DotStates, index: int) -> tuple[Array, Array]:
@@ -354,6 +392,8 @@ def manifest(
                         "peak_mg_cm2": float(f"{pic.dot_peak_mg_cm2[i]:.5g}"),
                         "lab": [round(float(v), 3) for v in pic.centre_lab[i]],
                         "hidden_by_hair": bool(pic.centre_hidden[i]),
+                        "diameter_mm": round(float(pic.diameter_mm[i]), 5),
+                        "skin_lab": [round(float(v), 3) for v in pic.skin_lab[i]],
                     }
                     for i in range(len(centres))
                 ],

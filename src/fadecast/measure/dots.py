@@ -1,0 +1,492 @@
+"""Dots found in a scalp photo: where they are, how large, how dark.
+
+Works on linear luminance (relative to the photo's white), so that darkness is a ratio
+of light and uneven lighting divides out:
+
+1. **Scale.** The dots' size in pixels is found from the image, by the scale at which
+   the scale-normalised Laplacian of Gaussian responds most strongly at the dots
+   (Lindeberg 1998), on a reduced copy.
+2. **Working copy.** The image is reduced by block means so that a dot's width is a
+   few pixels, which keeps every later filter cheap on a 12-megapixel photo.
+3. **Skin level and darkness.** A grey closing wider than a dot removes the dots (and
+   hairs); smoothed, it is the local bare-skin luminance ``Y_skin``. Darkness is
+   ``D = 1 - Y / Y_skin``: 0 on skin, up to about 0.9 at a fresh dot's centre, and
+   free of gradients in the lighting.
+4. **Hairs.** A stubble hair is a dark line: a grey closing along a line longer than a
+   dot fills it across the hair but not along it, while it fills a dot in every
+   direction. Where the black-hat (closing minus image) differs strongly between
+   directions lies a hair (after DullRazor, Lee et al. 1997).
+5. **Candidates.** Local maxima of the darkness smoothed by the dot's own Gaussian (the
+   matched filter), above a threshold set by the image's noise and by the typical
+   dot, and round: the Hessian at a maximum must not be that of a ridge (a hair).
+6. **Per dot, at full resolution.** Depth from a small disk at the centre; diameter
+   from the area darker than half the depth (the full width at half depth, as an
+   observer sees a dot's edge); the edge's width from the areas at 10 % and 90 % of
+   the depth; centre and local skin colour (an annulus, skin-like pixels only).
+
+Pure numpy and scipy: arrays in, arrays out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+__all__ = [
+    "DotFinding",
+    "block_mean",
+    "dot_scale_px",
+    "find_dots",
+    "hair_mask",
+    "inpaint",
+    "skin_luminance",
+]
+
+Float32 = NDArray[np.float32]
+Array = NDArray[np.float64]
+
+#: Working resolution: a dot's Gaussian width is brought to about this many pixels.
+WORKING_SIGMA_PX = 2.5
+#: Scales tried when looking for the dots' size. [px]
+_SCALES_PX = np.geomspace(1.0, 24.0, 14)
+#: A candidate must be at least this share of the typical dot's matched response.
+RELATIVE_THRESHOLD = 0.25
+#: ... and this many noise standard deviations of the matched response.
+NOISE_THRESHOLD = 6.0
+#: Smallest ratio of the Hessian's eigenvalues at a dot's centre (1 is round, 0 a ridge).
+MIN_ROUNDNESS = 0.15
+#: Pixels added around a hair's mask (its soft edges and ends). [working px]
+HAIR_DILATION = 2
+#: Scale of the detecting LoG, relative to the dots' scale.
+DETECTION_SCALE = 0.6
+#: Radius of non-maximum suppression, relative to the dots' scale.
+SUPPRESSION_RADIUS = 0.75
+
+
+def block_mean(image: NDArray[np.floating], factor: int) -> Float32:
+    """Mean over ``factor`` × ``factor`` blocks (edges that do not fill a block are cut).
+
+    Parameters
+    ----------
+    image
+        Shape ``(H, W)`` or ``(H, W, C)``.
+    factor
+        Block side. [px]
+    """
+    if factor == 1:
+        return np.asarray(image, dtype=np.float32)
+    h, w = image.shape[0] // factor, image.shape[1] // factor
+    cut = np.asarray(image[: h * factor, : w * factor], dtype=np.float32)
+    shape = (h, factor, w, factor, *cut.shape[2:])
+    return np.asarray(cut.reshape(shape).mean(axis=(1, 3), dtype=np.float32))
+
+
+def dot_scale_px(luminance: Float32) -> float:
+    """Gaussian width of the image's dots, from the strongest scale-normalised LoG. [px]
+
+    Each scale is tried on a copy reduced so that it spans about two pixels there
+    (coarse scales cost little); the best is refined by a parabola through it and its
+    neighbours, in log scale. The score of a scale is the 90th percentile of its
+    response: dot centres cover more of a picture than the thin hairs that answer at
+    small scales.
+    """
+    copies: dict[int, Float32] = {}
+    scores = []
+    for sigma in _SCALES_PX:
+        factor = max(1, int(sigma / 2.0))
+        if factor not in copies:
+            small = block_mean(luminance, factor)
+            copies[factor] = small / max(float(np.median(small)), 1e-6)
+        s = sigma / factor
+        response = s**2 * ndimage.gaussian_laplace(copies[factor], s)
+        scores.append(float(np.quantile(response, 0.9)))
+    best = int(np.argmax(scores))
+    log_s = np.log(_SCALES_PX)
+    estimate = log_s[best]
+    if 0 < best < len(scores) - 1:
+        y0, y1, y2 = scores[best - 1], scores[best], scores[best + 1]
+        denominator = y0 - 2.0 * y1 + y2
+        if denominator < 0.0:
+            shift = 0.5 * (y0 - y2) / denominator
+            estimate = log_s[best] + shift * (log_s[best + 1] - log_s[best])
+    return float(np.exp(estimate))
+
+
+def skin_luminance(luminance: Float32, sigma_px: float) -> Float32:
+    """Local bare-skin luminance: dots and hairs closed away, then smoothed.
+
+    Parameters
+    ----------
+    luminance
+        Working copy, shape ``(H, W)``. [1]
+    sigma_px
+        Dot width on it. [px]
+    """
+    size = 2 * math.ceil(3.0 * sigma_px) + 1
+    smooth = ndimage.gaussian_filter(luminance, 1.0)
+    closed = ndimage.grey_closing(smooth, size=(size, size))
+    return np.asarray(ndimage.gaussian_filter(closed, 1.5 * size / 2.0), dtype=np.float32)
+
+
+def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDArray[np.bool_]:
+    """Pixels of the working copy under a hair: dark and line-like.
+
+    Parameters
+    ----------
+    darkness
+        ``1 - Y / Y_skin`` on the working copy. [1]
+    sigma_px
+        Dot width on it. [px]
+    min_darkness
+        Least black-hat contrast across a hair that counts. [1]
+    """
+    # Shorter than a stubble hair, so that it fits along one; wider than a hair and
+    # narrower than a dot's dark core, so that it fits in a dot in every direction.
+    length = max(5, 2 * round(0.75 * sigma_px) + 1)
+    lines = [np.ones((1, length), bool), np.ones((length, 1), bool)]
+    eye = np.eye(length, dtype=bool)
+    lines += [eye, eye[::-1]]
+    # Black-hat of the luminance = darkness minus its opening.
+    hats = np.stack([darkness - ndimage.grey_opening(darkness, footprint=f) for f in lines])
+    across, along = hats.max(axis=0), hats.min(axis=0)
+    # A hair: a thin line holds most of the pixel's darkness across it and none along
+    # it. (The flank of a dot, an edge, loses only part of its darkness either way.)
+    thin = (across > min_darkness) & (across > 0.6 * darkness)
+    mask = thin & (along < 0.25 * across)
+    return np.asarray(ndimage.binary_dilation(mask, iterations=HAIR_DILATION), dtype=bool)
+
+
+def inpaint(darkness: Float32, mask: NDArray[np.bool_], sigma_px: float) -> Float32:
+    """Masked pixels filled from their neighbourhood (normalised convolution).
+
+    Each masked pixel takes the Gaussian-weighted mean of the unmasked pixels around
+    it, at the dots' scale.
+    """
+    if not mask.any():
+        return darkness
+    keep = (~mask).astype(np.float32)
+    weight = ndimage.gaussian_filter(keep, sigma_px)
+    total = ndimage.gaussian_filter(darkness * keep, sigma_px)
+    filled = np.where(weight > 1e-3, total / np.maximum(weight, 1e-3), 0.0)
+    return np.asarray(np.where(mask, filled, darkness), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class DotFinding:
+    """Dots found in a photo, at full resolution.
+
+    Attributes
+    ----------
+    rows, cols
+        Centres, with pixel ``(i, j)`` covering ``[i, i+1) x [j, j+1)``. [px]
+    depth
+        Darkness at the centre, ``1 - Y / Y_skin``. [1]
+    diameter_px
+        Full width at half depth (area-equivalent circle). [px]
+    edge_px
+        Width of the edge, from 90 % to 10 % of the depth. [px]
+    centre_rgb, skin_rgb
+        Linear RGB at the centre and of the local skin, shape ``(N, 3)``. [1]
+    sigma_px
+        The dots' typical Gaussian width found from the image. [px]
+    working_factor
+        Block size of the working copy. [px]
+    hair_share
+        Share of the image under hairs. [1]
+    noise
+        Noise standard deviation of the darkness on the working copy. [1]
+    """
+
+    rows: Array
+    cols: Array
+    depth: Array
+    diameter_px: Array
+    edge_px: Array
+    centre_rgb: Array
+    skin_rgb: Array
+    sigma_px: float
+    working_factor: int
+    hair_share: float
+    noise: float
+    hair: NDArray[np.bool_]  # (h, w) working-copy hair mask
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def _noise_sd(darkness: Float32) -> float:
+    """Robust noise sd: median absolute deviation of a fine high-pass."""
+    fine = darkness - ndimage.uniform_filter(darkness, 3)
+    mad = float(np.median(np.abs(fine - np.median(fine))))
+    # A 3x3 mean removal leaves 8/9 of white noise's variance.
+    return 1.4826 * mad / math.sqrt(8.0 / 9.0)
+
+
+def _log_gain(sigma_px: float) -> float:
+    """Standard deviation of the scale-normalised LoG of unit white noise."""
+    half = math.ceil(5 * sigma_px)
+    delta = np.zeros((2 * half + 1, 2 * half + 1))
+    delta[half, half] = 1.0
+    kernel = sigma_px**2 * ndimage.gaussian_laplace(delta, sigma_px)
+    return float(np.sqrt(np.sum(kernel**2)))
+
+
+def _peaks(
+    response: Float32, radius: int, threshold: float, allowed: NDArray[np.bool_]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    size = 2 * radius + 1
+    is_max = response == ndimage.maximum_filter(response, size=size)
+    rows, cols = np.nonzero(is_max & (response > threshold) & allowed)
+    return rows, cols
+
+
+#: Two detections closer than this share of the median nearest-neighbour distance are
+#: one dot (split by a hair, say); the stronger stays.
+MERGE_DISTANCE = 0.5
+
+
+def _merge_close(
+    rows: NDArray[np.intp], cols: NDArray[np.intp], strength: NDArray[np.float32]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    if len(rows) < 3:
+        return rows, cols
+    from scipy.spatial import cKDTree
+
+    points = np.c_[rows, cols].astype(np.float64)
+    tree = cKDTree(points)
+    nearest = tree.query(points, k=2)[0][:, 1]
+    limit = MERGE_DISTANCE * float(np.median(nearest))
+    drop = np.zeros(len(rows), dtype=bool)
+    for i, j in sorted(tree.query_pairs(limit), key=lambda p: -max(strength[p[0]], strength[p[1]])):
+        if not (drop[i] or drop[j]):
+            drop[j if strength[i] >= strength[j] else i] = True
+    return rows[~drop], cols[~drop]
+
+
+def _hessian_roundness(response: Float32, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> Array:
+    """|smaller| / |larger| eigenvalue of the Hessian at each peak (1 round, 0 a ridge)."""
+    h, w = response.shape
+    r = np.clip(rows, 1, h - 2)
+    c = np.clip(cols, 1, w - 2)
+    f = response.astype(np.float64)
+    rr = f[r + 1, c] - 2 * f[r, c] + f[r - 1, c]
+    cc = f[r, c + 1] - 2 * f[r, c] + f[r, c - 1]
+    rc = 0.25 * (f[r + 1, c + 1] - f[r + 1, c - 1] - f[r - 1, c + 1] + f[r - 1, c - 1])
+    mean = 0.5 * (rr + cc)
+    half_gap = np.sqrt(0.25 * (rr - cc) ** 2 + rc**2)
+    l1, l2 = mean - half_gap, mean + half_gap  # l1 <= l2; a maximum has both < 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(l1 < 0.0, np.clip(-l2 / -l1, 0.0, 1.0), 0.0)
+    return np.asarray(np.where(l2 < 0.0, ratio, 0.0), dtype=np.float64)
+
+
+def _subpixel(
+    response: Float32, rows: NDArray[np.intp], cols: NDArray[np.intp]
+) -> tuple[Array, Array]:
+    """Peak positions refined by a parabola along each axis. [px of the working copy]"""
+    h, w = response.shape
+    r = np.clip(rows, 1, h - 2)
+    c = np.clip(cols, 1, w - 2)
+    f = response.astype(np.float64)
+    centre = f[r, c]
+
+    def shift(minus: Array, plus: Array) -> Array:
+        denominator = minus - 2.0 * centre + plus
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.where(denominator < 0.0, 0.5 * (minus - plus) / denominator, 0.0)
+        return np.clip(s, -0.5, 0.5)
+
+    dr = shift(f[r - 1, c], f[r + 1, c])
+    dc = shift(f[r, c - 1], f[r, c + 1])
+    return rows + dr, cols + dc
+
+
+def _windows(image: NDArray[np.floating], rows: Array, cols: Array, radius: int) -> Float32:
+    """Square windows of side 2·radius+1 around each centre (NaN outside the image)."""
+    h, w = image.shape[:2]
+    offsets = np.arange(-radius, radius + 1)
+    r = np.floor(rows).astype(np.intp)[:, None, None] + offsets[None, :, None]
+    c = np.floor(cols).astype(np.intp)[:, None, None] + offsets[None, None, :]
+    inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+    values = np.asarray(image[np.clip(r, 0, h - 1), np.clip(c, 0, w - 1)], dtype=np.float32)
+    if values.ndim == 4:
+        values[~inside] = np.nan
+    else:
+        values[~inside] = np.nan
+    return values
+
+
+#: Per-dot measurements are made on a copy where a dot's width is about this. [px]
+MEASURE_SIGMA_PX = 4.0
+#: Dots measured at once (bounds the memory of the windows).
+_CHUNK = 1024
+
+
+def find_dots(
+    luminance: Float32,
+    rgb: Float32,
+    *,
+    sigma_px: float | None = None,
+    analysed: NDArray[np.bool_] | None = None,
+) -> DotFinding:
+    """Find the dots of a photo and measure each.
+
+    Parameters
+    ----------
+    luminance
+        Linear luminance Y, shape ``(H, W)``, relative to the photo's white. [1]
+    rgb
+        Linear RGB, shape ``(H, W, 3)``, white-balanced if a reference was found. [1]
+    sigma_px
+        The dots' Gaussian width if known; found from the image otherwise. [px]
+    analysed
+        Pixels to look for dots in, shape ``(H, W)`` (e.g. without a white card or a
+        marker); all by default.
+
+    Returns
+    -------
+    DotFinding
+    """
+    if sigma_px is None:
+        sigma_px = dot_scale_px(luminance)
+    factor = max(1, int(sigma_px / WORKING_SIGMA_PX))
+    small = block_mean(luminance, factor)
+    s = sigma_px / factor
+    skin = skin_luminance(small, s)
+    darkness = np.asarray(1.0 - small / np.maximum(skin, 1e-6), dtype=np.float32)
+    noise = _noise_sd(darkness)
+    hair = hair_mask(darkness, s, min_darkness=max(8.0 * noise, 0.05))
+    darkness = inpaint(darkness, hair, s)
+    # Blobs answer the scale-normalised negative Laplacian of Gaussian of the darkness;
+    # taken a little finer than the dots' own scale, and with a suppression radius
+    # below it, it keeps touching and spread dots apart.
+    fine = DETECTION_SCALE * s
+    matched = np.asarray(-(fine**2) * ndimage.gaussian_laplace(darkness, fine), dtype=np.float32)
+    allowed = np.ones(small.shape, dtype=bool)
+    if analysed is not None:
+        allowed = block_mean(analysed.astype(np.float32), factor) > 0.999
+    radius = max(1, round(SUPPRESSION_RADIUS * s))
+    rows, cols = _peaks(matched, radius, NOISE_THRESHOLD * noise * _log_gain(fine), allowed)
+    if len(rows):
+        typical = float(np.quantile(matched[rows, cols], 0.75))
+        strong = matched[rows, cols] > RELATIVE_THRESHOLD * typical
+        round_ = _hessian_roundness(matched, rows, cols) > MIN_ROUNDNESS
+        keep = strong & round_
+        rows, cols = rows[keep], cols[keep]
+        rows, cols = _merge_close(rows, cols, matched[rows, cols])
+    sub_r, sub_c = _subpixel(matched, rows, cols)
+    skin_at = ndimage.map_coordinates(skin, [sub_r, sub_c], order=1, mode="nearest")
+    # Measure each dot on a copy where it is a few pixels wide.
+    step = max(1, int(sigma_px / MEASURE_SIGMA_PX))
+    fine_y = block_mean(luminance, step)
+    fine_rgb = block_mean(rgb, step)
+    full_r = (sub_r + 0.5) * factor
+    full_c = (sub_c + 0.5) * factor
+    parts = []
+    for start in range(0, len(full_r), _CHUNK):
+        chunk = slice(start, start + _CHUNK)
+        parts.append(
+            _measure_each(
+                fine_y,
+                fine_rgb,
+                full_r[chunk] / step,
+                full_c[chunk] / step,
+                skin_at[chunk].astype(np.float64),
+                hair,
+                hair_per_px=step / factor,
+                sigma_px=sigma_px / step,
+            )
+        )
+    merged = {
+        name: np.concatenate([p[name] for p in parts]) if parts else np.zeros((0, *shape))
+        for name, shape in (
+            ("depth", ()),
+            ("diameter", ()),
+            ("edge", ()),
+            ("centre_rgb", (3,)),
+            ("skin_rgb", (3,)),
+        )
+    }
+    return DotFinding(
+        rows=full_r,
+        cols=full_c,
+        depth=merged["depth"],
+        diameter_px=merged["diameter"] * step,
+        edge_px=merged["edge"] * step,
+        centre_rgb=merged["centre_rgb"],
+        skin_rgb=merged["skin_rgb"],
+        sigma_px=float(sigma_px),
+        working_factor=factor,
+        hair_share=float(hair.mean()) if hair.size else 0.0,
+        noise=noise,
+        hair=hair,
+    )
+
+
+def _masked_mean(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Array:
+    """Mean over each window's masked pixels, NaN where none are."""
+    count = mask.sum(axis=(1, 2))
+    total = np.where(mask, values, 0.0).sum(axis=(1, 2), dtype=np.float64)
+    mean = np.divide(total, count, out=np.full(len(count), np.nan), where=count > 0)
+    return np.asarray(mean, dtype=np.float64)
+
+
+def _measure_each(
+    luminance: Float32,
+    rgb: Float32,
+    rows: Array,
+    cols: Array,
+    skin_y: Array,
+    hair: NDArray[np.bool_],
+    *,
+    hair_per_px: float,
+    sigma_px: float,
+) -> dict[str, Array]:
+    """Depth, diameter, edge and colours of dots on one copy of the photo (its pixels)."""
+    radius = max(2, math.ceil(3.2 * sigma_px))
+    offsets = np.arange(-radius, radius + 1, dtype=np.float64)
+    # Distance of each window pixel's centre from the dot's centre. [px]
+    frac_r = (rows - np.floor(rows))[:, None, None]
+    frac_c = (cols - np.floor(cols))[:, None, None]
+    dr = offsets[None, :, None] + 0.5 - frac_r
+    dc = offsets[None, None, :] + 0.5 - frac_c
+    distance = np.sqrt(dr**2 + dc**2).astype(np.float32)
+    y = _windows(luminance, rows, cols, radius)
+    dark = np.asarray(1.0 - y / skin_y[:, None, None].astype(np.float32), dtype=np.float32)
+    # Hair mask (on the working copy) at each window pixel.
+    hr = ((np.floor(rows)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
+    hc = ((np.floor(cols)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
+    hr = np.clip(hr, 0, hair.shape[0] - 1)
+    hc = np.clip(hc, 0, hair.shape[1] - 1)
+    hairy = hair[hr[:, :, None], hc[:, None, :]]
+    finite = np.isfinite(dark)
+    centre_disk = (distance <= max(1.0, 0.3 * sigma_px)) & finite
+    depth = _masked_mean(dark, centre_disk)
+    valid = (distance <= 2.2 * sigma_px) & finite
+
+    def radius_at(level: float) -> Array:
+        above = valid & (dark > level * depth[:, None, None])
+        return np.asarray(np.sqrt(above.sum(axis=(1, 2)) / math.pi), dtype=np.float64)
+
+    colours = _windows(rgb, rows, cols, radius)
+    centre_rgb = np.stack([_masked_mean(colours[..., k], centre_disk) for k in range(3)], -1)
+    ring = (
+        (distance >= 2.2 * sigma_px)
+        & (distance <= 3.2 * sigma_px)
+        & finite
+        & (dark < 0.15 * depth[:, None, None])
+        & ~hairy
+    )
+    skin_rgb = np.stack([_masked_mean(colours[..., k], ring) for k in range(3)], -1)
+    return {
+        "depth": np.asarray(depth, dtype=np.float64),
+        "diameter": 2.0 * radius_at(0.5),
+        "edge": radius_at(0.1) - radius_at(0.9),
+        "centre_rgb": np.asarray(centre_rgb, dtype=np.float64).reshape(-1, 3),
+        "skin_rgb": np.asarray(skin_rgb, dtype=np.float64).reshape(-1, 3),
+    }
