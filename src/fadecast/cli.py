@@ -427,6 +427,77 @@ def render_command(
     typer.echo(f"Wrote {len(written)} files to {folder}")
 
 
+@app.command("measure")
+def measure_command(
+    photo: Annotated[Path, typer.Argument(help="Scalp photo (JPEG, PNG, ...).")],
+    mm_per_px: Annotated[
+        float | None, typer.Option("--mm-per-px", help="Scale of the photo [mm per pixel].")
+    ] = None,
+    marker_mm: Annotated[
+        float | None,
+        typer.Option("--marker-mm", help="Side of a printed ArUco marker in the photo [mm]."),
+    ] = None,
+    white: Annotated[
+        str,
+        typer.Option("--white", help="White card: auto, none, or x,y,w,h in pixels."),
+    ] = "auto",
+    card_reflectance: Annotated[
+        float, typer.Option("--card-reflectance", help="Reflectance of the card (0.18 grey).")
+    ] = 0.90,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    overlay_path: Annotated[
+        Path | None, typer.Option("--overlay", help="Also draw the detections into this PNG.")
+    ] = None,
+) -> None:
+    """Measure the dots of a scalp photo: count, density, size, contrast, blur."""
+    from fadecast.measure.measurement import measure_photo
+    from fadecast.measure.photo import read_photo
+    from fadecast.measure.reference import parse_rectangle
+
+    if overlay_path is not None:
+        from fadecast.outputs import check_output_folder
+
+        if overlay_path.exists() and overlay_path.is_dir():
+            raise InputError(
+                "--overlay", f"{str(overlay_path)!r} is a folder; give a file such as check.png"
+            )
+        if overlay_path.suffix.lower() != ".png":
+            raise InputError("--overlay", f"must name a .png file, got {overlay_path.name!r}")
+        parent = overlay_path.parent if str(overlay_path.parent) else Path(".")
+        check_output_folder(parent, option="--overlay")
+    srgb = read_photo(photo)
+    choice: str | tuple[int, int, int, int] | None
+    if white == "auto":
+        choice = "auto"
+    elif white == "none":
+        choice = None
+    else:
+        choice = parse_rectangle(white, srgb.shape[:2])
+    result = measure_photo(
+        srgb,
+        mm_per_px=mm_per_px,
+        marker_mm=marker_mm,
+        white=choice,
+        card_reflectance=card_reflectance,
+    )
+    if result.figures.dot_count == 0:
+        raise InputError("photo", f"no SMP dots found in {photo.name}; nothing to measure")
+    if overlay_path is not None:
+        from fadecast.measure.overlay import overlay
+        from fadecast.outputs import png_bytes, write_files
+
+        write_files(overlay_path.parent, {overlay_path.name: png_bytes(overlay(srgb, result))})
+    if as_json:
+        data = {"file": photo.name, **result.to_dict()}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        from fadecast.measure_summary import format_measurement
+
+        typer.echo(format_measurement(result, name=photo.name))
+        if overlay_path is not None:
+            typer.echo(f"\nOverlay: {overlay_path}")
+
+
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of a profile."""

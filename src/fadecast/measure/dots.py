@@ -482,7 +482,15 @@ def _measure_each(
         & (dark < 0.15 * depth[:, None, None])
         & ~hairy
     )
-    skin_rgb = np.stack([_masked_mean(colours[..., k], ring) for k in range(3)], -1)
+    # Pigment tails reach between close dots: the lightest quarter of the ring is the
+    # bare skin.
+    ring_y = np.where(ring, y, np.nan)
+    count = ring.sum(axis=(1, 2))
+    order = np.sort(np.where(ring, y, -np.inf).reshape(len(rows), -1), axis=1)
+    cut_index = np.clip(order.shape[1] - np.maximum(count // 10, 1), 0, order.shape[1] - 1)
+    cut = order[np.arange(len(rows)), cut_index]
+    lightest = ring & (ring_y >= cut[:, None, None])
+    skin_rgb = np.stack([_masked_mean(colours[..., k], lightest) for k in range(3)], -1)
     return {
         "depth": np.asarray(depth, dtype=np.float64),
         "diameter": 2.0 * radius_at(0.5),

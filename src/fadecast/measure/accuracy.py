@@ -1,0 +1,113 @@
+"""How well a measurement recovers a render's ground truth.
+
+A detection matches a true dot within half the dot spacing, one to one (the nearest
+true dot; a second detection of the same dot is a false one). Dots whose centre is
+under a hair count neither way: no one could see them. The truth is what the
+renderer's manifest gives: positions, visible diameters (full width at half depth),
+the colour at each centre and of the skin around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+from fadecast.measure.figures import treated_area
+from fadecast.measure.measurement import Measurement, exclude_rectangle
+from fadecast.render.scene import Scene, YearPicture
+from fadecast.skin import colour
+
+__all__ = ["Score", "analysed_mask", "score"]
+
+
+@dataclass(frozen=True)
+class Score:
+    """A measurement against the truth.
+
+    Attributes
+    ----------
+    precision, recall, f1
+        Of the detections. [1]
+    density_error
+        Measured density / true density - 1. [1]
+    diameter_error
+        Measured median diameter / true median diameter - 1. [1]
+    delta_e00_error
+        Measured median per-dot ΔE00 - true median. [ΔE00]
+    """
+
+    precision: float
+    recall: float
+    f1: float
+    density_error: float
+    diameter_error: float
+    delta_e00_error: float
+
+
+def analysed_mask(measurement: Measurement, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """The pixels the measurement looked at (the photo without card and marker);
+    densities are compared over the treated part of them."""
+    mask = np.ones(shape, dtype=bool)
+    if measurement.white is not None:
+        exclude_rectangle(mask, measurement.white.rect)
+    if measurement.marker is not None:
+        exclude_rectangle(mask, measurement.marker.rect)
+    return mask
+
+
+def score(
+    measurement: Measurement,
+    scene: Scene,
+    picture: YearPicture,
+    *,
+    spacing_mm: float = 1.0,
+) -> Score:
+    """Compare a measurement of a rendered picture with the render's truth."""
+    ppm = scene.settings.px_per_mm
+    shape = (scene.settings.pixels, scene.settings.pixels)
+    analysed = treated_area(measurement.found, analysed_mask(measurement, shape))
+    truth = scene.layout.centres_mm[:, ::-1] * ppm  # (row, col)
+    rows = np.clip(truth[:, 0].astype(np.intp), 0, shape[0] - 1)
+    cols = np.clip(truth[:, 1].astype(np.intp), 0, shape[1] - 1)
+    inside = analysed[rows, cols]
+    seen = inside & ~picture.centre_hidden
+    found = measurement.found
+    points = np.c_[found.rows, found.cols]
+    matched_truth = np.zeros(len(truth), dtype=bool)
+    true_positive = 0
+    if len(points) and len(truth):
+        distance, index = cKDTree(truth).query(points)
+        order = np.argsort(distance)
+        for k in order:
+            j = index[k]
+            if distance[k] < 0.5 * spacing_mm * ppm and not matched_truth[j]:
+                matched_truth[j] = True
+                true_positive += 1 if seen[j] else 0
+        # Detections of dots under hairs are neither right nor wrong.
+        n_found = len(points) - int((matched_truth & ~seen & inside).sum())
+    else:
+        n_found = len(points)
+    precision = true_positive / max(n_found, 1)
+    recall = true_positive / max(int(seen.sum()), 1)
+    f1 = 2.0 * precision * recall / max(precision + recall, 1e-12)
+    area_cm2 = analysed.sum() / ppm**2 / 100.0
+    density_true = inside.sum() / area_cm2
+    density = found.count / area_cm2
+    diameter_true = float(np.median(picture.diameter_mm[inside])) * ppm
+    diameter = float(np.median(found.diameter_px)) if found.count else float("nan")
+    delta_true = colour.delta_e_ciede2000(picture.centre_lab[seen], picture.skin_lab[seen])
+    measured = measurement.figures.delta_e00
+    delta_error = (
+        float("nan") if measured is None else measured.median - float(np.median(delta_true))
+    )
+    return Score(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        density_error=density / density_true - 1.0,
+        diameter_error=diameter / diameter_true - 1.0,
+        delta_e00_error=delta_error,
+    )

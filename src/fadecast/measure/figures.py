@@ -1,0 +1,290 @@
+"""The figures of a measured photo: count, density, size, contrast, spread, quality.
+
+Turns the dots found by :func:`fadecast.measure.dots.find_dots` into what a client and
+a practitioner read, in the forecast's own quantities: the per-dot contrast against
+the local skin (CIEDE2000, as the close-up curve) and the social-distance contrast, the
+mean tone of the treated area against bare skin (as the forecast's curve).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+from fadecast.measure.dots import DotFinding, block_mean
+from fadecast.skin import colour
+
+__all__ = ["FLAGS", "Figures", "Spread", "bare_skin_rgb", "figures_of", "treated_area"]
+
+Array = NDArray[np.float64]
+Float32 = NDArray[np.float32]
+
+#: Quality flags and what each means.
+FLAGS = {
+    "too_dark": "the skin is too dark in the photo to measure colour (underexposed)",
+    "overexposed": "more than 1 % of the area is clipped white",
+    "out_of_focus": ("the reference card's edge is blurred enough to widen the dots by over 5 %"),
+    "too_few_dots": "fewer than 20 dots found",
+    "no_scale": "no scale: sizes and densities are per pixel",
+    "no_white_reference": "no white reference: colour is uncalibrated",
+    "white_reference_clipped": (
+        "the white card is overexposed in a channel: colour is uncalibrated"
+    ),
+    "no_bare_skin": (
+        "no untreated skin in view: contrast is against the lightest skin between the "
+        "dots, which understates it where their edges overlap"
+    ),
+}
+#: Untreated skin lies further than this many dot spacings from any dot. [1]
+BARE_SKIN_SPACINGS = 2.0
+#: Least share of the picture that must be untreated skin to be used. [1]
+MIN_BARE_SKIN_SHARE = 0.02
+#: Fewest dots for figures worth reading.
+MIN_DOTS = 20
+#: Skin darker than this luminance (after calibration) is too dark to read. [1]
+MIN_SKIN_LUMINANCE = 0.03
+#: Share of clipped pixels above which a photo is overexposed. [1]
+MAX_CLIPPED_SHARE = 0.01
+#: Blur (Gaussian sd, from a card's edge) above which a photo is out of focus, as a
+#: share of the dots' scale: it widens a Gaussian dot by sqrt(1 + 0.3²) - 1 ≈ 4.4 %. [1]
+MAX_BLUR_SHARE = 0.3
+#: A focused edge is about this wide (10-90 %) from pixel sampling alone. [px]
+SHARP_EDGE_PX = 1.0
+#: 10-90 % width of a Gaussian blur of unit sd. [px]
+EDGE_PER_BLUR_SD = 2.563
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and quartiles of a per-dot figure."""
+
+    median: float
+    p25: float
+    p75: float
+
+    @classmethod
+    def of(cls, values: NDArray[np.floating[Any]], scale: float = 1.0) -> Spread | None:
+        finite = np.asarray(values, dtype=np.float64)
+        finite = finite[np.isfinite(finite)]
+        if len(finite) == 0:
+            return None
+        p25, median, p75 = np.quantile(finite * scale, [0.25, 0.5, 0.75])
+        return cls(float(median), float(p25), float(p75))
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "median": round(self.median, 4),
+            "p25": round(self.p25, 4),
+            "p75": round(self.p75, 4),
+            "iqr": round(self.p75 - self.p25, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a photo says about an SMP.
+
+    Sizes are in mm when the scale is known (``mm_per_px``), else ``None``, with the
+    same figures in pixels beside them.
+    """
+
+    dot_count: int
+    analysed_px: int  # pixels of treated area measured (no card, marker or untreated skin)
+    mm_per_px: float | None
+    density_per_cm2: float | None
+    density_per_megapixel: float
+    diameter_px: Spread | None
+    diameter_mm: Spread | None
+    edge_px: Spread | None
+    edge_mm: Spread | None
+    coverage: float
+    delta_e00: Spread | None
+    social_delta_e00: float | None
+    skin_lab: tuple[float, float, float] | None
+    mean_lab: tuple[float, float, float] | None
+    blur_px: float | None  # optical blur (Gaussian sd) from a card's edge [px]
+    flags: tuple[str, ...]
+
+
+def _full_mask(mask: NDArray[np.bool_], factor: int, shape: tuple[int, ...]) -> NDArray[np.bool_]:
+    """A working-copy mask at full resolution (edges beyond whole blocks repeat)."""
+    full = np.repeat(np.repeat(mask, factor, axis=0), factor, axis=1)
+    pad = (shape[0] - full.shape[0], shape[1] - full.shape[1])
+    return np.asarray(np.pad(full, ((0, pad[0]), (0, pad[1])), mode="edge"), dtype=bool)
+
+
+def _centres(found: DotFinding) -> tuple[NDArray[np.bool_], float]:
+    """The dots' centres on the working copy, and their median spacing there. [px]"""
+    from scipy.spatial import cKDTree
+
+    f = found.working_factor
+    shape = found.hair.shape
+    centres = np.zeros(shape, dtype=bool)
+    r = np.clip((found.rows / f).astype(np.intp), 0, shape[0] - 1)
+    c = np.clip((found.cols / f).astype(np.intp), 0, shape[1] - 1)
+    centres[r, c] = True
+    points = np.c_[found.rows, found.cols]
+    spacing = float(np.median(cKDTree(points).query(points, k=2)[0][:, 1])) / f
+    return centres, spacing
+
+
+def _untreated(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Working-copy pixels further than a few dot spacings from every dot."""
+    shape = found.hair.shape
+    if found.count < 3:
+        return np.zeros(shape, dtype=bool)
+    centres, spacing = _centres(found)
+    far = ndimage.distance_transform_edt(~centres) > BARE_SKIN_SPACINGS * spacing
+    inside = block_mean(analysed.astype(np.float32), found.working_factor) > 0.999
+    return np.asarray(far & inside[: shape[0], : shape[1]] & ~found.hair, dtype=bool)
+
+
+#: Where untreated skin is in view, the treated area is what lies within this many dot
+#: spacings of a dot. [1]
+TREATED_SPACINGS = 0.75
+
+
+def treated_area(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The treated part of the analysed pixels, at full resolution.
+
+    All of them, unless untreated skin is in view (see :func:`bare_skin_rgb`); then
+    the pixels within :data:`TREATED_SPACINGS` dot spacings of a dot found.
+    """
+    if found.count < 3 or _untreated(found, analysed).mean() < MIN_BARE_SKIN_SHARE:
+        return analysed
+    centres, spacing = _centres(found)
+    near = ndimage.distance_transform_edt(~centres) <= TREATED_SPACINGS * spacing
+    return analysed & _full_mask(near, found.working_factor, analysed.shape)
+
+
+def bare_skin_rgb(
+    found: DotFinding, rgb: Float32, analysed: NDArray[np.bool_]
+) -> NDArray[np.float64] | None:
+    """Median linear RGB of the untreated skin in view, or None if too little is.
+
+    Untreated skin lies further than :data:`BARE_SKIN_SPACINGS` dot spacings from any
+    dot found (the forehead in front of a hairline, say).
+    """
+    untreated = _untreated(found, analysed)
+    if untreated.mean() < MIN_BARE_SKIN_SHARE:
+        return None
+    work = block_mean(rgb, found.working_factor)[: untreated.shape[0], : untreated.shape[1]]
+    return np.asarray(np.median(work[untreated], axis=0), dtype=np.float64)
+
+
+def _lab(rgb: NDArray[np.floating[Any]]) -> Array:
+    return colour.xyz_to_lab(colour.linear_srgb_to_xyz(np.maximum(rgb, 0.0)))
+
+
+def figures_of(
+    found: DotFinding,
+    rgb: Float32,
+    analysed: NDArray[np.bool_],
+    *,
+    mm_per_px: float | None,
+    calibrated: bool,
+    clipped_share: float,
+    card_edge_px: float | None = None,
+    clipped_card: bool = False,
+) -> Figures:
+    """Figures from found dots and the (white-balanced) photo.
+
+    Parameters
+    ----------
+    found
+        The dots.
+    rgb
+        The photo in linear light, white-balanced when ``calibrated``. [1]
+    analysed
+        Pixels measured (the photo without its reference card or marker).
+    mm_per_px
+        The scale, or None. [mm/px]
+    calibrated
+        Whether a white reference calibrated the colour.
+    clipped_share
+        Share of analysed pixels with a channel at full scale. [1]
+    card_edge_px
+        10-90 % width of a reference card's edge, if one was found. [px]
+    clipped_card
+        Whether the card was too bright to calibrate with.
+    """
+    n = found.count
+    treated = treated_area(found, analysed)
+    area_px = int(treated.sum())
+    density_mpx = n / max(area_px, 1) * 1.0e6
+    density_cm2 = None if mm_per_px is None else n / (area_px * (mm_per_px / 10.0) ** 2)
+    coverage = float(np.sum(math.pi * (found.diameter_px / 2.0) ** 2) / max(area_px, 1))
+    skin_lab: Array | None = None
+    mean_lab: Array | None = None
+    delta: Array = np.zeros(0)
+    social = None
+    bare = None
+    if n:
+        bare = bare_skin_rgb(found, rgb, analysed)
+        skin_rgb = bare
+        if skin_rgb is None and np.isfinite(found.skin_rgb).any():
+            skin_rgb = np.nanmedian(found.skin_rgb, axis=0)
+        if skin_rgb is not None:
+            skin_lab = _lab(skin_rgb)
+            # Against the untreated skin when it is in view, else each dot's surround.
+            local = found.skin_rgb if bare is None else np.broadcast_to(bare, found.skin_rgb.shape)
+            local = np.where(np.isfinite(local), local, skin_rgb)
+            delta = colour.delta_e_ciede2000(_lab(found.centre_rgb), _lab(local))
+            # The mean tone of the treated area, without the pixels under hairs or off
+            # the treated area.
+            keep = analysed & ~_full_mask(found.hair, found.working_factor, rgb.shape[:2])
+            if bare is not None:
+                keep &= ~_full_mask(
+                    _untreated(found, analysed), found.working_factor, rgb.shape[:2]
+                )
+            mean_rgb = rgb[keep].mean(axis=0, dtype=np.float64)
+            mean_lab = _lab(mean_rgb)
+            social = float(colour.delta_e_ciede2000(mean_lab, skin_lab))
+    blur_px = None
+    if card_edge_px is not None:
+        blur_px = math.sqrt(max(card_edge_px**2 - SHARP_EDGE_PX**2, 0.0)) / EDGE_PER_BLUR_SD
+    flags = []
+    skin_y = float(np.median(found.skin_rgb @ np.array([0.2126, 0.7152, 0.0722]))) if n else 0.0
+    if n and calibrated and skin_y < MIN_SKIN_LUMINANCE:
+        flags.append("too_dark")
+    if clipped_share > MAX_CLIPPED_SHARE:
+        flags.append("overexposed")
+    if blur_px is not None and blur_px > MAX_BLUR_SHARE * found.sigma_px:
+        flags.append("out_of_focus")
+    if n < MIN_DOTS:
+        flags.append("too_few_dots")
+    if mm_per_px is None:
+        flags.append("no_scale")
+    if clipped_card:
+        flags.append("white_reference_clipped")
+    elif not calibrated:
+        flags.append("no_white_reference")
+    if n and bare is None:
+        flags.append("no_bare_skin")
+    return Figures(
+        dot_count=n,
+        analysed_px=area_px,
+        mm_per_px=mm_per_px,
+        density_per_cm2=density_cm2,
+        density_per_megapixel=density_mpx,
+        diameter_px=Spread.of(found.diameter_px),
+        diameter_mm=None if mm_per_px is None else Spread.of(found.diameter_px, mm_per_px),
+        edge_px=Spread.of(found.edge_px),
+        edge_mm=None if mm_per_px is None else Spread.of(found.edge_px, mm_per_px),
+        coverage=coverage,
+        delta_e00=Spread.of(delta),
+        social_delta_e00=social,
+        skin_lab=None
+        if skin_lab is None
+        else (float(skin_lab[0]), float(skin_lab[1]), float(skin_lab[2])),
+        mean_lab=None
+        if mean_lab is None
+        else (float(mean_lab[0]), float(mean_lab[1]), float(mean_lab[2])),
+        blur_px=blur_px,
+        flags=tuple(flags),
+    )

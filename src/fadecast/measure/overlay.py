@@ -1,0 +1,47 @@
+"""The detections drawn on the photo, for a person to check them.
+
+Each dot found gets a circle of its measured diameter (full width at half depth);
+pixels taken for hairs are tinted; the white reference card and the scale marker are
+outlined. Arrays in, an array out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fadecast.measure.measurement import Measurement
+
+__all__ = ["overlay"]
+
+DOT_COLOUR = (0, 230, 64)
+HAIR_TINT = np.array([255, 0, 200], dtype=np.float32)
+CARD_COLOUR = (40, 120, 255)
+MARKER_COLOUR = (255, 210, 0)
+
+
+def overlay(srgb: NDArray[np.uint8], measurement: Measurement) -> NDArray[np.uint8]:
+    """The photo with its detections drawn on, shape ``(H, W, 3)``."""
+    from PIL import Image, ImageDraw
+
+    found = measurement.found
+    picture = srgb.astype(np.float32)
+    f = found.working_factor
+    hair = np.repeat(np.repeat(found.hair, f, axis=0), f, axis=1)
+    hair = hair[: picture.shape[0], : picture.shape[1]]
+    region = picture[: hair.shape[0], : hair.shape[1]]
+    region[hair] = 0.5 * region[hair] + 0.5 * HAIR_TINT
+    image = Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    width = max(1, round(min(srgb.shape[:2]) / 800))
+    for row, col, diameter in zip(found.rows, found.cols, found.diameter_px, strict=True):
+        radius = max(float(diameter) / 2.0, 1.5)
+        box = (col - radius, row - radius, col + radius, row + radius)
+        draw.ellipse(box, outline=DOT_COLOUR, width=width)
+    if measurement.white is not None:
+        x, y, w, h = measurement.white.rect
+        draw.rectangle((x, y, x + w - 1, y + h - 1), outline=CARD_COLOUR, width=2 * width)
+    if measurement.marker is not None:
+        corners = [(float(x), float(y)) for x, y in measurement.marker.corners]
+        draw.polygon(corners, outline=MARKER_COLOUR, width=2 * width)
+    return np.asarray(image, dtype=np.uint8)

@@ -1,0 +1,102 @@
+"""The photo's scale: given, or read from a printed ArUco marker of known side.
+
+A square ArUco marker (OpenCV's ``DICT_4X4_50`` dictionary, any id) printed at a known
+side and laid on the scalp beside the treated area gives millimetres per pixel from its
+four corners: the side is the mean of the four edges. The photo is taken square-on; a
+marker seen at a slant (edges differing by more than 10 %) is refused, since the scale
+would differ across the picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fadecast.errors import InputError
+
+__all__ = ["MAX_EDGE_MISMATCH", "Marker", "find_marker"]
+
+#: Largest relative difference between a marker's edges (a slanted view). [1]
+MAX_EDGE_MISMATCH = 0.10
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A marker found in the photo.
+
+    Attributes
+    ----------
+    corners
+        Its four corners ``(x, y)``, shape ``(4, 2)``. [px]
+    side_px
+        Mean edge length. [px]
+    mm_per_px
+        The scale it gives. [mm/px]
+    marker_id
+        Its ArUco id.
+    """
+
+    corners: NDArray[np.float64]
+    side_px: float
+    mm_per_px: float
+    marker_id: int
+
+    @property
+    def rect(self) -> tuple[int, int, int, int]:
+        """Bounding box ``(x, y, width, height)``. [px]"""
+        low = np.floor(self.corners.min(axis=0)).astype(int)
+        high = np.ceil(self.corners.max(axis=0)).astype(int)
+        return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
+
+
+def find_marker(srgb: NDArray[np.uint8], marker_mm: float, *, field: str = "--marker-mm") -> Marker:
+    """The ArUco marker in a photo and the scale it gives.
+
+    Parameters
+    ----------
+    srgb
+        The photo, shape ``(H, W, 3)``.
+    marker_mm
+        Printed side of the marker (outer edge of its black border). [mm]
+
+    Raises
+    ------
+    InputError
+        No marker in the photo, or one seen at too much of a slant.
+    """
+    import cv2
+
+    grey = cv2.cvtColor(np.ascontiguousarray(srgb), cv2.COLOR_RGB2GRAY)
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    parameters = cv2.aruco.DetectorParameters()
+    parameters.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    detector = cv2.aruco.ArucoDetector(dictionary, parameters)
+    corners, ids, _ = detector.detectMarkers(grey)
+    if ids is None or len(ids) == 0:
+        raise InputError(
+            field,
+            "no ArUco marker (DICT_4X4_50) found in the photo; give --mm-per-px instead",
+        )
+    # The largest marker if there are several.
+    quads = [np.asarray(c, dtype=np.float64).reshape(4, 2) for c in corners]
+    edges = [np.linalg.norm(q - np.roll(q, -1, axis=0), axis=1) for q in quads]
+    best = int(np.argmax([e.mean() for e in edges]))
+    quad, edge = quads[best], edges[best]
+    # OpenCV puts pixel centres at whole numbers; the border's outer edge lies half a
+    # pixel out, which the corner positions already include after sub-pixel refinement.
+    mismatch = float((edge.max() - edge.min()) / edge.mean())
+    if mismatch > MAX_EDGE_MISMATCH:
+        raise InputError(
+            field,
+            f"the marker is seen at a slant (its edges differ by {mismatch:.0%}); "
+            "photograph it square-on",
+        )
+    side = float(edge.mean())
+    return Marker(
+        corners=quad + 0.5,  # to the convention of pixel (i, j) covering [i, i+1)
+        side_px=side,
+        mm_per_px=marker_mm / side,
+        marker_id=int(np.asarray(ids).reshape(-1)[best]),
+    )

@@ -1,0 +1,50 @@
+"""A measured photo as readable text (the shell of ``fadecast measure``)."""
+
+from __future__ import annotations
+
+from fadecast.measure.figures import FLAGS, Spread
+from fadecast.measure.measurement import Measurement
+
+__all__ = ["format_measurement"]
+
+
+def _spread(value: Spread | None, unit: str, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{value.median:.{digits}f} {unit} (IQR {value.p25:.{digits}f}–{value.p75:.{digits}f})"
+
+
+def format_measurement(m: Measurement, *, name: str = "photo") -> str:
+    """Several lines: the dots, their size, their contrast, and what to be wary of."""
+    fig = m.figures
+    lines = [f"{name}: {m.width_px} x {m.height_px} px"]
+    if fig.mm_per_px is not None:
+        lines.append(f"  scale         {fig.mm_per_px * 1000:.1f} µm per pixel ({m.scale_source})")
+    if m.white is not None:
+        lines.append(
+            f"  white card    {m.white.source} at x,y,w,h = {','.join(map(str, m.white.rect))}"
+        )
+    lines.append(f"  dots          {fig.dot_count}")
+    if fig.density_per_cm2 is not None:
+        lines.append(f"  density       {fig.density_per_cm2:.1f} per cm²")
+    else:
+        lines.append(f"  density       {fig.density_per_megapixel:.0f} per megapixel (no scale)")
+    if fig.diameter_mm is not None:
+        lines.append(f"  diameter      {_spread(fig.diameter_mm, 'mm')}")
+        lines.append(f"  edge (10-90%) {_spread(fig.edge_mm, 'mm')}")
+    else:
+        lines.append(f"  diameter      {_spread(fig.diameter_px, 'px', 1)}")
+        lines.append(f"  edge (10-90%) {_spread(fig.edge_px, 'px', 1)}")
+    lines.append(f"  coverage      {fig.coverage:.0%} of the area")
+    lines.append(f"  dot contrast  {_spread(fig.delta_e00, 'ΔE00', 1)} against the skin")
+    if fig.social_delta_e00 is not None:
+        lines.append(
+            f"  at 2 m        ΔE00 {fig.social_delta_e00:.1f} (mean tone against the skin)"
+        )
+    if fig.skin_lab is not None:
+        lines.append("  skin L*a*b*   " + ", ".join(f"{v:.1f}" for v in fig.skin_lab))
+    if fig.blur_px is not None:
+        lines.append(f"  blur          {fig.blur_px:.1f} px (from the card's edge)")
+    for flag in fig.flags:
+        lines.append(f"  ! {flag}: {FLAGS[flag]}")
+    return "\n".join(lines)
