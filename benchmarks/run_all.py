@@ -31,6 +31,7 @@ SCRIPTS = (
     "render_speed",
     "report_speed",
     "plan_speed",
+    "measure_speed",
 )
 _SECTION = re.compile(r"(<!-- BEGIN results -->\n).*?(<!-- END results -->)", flags=re.DOTALL)
 

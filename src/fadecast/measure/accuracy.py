@@ -20,7 +20,7 @@ from fadecast.measure.measurement import Measurement, exclude_rectangle
 from fadecast.render.scene import Scene, YearPicture
 from fadecast.skin import colour
 
-__all__ = ["Score", "analysed_mask", "score"]
+__all__ = ["Score", "analysed_mask", "match_detections", "score"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,50 @@ class Score:
     density_error: float
     diameter_error: float
     delta_e00_error: float
+
+
+def match_detections(
+    found: NDArray[np.floating],
+    truth: NDArray[np.floating],
+    radius: float,
+    *,
+    seen: NDArray[np.bool_] | None = None,
+    counted: NDArray[np.bool_] | None = None,
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 of detections against true points, one to one.
+
+    Pairs are made closest first, within ``radius``. True points not ``seen`` (under a
+    hair) count neither way: a detection of one is not false and missing one is not a
+    miss; true points not ``counted`` (off the measured area) are left out of the recall.
+
+    Parameters
+    ----------
+    found, truth
+        Points ``(row, col)``, shapes ``(N, 2)`` and ``(M, 2)``. [px]
+    radius
+        Largest distance of a match. [px]
+    """
+    n_truth = len(truth)
+    seen = np.ones(n_truth, dtype=bool) if seen is None else seen
+    counted = np.ones(n_truth, dtype=bool) if counted is None else counted
+    matched = np.zeros(n_truth, dtype=bool)
+    true_positive = 0
+    excused = 0
+    if len(found) and n_truth:
+        distance, index = cKDTree(truth).query(found)
+        for k in np.argsort(distance):
+            j = index[k]
+            if distance[k] < radius and not matched[j]:
+                matched[j] = True
+                if seen[j]:
+                    true_positive += 1
+                else:
+                    excused += 1
+    n_found = len(found) - excused
+    precision = true_positive / max(n_found, 1)
+    recall = true_positive / max(int((seen & counted).sum()), 1)
+    f1 = 2.0 * precision * recall / max(precision + recall, 1e-12)
+    return precision, recall, f1
 
 
 def analysed_mask(measurement: Measurement, shape: tuple[int, int]) -> NDArray[np.bool_]:
@@ -75,24 +119,9 @@ def score(
     inside = analysed[rows, cols]
     seen = inside & ~picture.centre_hidden
     found = measurement.found
-    points = np.c_[found.rows, found.cols]
-    matched_truth = np.zeros(len(truth), dtype=bool)
-    true_positive = 0
-    if len(points) and len(truth):
-        distance, index = cKDTree(truth).query(points)
-        order = np.argsort(distance)
-        for k in order:
-            j = index[k]
-            if distance[k] < 0.5 * spacing_mm * ppm and not matched_truth[j]:
-                matched_truth[j] = True
-                true_positive += 1 if seen[j] else 0
-        # Detections of dots under hairs are neither right nor wrong.
-        n_found = len(points) - int((matched_truth & ~seen & inside).sum())
-    else:
-        n_found = len(points)
-    precision = true_positive / max(n_found, 1)
-    recall = true_positive / max(int(seen.sum()), 1)
-    f1 = 2.0 * precision * recall / max(precision + recall, 1e-12)
+    precision, recall, f1 = match_detections(
+        np.c_[found.rows, found.cols], truth, 0.5 * spacing_mm * ppm, seen=seen, counted=inside
+    )
     area_cm2 = analysed.sum() / ppm**2 / 100.0
     density_true = inside.sum() / area_cm2
     density = found.count / area_cm2

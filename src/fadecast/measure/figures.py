@@ -149,13 +149,19 @@ def _untreated(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.boo
 TREATED_SPACINGS = 0.75
 
 
-def treated_area(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def treated_area(
+    found: DotFinding,
+    analysed: NDArray[np.bool_],
+    untreated: NDArray[np.bool_] | None = None,
+) -> NDArray[np.bool_]:
     """The treated part of the analysed pixels, at full resolution.
 
     All of them, unless untreated skin is in view (see :func:`bare_skin_rgb`); then
     the pixels within :data:`TREATED_SPACINGS` dot spacings of a dot found.
     """
-    if found.count < 3 or _untreated(found, analysed).mean() < MIN_BARE_SKIN_SHARE:
+    if untreated is None:
+        untreated = _untreated(found, analysed)
+    if found.count < 3 or untreated.mean() < MIN_BARE_SKIN_SHARE:
         return analysed
     centres, spacing = _centres(found)
     near = ndimage.distance_transform_edt(~centres) <= TREATED_SPACINGS * spacing
@@ -163,14 +169,18 @@ def treated_area(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.b
 
 
 def bare_skin_rgb(
-    found: DotFinding, rgb: Float32, analysed: NDArray[np.bool_]
+    found: DotFinding,
+    rgb: Float32,
+    analysed: NDArray[np.bool_],
+    untreated: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64] | None:
     """Median linear RGB of the untreated skin in view, or None if too little is.
 
     Untreated skin lies further than :data:`BARE_SKIN_SPACINGS` dot spacings from any
     dot found (the forehead in front of a hairline, say).
     """
-    untreated = _untreated(found, analysed)
+    if untreated is None:
+        untreated = _untreated(found, analysed)
     if untreated.mean() < MIN_BARE_SKIN_SHARE:
         return None
     work = block_mean(rgb, found.working_factor)[: untreated.shape[0], : untreated.shape[1]]
@@ -214,7 +224,8 @@ def figures_of(
         Whether the card was too bright to calibrate with.
     """
     n = found.count
-    treated = treated_area(found, analysed)
+    untreated = _untreated(found, analysed)
+    treated = treated_area(found, analysed, untreated)
     area_px = int(treated.sum())
     density_mpx = n / max(area_px, 1) * 1.0e6
     density_cm2 = None if mm_per_px is None else n / (area_px * (mm_per_px / 10.0) ** 2)
@@ -225,7 +236,7 @@ def figures_of(
     social = None
     bare = None
     if n:
-        bare = bare_skin_rgb(found, rgb, analysed)
+        bare = bare_skin_rgb(found, rgb, analysed, untreated)
         skin_rgb = bare
         if skin_rgb is None and np.isfinite(found.skin_rgb).any():
             skin_rgb = np.nanmedian(found.skin_rgb, axis=0)
@@ -235,14 +246,12 @@ def figures_of(
             local = found.skin_rgb if bare is None else np.broadcast_to(bare, found.skin_rgb.shape)
             local = np.where(np.isfinite(local), local, skin_rgb)
             delta = colour.delta_e_ciede2000(_lab(found.centre_rgb), _lab(local))
-            # The mean tone of the treated area, without the pixels under hairs or off
-            # the treated area.
-            keep = analysed & ~_full_mask(found.hair, found.working_factor, rgb.shape[:2])
-            if bare is not None:
-                keep &= ~_full_mask(
-                    _untreated(found, analysed), found.working_factor, rgb.shape[:2]
-                )
-            mean_rgb = rgb[keep].mean(axis=0, dtype=np.float64)
+            # The mean tone of the treated area without the pixels under hairs, on the
+            # working copy (block means keep the mean of linear light).
+            f = found.working_factor
+            small_rgb = block_mean(rgb, f)
+            keep = (block_mean(treated.astype(np.float32), f) > 0.999) & ~found.hair
+            mean_rgb = small_rgb[keep].mean(axis=0, dtype=np.float64)
             mean_lab = _lab(mean_rgb)
             social = float(colour.delta_e_ciede2000(mean_lab, skin_lab))
     blur_px = None
