@@ -82,7 +82,7 @@ def make_photo(folder: Path) -> tuple[Path, np.ndarray, float]:
 def _blob_log(darkness: np.ndarray, sigma_px: float, threshold: float) -> np.ndarray:
     from skimage.feature import blob_log
 
-    blobs = blob_log(
+    blobs = blob_log(  # type: ignore[no-untyped-call]
         darkness,
         min_sigma=0.6 * sigma_px,
         max_sigma=1.4 * sigma_px,
