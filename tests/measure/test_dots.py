@@ -75,7 +75,7 @@ def test_stubble_is_masked_as_hair() -> None:
         mask = np.repeat(np.repeat(found.hair, f, axis=0), f, axis=1)
         truth = renders.scene.hair_coverage[: mask.shape[0], : mask.shape[1]] > 0.3
         assert mask[truth].mean() >= 0.4
-        assert mask[~truth].mean() <= 0.06
+        assert mask[~truth].mean() <= 0.08
 
 
 def test_a_picture_without_dots_finds_none() -> None:

@@ -96,7 +96,7 @@ def analysed_mask(measurement: Measurement, shape: tuple[int, int]) -> NDArray[n
     densities are compared over the treated part of them."""
     mask = np.ones(shape, dtype=bool)
     if measurement.white is not None:
-        exclude_rectangle(mask, measurement.white.rect)
+        exclude_rectangle(mask, measurement.white.extent)
     if measurement.marker is not None:
         exclude_rectangle(mask, measurement.marker.rect)
     return mask

@@ -59,9 +59,11 @@ RELATIVE_THRESHOLD = 0.25
 #: ... and this many noise standard deviations of the matched response.
 NOISE_THRESHOLD = 6.0
 #: Smallest ratio of the Hessian's eigenvalues at a dot's centre (1 is round, 0 a ridge).
-MIN_ROUNDNESS = 0.15
+MIN_ROUNDNESS = 0.3
 #: A dot is at least this share of the median dot's depth (darkness at its centre). [1]
 RELATIVE_DEPTH = 0.35
+#: At most this many times the median dot's depth: darker is a hair. [1]
+MAX_RELATIVE_DEPTH = 1.6
 #: ... and at least this dark against the skin. [1]
 MIN_DEPTH = 0.015
 #: Pixels added around a hair's mask (its soft edges and ends). [working px]
@@ -109,7 +111,7 @@ def power_of_two_at_most(value: float) -> int:
     return 1 if value < 2.0 else 2 ** int(math.log2(value))
 
 
-def dot_scale_px(luminance: Float32) -> float:
+def dot_scale_px(luminance: Float32, *, min_sigma_px: float = 0.0) -> float:
     """Gaussian width of the image's dots, from the strongest scale-normalised LoG. [px]
 
     Looked for on a copy reduced to about a megapixel (again on the full picture if
@@ -120,43 +122,66 @@ def dot_scale_px(luminance: Float32) -> float:
     a picture than the thin hairs that answer at small scales.
     """
     reduce = power_of_two_at_most(2.0 * math.sqrt(luminance.size / 1.0e6))
-    estimate = _strongest_scale(block_mean(luminance, reduce)) * reduce
+    estimate = _strongest_scale(block_mean(luminance, reduce), min_sigma_px / reduce) * reduce
     if reduce > 1 and estimate / reduce < 1.5:
-        estimate = _strongest_scale(luminance)
+        estimate = _strongest_scale(luminance, min_sigma_px)
     return estimate
 
 
-def _strongest_scale(luminance: Float32) -> float:
-    """Per-blob scale selection (Lindeberg 1998), the median over the strongest blobs."""
-    copies: dict[int, Float32] = {}
+def _strongest_scale(luminance: Float32, min_sigma_px: float = 0.0) -> float:
+    """Per-blob scale selection (Lindeberg 1998), the median over the strongest blobs.
+
+    Blobs are the round local maxima of the scale-normalised LoG above its noise; the
+    scale whose round blobs answer most in all is where the dots are (a stubble hair
+    answers strongly at fine scales, but as a ridge, not a round blob). Each of that
+    scale's blobs then takes the scale at which it answers most, and the median of those
+    is the dots' scale.
+    """
+    scales = _SCALES_PX[0.9 * min_sigma_px <= _SCALES_PX]
+    if len(scales) < 3:
+        scales = _SCALES_PX[-3:]
+    copies: dict[int, tuple[Float32, float]] = {}
     responses = []
-    for sigma in _SCALES_PX:
+    blobs = []
+    scores = []
+    for sigma in scales:
         factor = power_of_two_at_most(sigma / 2.0)
         if factor not in copies:
             small = block_mean(luminance, factor)
-            copies[factor] = small / max(float(np.median(small)), 1e-6)
+            small = small / max(float(np.median(small)), 1e-6)
+            copies[factor] = (small, _noise_sd(small))
+        small, noise = copies[factor]
         s = sigma / factor
-        responses.append((factor, s**2 * ndimage.gaussian_laplace(copies[factor], s)))
-    # Blobs: local maxima at the scale that answers most over the picture.
-    scores = [float(np.quantile(r, 0.9)) for _, r in responses]
-    factor, best = responses[int(np.argmax(scores))]
-    size = 2 * max(1, round(_SCALES_PX[int(np.argmax(scores))] / factor)) + 1
-    peaks = (best == ndimage.maximum_filter(best, size=size)) & (best > 0.0)
-    rows, cols = np.nonzero(peaks)
+        response = np.asarray(s**2 * ndimage.gaussian_laplace(small, s), dtype=np.float32)
+        responses.append((factor, response))
+        rows, cols = _peaks(
+            response,
+            max(1, math.ceil(s)),
+            5.0 * noise * _log_gain(s),
+            np.ones(response.shape, dtype=bool),
+        )
+        round_ = _hessian_roundness(response, rows, cols) > 0.5
+        rows, cols = rows[round_], cols[round_]
+        blobs.append((rows, cols))
+        # Strength per unit of picture area, whatever the copy's size.
+        scores.append(float(response[rows, cols].sum()) * factor**2)
+    best_index = int(np.argmax(scores))
+    factor, best = responses[best_index]
+    rows, cols = blobs[best_index]
     if len(rows) == 0:
-        return float(_SCALES_PX[int(np.argmax(scores))])
+        return float(scales[best_index])
     strongest = np.argsort(best[rows, cols])[::-1][: max(10, len(rows) // 2)]
     y = (rows[strongest] + 0.5) * factor
     x = (cols[strongest] + 0.5) * factor
     # Each blob's response over the scales, sampled where it lies on each copy.
-    table = np.empty((len(_SCALES_PX), len(y)))
+    table = np.empty((len(scales), len(y)))
     for k, (f, response) in enumerate(responses):
         r = np.clip((y / f).astype(np.intp), 0, response.shape[0] - 1)
         c = np.clip((x / f).astype(np.intp), 0, response.shape[1] - 1)
         table[k] = response[r, c]
-    log_s = np.log(_SCALES_PX)
+    log_s = np.log(scales)
     k = np.argmax(table, axis=0)
-    inner = (k > 0) & (k < len(_SCALES_PX) - 1)
+    inner = (k > 0) & (k < len(scales) - 1)
     estimate = log_s[k].astype(np.float64)
     kk = k[inner]
     cols_ = np.nonzero(inner)[0]
@@ -417,6 +442,7 @@ def find_dots(
     rgb: Float32,
     *,
     sigma_px: float | None = None,
+    min_sigma_px: float = 0.0,
     analysed: NDArray[np.bool_] | None = None,
 ) -> DotFinding:
     """Find the dots of a photo and measure each.
@@ -429,6 +455,8 @@ def find_dots(
         Linear RGB, shape ``(H, W, 3)``, white-balanced if a reference was found. [1]
     sigma_px
         The dots' Gaussian width if known; found from the image otherwise. [px]
+    min_sigma_px
+        The least width to look for (from the photo's scale, when known). [px]
     analysed
         Pixels to look for dots in, shape ``(H, W)`` (e.g. without a white card or a
         marker); all by default.
@@ -437,8 +465,12 @@ def find_dots(
     -------
     DotFinding
     """
+    if analysed is not None and not analysed.all():
+        # What is not looked at (a bright card) must not pass for skin nearby.
+        fill = np.float32(np.quantile(luminance[analysed], 0.9))  # about the skin
+        luminance = np.where(analysed, luminance, fill)
     if sigma_px is None:
-        sigma_px = dot_scale_px(luminance)
+        sigma_px = dot_scale_px(luminance, min_sigma_px=min_sigma_px)
     factor = power_of_two_at_most(sigma_px / WORKING_SIGMA_PX)
     small = block_mean(luminance, factor)
     s = sigma_px / factor
@@ -503,6 +535,8 @@ def find_dots(
     if len(depth):
         typical = float(np.nanmedian(depth))
         keep = np.isfinite(depth) & (depth >= max(MIN_DEPTH, RELATIVE_DEPTH * typical))
+        # Far darker than the typical dot: a hair lies on it (or is it).
+        keep &= depth <= MAX_RELATIVE_DEPTH * typical
         full_r, full_c = full_r[keep], full_c[keep]
         merged = {name: value[keep] for name, value in merged.items()}
     return DotFinding(

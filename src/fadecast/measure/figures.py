@@ -140,8 +140,12 @@ def _untreated(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.boo
         return np.zeros(shape, dtype=bool)
     centres, spacing = _centres(found)
     far = ndimage.distance_transform_edt(~centres) > BARE_SKIN_SPACINGS * spacing
+    # Away from what was not looked at (a card, a marker, the photo's edge), where
+    # dots may lie unseen.
     inside = block_mean(analysed.astype(np.float32), found.working_factor) > 0.999
-    return np.asarray(far & inside[: shape[0], : shape[1]] & ~found.hair, dtype=bool)
+    inside = np.pad(inside[: shape[0], : shape[1]], 1, constant_values=False)
+    clear = ndimage.distance_transform_edt(inside)[1:-1, 1:-1] > BARE_SKIN_SPACINGS * spacing
+    return np.asarray(far & clear & ~found.hair, dtype=bool)
 
 
 #: Where untreated skin is in view, the treated area is what lies within this many dot

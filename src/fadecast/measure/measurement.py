@@ -22,6 +22,9 @@ from fadecast.measure.scale import Marker, find_marker
 
 __all__ = ["Measurement", "exclude_rectangle", "measure_photo"]
 
+#: No SMP dot is narrower than this Gaussian width (0.25 mm across at half depth); with
+#: a known scale, finer blobs are skin texture, hairs, noise or compression. [mm]
+MIN_DOT_SIGMA_MM = 0.1
 #: A card this bright in a linear channel is clipped: its colour is unknown. [1]
 CLIPPED_CARD = 0.98
 #: Margin kept clear around a reference card or a marker, as a share of its side. [1]
@@ -156,13 +159,14 @@ def measure_photo(
         card = reference.white_reference_at(rgb, white, reflectance=card_reflectance)
     clipped_card = False
     if card is not None:
-        exclude_rectangle(analysed, card.rect)
+        exclude_rectangle(analysed, card.extent)
         clipped_card = max(card.rgb) >= CLIPPED_CARD
         if not clipped_card:
             rgb = np.asarray(rgb * card.gains.astype(np.float32), dtype=np.float32)
             y = luminance(rgb)
     clipped = (srgb >= 255).any(axis=2) & analysed
-    found = dots.find_dots(y, rgb, analysed=analysed)
+    min_sigma = 0.0 if mm_per_px is None else MIN_DOT_SIGMA_MM / mm_per_px
+    found = dots.find_dots(y, rgb, analysed=analysed, min_sigma_px=min_sigma)
     fig = figures.figures_of(
         found,
         rgb,

@@ -63,6 +63,12 @@ class WhiteReference:
     reflectance: float
     source: str
     edge_px: float | None = None  # 10-90 % width of the card's edges (its blur) [px]
+    outer: tuple[int, int, int, int] | None = None  # the whole card, edges included [px]
+
+    @property
+    def extent(self) -> tuple[int, int, int, int]:
+        """The rectangle to leave out of the measurement: the whole card. [px]"""
+        return self.outer if self.outer is not None else self.rect
 
     @property
     def gains(self) -> NDArray[np.float64]:
@@ -149,7 +155,7 @@ def find_white_reference(
         return None
     found = white_reference_at(rgb, rect, reflectance=reflectance, source="auto")
     outer = (int(left), int(top), int(right - left), int(bottom - top))
-    return dataclasses.replace(found, edge_px=edge_width_px(luminance, outer))
+    return dataclasses.replace(found, edge_px=edge_width_px(luminance, outer), outer=outer)
 
 
 def _rise(profile: NDArray[np.float64]) -> float | None:

@@ -38,7 +38,8 @@ class PhotoConditions:
     blur_px
         Gaussian sd of defocus. [px]
     noise
-        Sd of sensor noise, in linear light. [1]
+        Sd of sensor noise at full white, in linear light; it scales with the square
+        root of the light (photon shot noise, which dominates in daylight). [1]
     jpeg_quality
         JPEG quality (1-95), or None to keep the pixels as they are.
     """
@@ -67,7 +68,8 @@ def photograph(
     if conditions.blur_px > 0.0:
         seen = ndimage.gaussian_filter(seen, (conditions.blur_px, conditions.blur_px, 0.0))
     if conditions.noise > 0.0:
-        seen = seen + rng.normal(0.0, conditions.noise, seen.shape)
+        shot = conditions.noise * np.sqrt(np.clip(seen, 0.0, None))
+        seen = seen + shot * rng.standard_normal(seen.shape)
     srgb = encode_srgb8(np.clip(seen, 0.0, 1.0).astype(np.float32))
     if conditions.jpeg_quality is not None:
         from PIL import Image
