@@ -22,6 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fadecast import __version__, parameters, places
+from fadecast.personal import (
+    Observation,
+    effective_sample_size,
+    likelihood_weights,
+    measurement_sd,
+    weighted_quantiles,
+)
 from fadecast.profile import Profile
 from fadecast.skin import appearance, kinetics, optics, tone
 from fadecast.skin.pigments import Pigment, load_pigment
@@ -97,6 +104,7 @@ class Scenario:
     touchup_threshold: float
     horizon_years: float
     prospective: bool
+    observations: tuple[Observation, ...] = ()
 
     @property
     def first_session(self) -> dt.date:
@@ -196,6 +204,16 @@ def scenario_from_profile(profile: Profile, *, today: dt.date | None = None) -> 
         touchup_threshold=profile.forecast.touchup_threshold or central["touchup_threshold"],
         horizon_years=profile.forecast.horizon_years,
         prospective=treat.sessions is None,
+        observations=tuple(
+            Observation(
+                years=(m.date - sessions[0]).days / _DAYS_PER_YEAR,
+                social_delta_e00=m.social_delta_e00,
+                sd_delta_e00=m.sd_delta_e00
+                if m.sd_delta_e00 is not None
+                else measurement_sd(m.social_delta_e00, m.flags),
+            )
+            for m in profile.measurements
+        ),
     )
 
 
@@ -1053,6 +1071,16 @@ class Attribution:
 
 
 @dataclass(frozen=True)
+class Personal:
+    """The forecast re-weighted by the client's own measurements (see fadecast.personal)."""
+
+    touchup_years: tuple[float, float, float]  # P10/P50/P90, inf beyond the horizon [yr]
+    effective_sample_size: float  # of the re-weighted draws
+    measurements: int
+    residual_sd: float  # weighted rms misfit of the measurements, in their errors [1]
+
+
+@dataclass(frozen=True)
 class ForecastResult:
     """The outcome of one forecast. ``to_dict()`` gives the JSON contract."""
 
@@ -1071,6 +1099,7 @@ class ForecastResult:
     attribution: tuple[Attribution, ...]
     warnings: tuple[str, ...]
     today: dt.date
+    personal: Personal | None = None
 
     @property
     def touchup_dates(self) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
@@ -1130,7 +1159,44 @@ class ForecastResult:
                 for a in self.attribution
             ],
             "warnings": list(self.warnings),
+            "personal": None if self.personal is None else self._personal_dict(self.personal),
         }
+
+    def _personal_dict(self, personal: Personal) -> dict[str, Any]:
+        start = self.scenario.first_session
+        dates = [_date_after(start, v) for v in personal.touchup_years]
+        return {
+            "measurements": personal.measurements,
+            "effective_sample_size": round(personal.effective_sample_size, 1),
+            "residual_sd": round(personal.residual_sd, 3),
+            "touchup": {
+                "p10_years": _num(personal.touchup_years[0]),
+                "p50_years": _num(personal.touchup_years[1]),
+                "p90_years": _num(personal.touchup_years[2]),
+                "p10_date": None if dates[0] is None else dates[0].isoformat(),
+                "p50_date": None if dates[1] is None else dates[1].isoformat(),
+                "p90_date": None if dates[2] is None else dates[2].isoformat(),
+            },
+        }
+
+
+def _personal(sc: Scenario, run: _Run) -> Personal | None:
+    """The run re-weighted by the scenario's measurements, or None without any."""
+    if not sc.observations:
+        return None
+    model = np.stack([_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
+    observed = np.array([o.social_delta_e00 for o in sc.observations])
+    sd = np.array([o.sd_delta_e00 for o in sc.observations])
+    weights = likelihood_weights(model, observed, sd)
+    q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
+    p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
+    misfit = np.sum(weights[:, None] * ((model - observed) / sd) ** 2, axis=0)
+    return Personal(
+        touchup_years=(p10, p50, p90),
+        effective_sample_size=effective_sample_size(weights),
+        measurements=len(sc.observations),
+        residual_sd=float(np.sqrt(np.mean(misfit))),
+    )
 
 
 def _num(value: float, digits: int = 3) -> float | None:
@@ -1323,6 +1389,7 @@ def _result_of_run(
         attribution=(),
         warnings=tuple(_warnings(sc, run, touchup, today, pigment=cache.pigment(sc.pigment))),
         today=today,
+        personal=_personal(sc, run),
     )
 
 

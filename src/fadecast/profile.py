@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -308,6 +309,37 @@ class Forecasting(_Model):
     horizon_years: float = Field(default=30, ge=5, le=60, description="Years the curve covers")
 
 
+class PhotoMeasurement(_Model):
+    """A dated measurement of the client's SMP from a photo (``fadecast measure``)."""
+
+    date: dt.date = Field(description="When the photo was taken (ISO date)")
+    social_delta_e00: float = Field(
+        ge=0.0,
+        le=60.0,
+        description="Measured social-distance contrast against the skin [dE00]",
+    )
+    sd_delta_e00: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=20.0,
+        description="Its error [dE00]; default from the measurement's quality (docs/model.md)",
+    )
+    flags: tuple[str, ...] = Field(default=(), description="Quality flags of the measurement")
+    file: str | None = Field(
+        default=None,
+        description="A `fadecast measure --json` file (relative to the profile) to read the "
+        "figures from",
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _not_ahead(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        today = _today(info)
+        if v > today:
+            raise ValueError(f"must not be after today ({today}), got {v}")
+        return v
+
+
 class Profile(_Model):
     """A complete client profile."""
 
@@ -319,6 +351,9 @@ class Profile(_Model):
     hair: Hair | None = None
     goals: Goals = Goals()
     costs: Costs = Costs()
+    measurements: tuple[PhotoMeasurement, ...] = Field(
+        default=(), description="Dated measurements from photos (personal calibration)"
+    )
     name: str | None = Field(default=None, description="Optional label, e.g. a client reference")
 
     @model_validator(mode="after")
@@ -329,6 +364,15 @@ class Profile(_Model):
                 f"treatment.sessions: the first session ({sessions[0]}) is before the client "
                 f"was {MIN_AGE_YEARS}"
             )
+        for i, m in enumerate(self.measurements):
+            if sessions and m.date < sessions[0]:
+                raise ValueError(
+                    f"measurements[{i}].date: {m.date} is before the first session ({sessions[0]})"
+                )
+            if not sessions:
+                raise ValueError(
+                    f"measurements[{i}]: measurements need the treatment's session dates"
+                )
         return self
 
 
@@ -441,7 +485,40 @@ def load_profile(path: str | Path, *, today: dt.date | None = None) -> Profile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError("profile", f"not valid TOML ({exc})") from None
+    _read_measurement_files(data, p.parent)
     return parse_profile(data, today=today)
+
+
+def _read_measurement_files(data: dict[str, Any], folder: Path) -> None:
+    """Fill each ``[[measurements]]`` entry that names a ``file`` with its figures.
+
+    The file is the JSON of ``fadecast measure --json``, relative to the profile's
+    folder; figures written in the entry itself take precedence.
+    """
+    entries = data.get("measurements")
+    if not isinstance(entries, list):
+        return
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            continue
+        field = f"measurements[{i}].file"
+        path = folder / entry["file"]
+        try:
+            figures = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(field, f"file not found: {path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(field, f"not a fadecast measure JSON file ({exc})") from None
+        contrast = figures.get("contrast") if isinstance(figures, dict) else None
+        value = contrast.get("social_delta_e00") if isinstance(contrast, dict) else None
+        if not isinstance(value, int | float):
+            raise InputError(
+                field, "has no contrast.social_delta_e00; write it with fadecast measure --json"
+            )
+        entry.setdefault("social_delta_e00", float(value))
+        flags = figures.get("flags", [])
+        if isinstance(flags, list):
+            entry.setdefault("flags", [str(f) for f in flags])
 
 
 def profile_json_schema() -> dict[str, Any]:

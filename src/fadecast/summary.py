@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from fadecast.forecasting import ForecastResult, summarise_factors
@@ -20,9 +21,42 @@ FACTOR_LABELS = {
 }
 
 
+#: Below this effective sample size the personal window is flagged as poorly supported.
+LOW_EFFECTIVE_SAMPLES = 30
+
+
 def years_text(value: float, horizon_years: float) -> str:
     """A number of years for people: one decimal, or "more than" the horizon if infinite."""
     return f"{value:.1f}" if math.isfinite(value) else f"more than {horizon_years:g}"
+
+
+def _personal_lines(result: ForecastResult) -> list[str]:
+    personal = result.personal
+    assert personal is not None
+    sc = result.scenario
+    horizon = sc.horizon_years
+    p10, p50, p90 = personal.touchup_years
+    start = sc.first_session
+
+    def when(years: float) -> str:
+        if years > horizon:
+            return f"beyond the {horizon:g}-year horizon"
+        return (start + dt.timedelta(days=round(years * 365.25))).isoformat()
+
+    plural = "s" if personal.measurements != 1 else ""
+    lines = [
+        f"Personal window, from {personal.measurements} photo measurement{plural}: "
+        f"{when(p10)} to {when(p90)} (most likely {when(p50)})",
+        f"  that is {years_text(p10, horizon)} to {years_text(p90, horizon)} years "
+        f"(median {years_text(p50, horizon)}); {personal.effective_sample_size:.0f} of "
+        f"{result.samples} draws' worth of the model still fit the measurements",
+    ]
+    if personal.effective_sample_size < LOW_EFFECTIVE_SAMPLES:
+        lines.append(
+            "  ! few of the model's draws fit the measurements: check them (scale, white "
+            "card, untreated skin in view) before trusting this window"
+        )
+    return lines
 
 
 def format_summary(result: ForecastResult) -> str:
@@ -59,6 +93,8 @@ def format_summary(result: ForecastResult) -> str:
             f"the first session (median {years_text(p50, horizon)}; 80 % of outcomes in the "
             "window)",
         ]
+    if result.personal is not None:
+        lines += _personal_lines(result)
     lines += ["", result.permanence_statement(), ""]
     top = summarise_factors(result)
     if top:

@@ -1,0 +1,162 @@
+"""Tests of personal calibration: weights, quantiles, and recovery of hidden truths."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fadecast import forecasting
+from fadecast.errors import InputError
+from fadecast.personal import (
+    Observation,
+    effective_sample_size,
+    likelihood_weights,
+    measurement_sd,
+    weighted_quantiles,
+)
+from fadecast.profile import load_profile, parse_profile
+
+EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_weights_are_normalised_and_favour_draws_that_fit() -> None:
+    model = np.array([[3.0, 2.0], [4.0, 3.0], [6.0, 5.0]])
+    w = likelihood_weights(model, [4.0, 3.0], [0.5, 0.5])
+    assert w.sum() == pytest.approx(1.0)
+    assert np.argmax(w) == 1
+    # chi² 8 against 32: a ratio of exp((32 - 8) / 2).
+    assert w[0] == pytest.approx(w[2] * np.exp(12.0), rel=1e-9)
+
+
+def test_equal_fits_give_equal_weights_and_the_full_sample_size() -> None:
+    w = likelihood_weights(np.ones((50, 3)), [2.0, 2.0, 2.0], [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(w, 1 / 50)
+    assert effective_sample_size(w) == pytest.approx(50.0)
+
+
+def test_weights_survive_measurements_far_from_every_draw() -> None:
+    """Log-sum-exp: a measurement 100 sd away must not underflow every weight."""
+    w = likelihood_weights(np.array([[1.0], [2.0]]), [200.0], [1.0])
+    assert np.all(np.isfinite(w)) and w[1] > 0.99
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.floats(-100, 100), min_size=2, max_size=60), p=st.floats(0.0, 1.0))
+def test_equal_weights_give_numpys_hazen_quantile(values: list[float], p: float) -> None:
+    v = np.array(values)
+    got = weighted_quantiles(v, np.ones(len(v)), [p])[0]
+    assert got == pytest.approx(np.quantile(v, p, method="hazen"), abs=1e-9)
+
+
+def test_weighted_quantiles_follow_the_weights_and_keep_inf() -> None:
+    values = np.array([1.0, 2.0, np.inf])
+    assert weighted_quantiles(values, [0.0, 1.0, 0.0], [0.5])[0] == pytest.approx(2.0)
+    assert np.isinf(weighted_quantiles(values, [0.1, 0.1, 0.8], [0.5])[0])
+
+
+def test_flags_widen_the_measurement_error() -> None:
+    plain = measurement_sd(4.0)
+    assert plain == pytest.approx(np.hypot(0.5, 0.4))
+    assert measurement_sd(4.0, ["no_bare_skin"]) == pytest.approx(2 * plain)
+    assert measurement_sd(4.0, ["no_scale"]) == pytest.approx(plain)  # size, not colour
+
+
+def test_hidden_truths_are_recovered_from_noisy_measurements() -> None:
+    """Hidden clients drawn from the prior (another seed), measured at 1, 2 and 3 years
+    with the documented error: the personal median lands nearer the truth than the
+    prior median in most cases, and the P10-P90 window covers the truth about 80 % of
+    the time."""
+    profile = load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY)
+    sc = forecasting.scenario_from_profile(profile, today=TODAY)
+    cache = forecasting.ModelCache()
+    prior = forecasting._simulate(sc, forecasting._draws(2000, 0), cache)
+    hidden = forecasting._simulate(sc, forecasting._draws(300, 12345), cache)
+    horizon = sc.horizon_years
+    prior_t = np.minimum(prior.touchup_years, horizon)
+    prior_p50 = float(np.median(prior_t))
+    times = (1.0, 2.0, 3.0)
+    model = np.stack([forecasting._at(prior.times, prior.social, t) for t in times], axis=1)
+    truth_curves = np.stack([forecasting._at(hidden.times, hidden.social, t) for t in times], 1)
+    rng = np.random.default_rng(7)
+    closer = covered = 0
+    for k in range(len(hidden.touchup_years)):
+        truth = min(float(hidden.touchup_years[k]), horizon)
+        sd = np.array([measurement_sd(v) for v in truth_curves[k]])
+        observed = truth_curves[k] + sd * rng.standard_normal(len(times))
+        weights = likelihood_weights(model, observed, sd)
+        p10, p50, p90 = weighted_quantiles(prior_t, weights, (0.1, 0.5, 0.9))
+        closer += abs(p50 - truth) < abs(prior_p50 - truth)
+        covered += p10 <= truth <= p90
+    n = len(hidden.touchup_years)
+    assert closer / n > 0.6
+    assert 0.7 <= covered / n <= 0.9
+
+
+def test_a_profile_with_measurements_gives_a_personal_window(tmp_path: Path) -> None:
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    (tmp_path / "visit.json").write_text(
+        json.dumps({"contrast": {"social_delta_e00": 4.9}, "flags": ["no_scale"]}), "utf-8"
+    )
+    extra = (
+        '\n[[measurements]]\ndate = "2025-09-01"\nsocial_delta_e00 = 6.4\n'
+        '\n[[measurements]]\ndate = "2026-09-01"\nfile = "visit.json"\n'
+    )
+    (tmp_path / "client.toml").write_text(text + extra, "utf-8")
+    profile = load_profile(tmp_path / "client.toml", today=TODAY)
+    assert profile.measurements[1].social_delta_e00 == 4.9
+    assert profile.measurements[1].flags == ("no_scale",)
+    result = forecasting.forecast(profile, samples=500, seed=0, today=TODAY, attribution=False)
+    assert result.personal is not None
+    assert result.personal.measurements == 2
+    assert 1 < result.personal.effective_sample_size < 500
+    # Faster fading than the prior expects: an earlier, narrower window.
+    assert result.personal.touchup_years[1] < result.touchup_years[1]
+    width = result.personal.touchup_years[2] - result.personal.touchup_years[0]
+    assert width < result.touchup_years[2] - result.touchup_years[0]
+    data = result.to_dict()["personal"]
+    assert data["measurements"] == 2 and data["touchup"]["p50_date"] is not None
+    plain = forecasting.forecast(
+        dataclasses.replace(result.scenario, observations=()), samples=500, seed=0, today=TODAY
+    )
+    assert plain.personal is None and plain.to_dict()["personal"] is None
+
+
+@pytest.mark.parametrize(
+    ("measurement", "field"),
+    [
+        ({"date": "2030-01-01", "social_delta_e00": 3.0}, "measurements.0.date"),
+        ({"date": "2024-01-01", "social_delta_e00": 3.0}, "measurements[0].date"),
+        ({"date": "2026-01-01", "social_delta_e00": -1.0}, "measurements.0.social_delta_e00"),
+        ({"date": "2026-01-01"}, "measurements.0.social_delta_e00"),
+        ({"date": "2026-01-01", "social_delta_e00": 3.0, "sd_delta_e00": 0}, "sd_delta_e00"),
+    ],
+)
+def test_bad_measurements_name_their_field(measurement: dict[str, object], field: str) -> None:
+    import tomllib
+
+    data = tomllib.loads((EXAMPLES / "temperate-office-worker.toml").read_text("utf-8"))
+    data["measurements"] = [measurement]
+    with pytest.raises(InputError) as error:
+        parse_profile(data, today=TODAY)
+    assert field in str(error.value)
+
+
+def test_a_missing_measurement_file_is_named(tmp_path: Path) -> None:
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    extra = '\n[[measurements]]\ndate = "2026-01-01"\nfile = "nowhere.json"\n'
+    (tmp_path / "client.toml").write_text(text + extra, "utf-8")
+    with pytest.raises(InputError, match=r"measurements\[0\]\.file"):
+        load_profile(tmp_path / "client.toml", today=TODAY)
+
+
+def test_observation_is_plain_data() -> None:
+    o = Observation(years=1.0, social_delta_e00=4.0, sd_delta_e00=0.6)
+    assert dataclasses.asdict(o) == {"years": 1.0, "social_delta_e00": 4.0, "sd_delta_e00": 0.6}
