@@ -160,3 +160,38 @@ def test_a_missing_measurement_file_is_named(tmp_path: Path) -> None:
 def test_observation_is_plain_data() -> None:
     o = Observation(years=1.0, social_delta_e00=4.0, sd_delta_e00=0.6)
     assert dataclasses.asdict(o) == {"years": 1.0, "social_delta_e00": 4.0, "sd_delta_e00": 0.6}
+
+
+def test_a_plan_follows_the_personal_forecast(tmp_path: Path) -> None:
+    from fadecast.plan import plan
+
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    extra = (
+        '\n[[measurements]]\ndate = "2025-09-01"\nsocial_delta_e00 = 6.4\n'
+        '\n[[measurements]]\ndate = "2026-09-01"\nsocial_delta_e00 = 4.9\n'
+    )
+    (tmp_path / "client.toml").write_text(text + extra, "utf-8")
+    profile = load_profile(tmp_path / "client.toml", today=TODAY)
+    result = plan(profile, samples=1000, seed=0, today=TODAY)
+    forecast = forecasting.forecast(profile, samples=1000, seed=0, today=TODAY, attribution=False)
+    assert forecast.personal is not None and result.personal_effective_sample_size is not None
+    first = next(s for s in result.sessions if s.kind == "fade" and s.number == 1)
+    assert first.p50_years == pytest.approx(forecast.personal.touchup_years[1], abs=0.3)
+    assert first.p50_years < forecast.touchup_years[1] - 0.5
+    assert result.to_dict()["personal"]["measurements"] == 2
+    plain = plan(
+        load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY),
+        samples=300,
+        seed=0,
+        today=TODAY,
+    )
+    assert plain.to_dict()["personal"] is None
+
+
+def test_systematic_resampling_keeps_the_weights() -> None:
+    from fadecast.personal import systematic_resample
+
+    weights = np.array([0.5, 0.25, 0.25, 0.0])
+    picks = systematic_resample(weights, np.random.default_rng(0))
+    counts = np.bincount(picks, minlength=4)
+    assert counts.tolist() == [2, 1, 1, 0]

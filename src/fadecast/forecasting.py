@@ -1180,14 +1180,22 @@ class ForecastResult:
         }
 
 
+def personal_weights(sc: Scenario, run: _Run) -> Array:
+    """Each draw's weight given the scenario's measurements (see fadecast.personal)."""
+    model = np.stack([_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
+    observed = np.array([o.social_delta_e00 for o in sc.observations])
+    sd = np.array([o.sd_delta_e00 for o in sc.observations])
+    return likelihood_weights(model, observed, sd)
+
+
 def _personal(sc: Scenario, run: _Run) -> Personal | None:
     """The run re-weighted by the scenario's measurements, or None without any."""
     if not sc.observations:
         return None
+    weights = personal_weights(sc, run)
     model = np.stack([_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
     observed = np.array([o.social_delta_e00 for o in sc.observations])
     sd = np.array([o.sd_delta_e00 for o in sc.observations])
-    weights = likelihood_weights(model, observed, sd)
     q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
     p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
     misfit = np.sum(weights[:, None] * ((model - observed) / sd) ** 2, axis=0)

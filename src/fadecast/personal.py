@@ -33,6 +33,7 @@ __all__ = [
     "effective_sample_size",
     "likelihood_weights",
     "measurement_sd",
+    "systematic_resample",
     "weighted_quantiles",
 ]
 
@@ -135,3 +136,19 @@ def weighted_quantiles(values: ArrayLike, weights: ArrayLike, q: Sequence[float]
                 frac = (p - cumulative[j - 1]) / (cumulative[j] - cumulative[j - 1])
                 out[k] = lo + frac * (hi - lo)
     return out
+
+
+def systematic_resample(weights: ArrayLike, rng: np.random.Generator) -> NDArray[np.intp]:
+    """Indices of ``len(weights)`` draws taken in proportion to their weights.
+
+    Systematic resampling (Kitagawa 1996): one uniform offset, then evenly spaced
+    points through the cumulative weights; each draw is taken ``n·w`` times, give or
+    take one. Resampled draws carry equal weights, so any statistic of them is a
+    weighted statistic of the originals.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    n = len(w)
+    points = (rng.random() + np.arange(n)) / n
+    cumulative = np.cumsum(w / w.sum())
+    cumulative[-1] = 1.0
+    return np.asarray(np.searchsorted(cumulative, points, side="right"), dtype=np.intp)

@@ -46,10 +46,13 @@ from fadecast.forecasting import (
     _Rates,
     _rates,
     _session_deposit,
+    _simulate,
     _state_of_load,
     _time_grid,
+    personal_weights,
     scenario_from_profile,
 )
+from fadecast.personal import effective_sample_size, systematic_resample
 from fadecast.profile import MAX_AGE_YEARS, Costs, Goals, Hair, Profile
 from fadecast.skin import kinetics, tone
 
@@ -180,6 +183,8 @@ class PlanResult:
     permanence: Permanence
     removal_now: removal.KirbyDesaiEstimate  # laser removal of what is there today
     removal_at_horizon: removal.KirbyDesaiEstimate  # ... after the plan's P50 sessions
+    #: Effective sample size of the draws re-weighted by photo measurements, if any.
+    personal_effective_sample_size: float | None = None
 
     def date_of(self, years: float) -> dt.date | None:
         """Calendar date of a time since the first session (None if beyond the horizon)."""
@@ -229,6 +234,12 @@ class PlanResult:
             "removal": {
                 "now": self.removal_now.to_dict(),
                 "at_horizon": self.removal_at_horizon.to_dict(),
+            },
+            "personal": None
+            if self.personal_effective_sample_size is None
+            else {
+                "measurements": len(self.scenario.observations),
+                "effective_sample_size": round(self.personal_effective_sample_size, 1),
             },
         }
 
@@ -605,6 +616,15 @@ def plan(
     sc = dataclasses.replace(sc, horizon_years=horizon_years)
     draws = _draws(samples, seed)
     cache = ModelCache()
+    personal_ess: float | None = None
+    if sc.observations:
+        # Measured photos: keep the draws in proportion to how well they explain them.
+        weights = personal_weights(sc, _simulate(sc, draws, cache))
+        personal_ess = effective_sample_size(weights)
+        picks = systematic_resample(
+            weights, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5,)))
+        )
+        draws = {name: values[picks] for name, values in draws.items()}
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(4,)))
     extensions, paths = _extension_sessions(
         sc,
@@ -735,4 +755,5 @@ def plan(
         permanence=_permanence(sc, draws, cache, rates),
         removal_now=removal_now,
         removal_at_horizon=removal_later,
+        personal_effective_sample_size=personal_ess,
     )

@@ -103,6 +103,13 @@ def format_plan(result: PlanResult) -> str:
         f"{result.samples:,} simulated futures; made on {result.today.isoformat()}",
         "",
     ]
+    if result.personal_effective_sample_size is not None:
+        n = len(sc.observations)
+        lines[-1:-1] = [
+            f"Personalised by {n} photo measurement{'s' if n != 1 else ''}: the futures are "
+            f"drawn in proportion to how well they explain them (effective sample size "
+            f"{result.personal_effective_sample_size:.0f})."
+        ]
     likely = [s for s in result.sessions if math.isfinite(s.p50_years)]
     rare = [s for s in result.sessions if not math.isfinite(s.p50_years)]
     if likely:
