@@ -57,7 +57,7 @@ _SCALES_PX = np.geomspace(1.0, 24.0, 11)
 #: A candidate must be at least this share of the typical dot's matched response.
 RELATIVE_THRESHOLD = 0.25
 #: ... and this many noise standard deviations of the matched response.
-NOISE_THRESHOLD = 6.0
+NOISE_THRESHOLD = 4.0
 #: Smallest ratio of the Hessian's eigenvalues at a dot's centre (1 is round, 0 a ridge).
 MIN_ROUNDNESS = 0.3
 #: A dot is at least this share of the median dot's depth (darkness at its centre). [1]
@@ -357,7 +357,7 @@ def _peaks(
 
 #: Two detections closer than this share of the median nearest-neighbour distance are
 #: one dot (split by a hair, say); the stronger stays.
-MERGE_DISTANCE = 0.5
+MERGE_DISTANCE = 0.75
 
 
 def _merge_close(
@@ -535,8 +535,15 @@ def find_dots(
     if len(depth):
         typical = float(np.nanmedian(depth))
         keep = np.isfinite(depth) & (depth >= max(MIN_DEPTH, RELATIVE_DEPTH * typical))
-        # Far darker than the typical dot: a hair lies on it (or is it).
+        # A hair (or one lying across a dot): far darker than the typical dot and drawn
+        # out along a line.
         keep &= depth <= MAX_RELATIVE_DEPTH * typical
+        full_r, full_c = full_r[keep], full_c[keep]
+        merged = {name: value[keep] for name, value in merged.items()}
+        faint = merged["depth"] < FAINT_SHARE * float(np.median(merged["depth"]))
+        # Compression blocks: faint, with a hard edge no dot has.
+        blocky = faint & (merged["edge"] < BLOCK_EDGE_SHARE * float(np.median(merged["edge"])))
+        keep = ~_faint_and_alone(full_r, full_c, merged["depth"]) & ~blocky
         full_r, full_c = full_r[keep], full_c[keep]
         merged = {name: value[keep] for name, value in merged.items()}
     return DotFinding(
@@ -553,6 +560,27 @@ def find_dots(
         noise=noise,
         hair=hair,
     )
+
+
+#: A faint detection (under this share of the median depth) with no neighbour within
+#: this many dot spacings is noise on bare skin: dots come in a pattern. [1]
+FAINT_SHARE = 0.6
+ALONE_SPACINGS = 1.4
+#: A faint detection whose edge is under this share of the median edge is a JPEG block.
+BLOCK_EDGE_SHARE = 0.35
+
+
+def _faint_and_alone(rows: Array, cols: Array, depth: Array) -> NDArray[np.bool_]:
+    """Detections that are both faint and far from every other detection."""
+    if len(rows) < 3:
+        return np.zeros(len(rows), dtype=bool)
+    from scipy.spatial import cKDTree
+
+    points = np.c_[rows, cols]
+    nearest = cKDTree(points).query(points, k=2)[0][:, 1]
+    spacing = float(np.median(nearest))
+    faint = depth < FAINT_SHARE * float(np.median(depth))
+    return np.asarray(faint & (nearest > ALONE_SPACINGS * spacing), dtype=bool)
 
 
 def _masked_mean(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Array:
