@@ -132,3 +132,18 @@ def test_report_command_refuses_a_bad_horizon(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--until-age" in done.stderr
     assert not (out / "index.html").exists()
+
+
+def test_report_shows_the_personal_window_beside_the_prior_one() -> None:
+    path = EXAMPLES / "temperate-office-worker.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data["measurements"] = [
+        {"date": "2025-09-01", "social_delta_e00": 6.4},
+        {"date": "2026-09-01", "social_delta_e00": 4.9},
+    ]
+    result = forecast(parse_profile(data, today=TODAY), samples=300, seed=0, today=TODAY)
+    assert result.personal is not None
+    page = html.unescape(report_html(result, profile_text=""))
+    assert "From the client's own 2 photo measurements" in page
+    plain = html.unescape(_page("temperate-office-worker")[0])
+    assert "photo measurement" not in plain

@@ -198,6 +198,25 @@ def report_html(
             f" ({e(_years(p10, horizon))} to {e(_years(p90, horizon))})."
         )
 
+    personal = ""
+    if result.personal is not None:
+        q = result.personal.touchup_years
+        start = sc.first_session
+
+        def when(years: float) -> str:
+            if years > horizon:
+                return f"beyond {horizon:g} years"
+            return (start + dt.timedelta(days=round(years * 365.25))).isoformat()
+
+        n = result.personal.measurements
+        personal = (
+            f"<div class='window'>From the client's own {n} photo measurement"
+            f"{'s' if n != 1 else ''}: most likely around <strong>{e(when(q[1]))}</strong>; "
+            f"80 % between {e(when(q[0]))} and {e(when(q[2]))} "
+            f"(effective sample size {result.personal.effective_sample_size:.0f} of "
+            f"{result.samples}).</div>"
+        )
+
     if plots_svg is None:
         say("plots")
         plots_svg = (
@@ -249,6 +268,7 @@ def report_html(
         f"<p class='sub'>{e(place)}; {e(sc.pigment)} pigment, {e(sc.placement)} placement; "
         f"{e(course)} {e(sc.first_session.isoformat())}. Made {e(result.today.isoformat())}.</p>",
         f"<div class='window'>{window}</div>",
+        personal,
         f"<p class='permanent'>{e(result.permanence_statement())}</p>",
         strip,
         "<h2>How it fades</h2>",
