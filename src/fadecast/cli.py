@@ -175,13 +175,7 @@ def plan_command(
     costs = _plan_costs(loaded, price_per_session, currency)
     target: Path | None = None
     if ics is not None:
-        from fadecast.outputs import check_output_folder
-
-        if ics.exists() and ics.is_dir():
-            raise InputError(
-                "--ics", f"{str(ics)!r} is a folder; give a file name such as plan.ics"
-            )
-        check_output_folder(ics.parent if str(ics.parent) else Path("."), option="--ics")
+        _check_output_file(ics, "--ics", "plan.ics")
         target = ics
     result = _run_plan(loaded, until_age, samples=samples, seed=seed, today=day, costs=costs)
     if target is not None:
@@ -198,6 +192,15 @@ def plan_command(
         typer.echo(format_plan(result))
         if target is not None:
             typer.echo(f"\nCalendar: {target}")
+
+
+def _check_output_file(path: Path, option: str, example: str) -> None:
+    """Raise InputError unless ``path`` names a file that can be written (not a folder)."""
+    from fadecast.outputs import check_output_folder
+
+    if path.exists() and path.is_dir():
+        raise InputError(option, f"{str(path)!r} is a folder; give a file name such as {example}")
+    check_output_folder(path.parent if str(path.parent) else Path("."), option=option)
 
 
 DEMO_FOLDER = "fadecast-demo"
@@ -455,16 +458,9 @@ def measure_command(
     from fadecast.measure.reference import parse_rectangle
 
     if overlay_path is not None:
-        from fadecast.outputs import check_output_folder
-
-        if overlay_path.exists() and overlay_path.is_dir():
-            raise InputError(
-                "--overlay", f"{str(overlay_path)!r} is a folder; give a file such as check.png"
-            )
+        _check_output_file(overlay_path, "--overlay", "check.png")
         if overlay_path.suffix.lower() != ".png":
             raise InputError("--overlay", f"must name a .png file, got {overlay_path.name!r}")
-        parent = overlay_path.parent if str(overlay_path.parent) else Path(".")
-        check_output_folder(parent, option="--overlay")
     srgb = read_photo(photo)
     choice: str | tuple[int, int, int, int] | None
     if white == "auto":
