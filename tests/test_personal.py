@@ -195,3 +195,19 @@ def test_systematic_resampling_keeps_the_weights() -> None:
     picks = systematic_resample(weights, np.random.default_rng(0))
     counts = np.bincount(picks, minlength=4)
     assert counts.tolist() == [2, 1, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json at all", "not a fadecast measure JSON file"), ('{"dots": {}}', "has no contrast")],
+)
+def test_a_measurement_file_that_is_not_a_measure_output_is_named(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    (tmp_path / "visit.json").write_text(content, "utf-8")
+    extra = '\n[[measurements]]\ndate = "2026-01-01"\nfile = "visit.json"\n'
+    (tmp_path / "client.toml").write_text(text + extra, "utf-8")
+    with pytest.raises(InputError, match=message) as error:
+        load_profile(tmp_path / "client.toml", today=TODAY)
+    assert error.value.field == "measurements[0].file"

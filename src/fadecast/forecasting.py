@@ -1106,6 +1106,14 @@ class ForecastResult:
         """The P10/P50/P90 touch-up dates (None beyond the horizon)."""
         return tuple(_date_after(self.scenario.first_session, y) for y in self.touchup_years)  # type: ignore[return-value]
 
+    @property
+    def personal_dates(self) -> tuple[dt.date | None, dt.date | None, dt.date | None] | None:
+        """The personal P10/P50/P90 touch-up dates (None beyond the horizon), if any."""
+        if self.personal is None:
+            return None
+        start = self.scenario.first_session
+        return tuple(_date_after(start, y) for y in self.personal.touchup_years)  # type: ignore[return-value]
+
     def permanence_statement(self) -> str:
         """One line on permanence: what would remain without any touch-up."""
         de = self.residual_social_p50
@@ -1163,8 +1171,8 @@ class ForecastResult:
         }
 
     def _personal_dict(self, personal: Personal) -> dict[str, Any]:
-        start = self.scenario.first_session
-        dates = [_date_after(start, v) for v in personal.touchup_years]
+        dates = self.personal_dates
+        assert dates is not None
         return {
             "measurements": personal.measurements,
             "effective_sample_size": round(personal.effective_sample_size, 1),
@@ -1180,22 +1188,26 @@ class ForecastResult:
         }
 
 
-def personal_weights(sc: Scenario, run: _Run) -> Array:
-    """Each draw's weight given the scenario's measurements (see fadecast.personal)."""
+def _observed(sc: Scenario, run: _Run) -> tuple[Array, Array, Array]:
+    """Each draw's contrast at the measurements ``(n, m)``, the measured values and
+    their errors ``(m,)``. [ΔE00]"""
     model = np.stack([_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
     observed = np.array([o.social_delta_e00 for o in sc.observations])
     sd = np.array([o.sd_delta_e00 for o in sc.observations])
-    return likelihood_weights(model, observed, sd)
+    return model, observed, sd
+
+
+def personal_weights(sc: Scenario, run: _Run) -> Array:
+    """Each draw's weight given the scenario's measurements (see fadecast.personal)."""
+    return likelihood_weights(*_observed(sc, run))
 
 
 def _personal(sc: Scenario, run: _Run) -> Personal | None:
     """The run re-weighted by the scenario's measurements, or None without any."""
     if not sc.observations:
         return None
-    weights = personal_weights(sc, run)
-    model = np.stack([_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
-    observed = np.array([o.social_delta_e00 for o in sc.observations])
-    sd = np.array([o.sd_delta_e00 for o in sc.observations])
+    model, observed, sd = _observed(sc, run)
+    weights = likelihood_weights(model, observed, sd)
     q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
     p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
     misfit = np.sum(weights[:, None] * ((model - observed) / sd) ** 2, axis=0)

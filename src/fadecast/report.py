@@ -199,14 +199,11 @@ def report_html(
         )
 
     personal = ""
-    if result.personal is not None:
-        q = result.personal.touchup_years
-        start = sc.first_session
+    if result.personal is not None and result.personal_dates is not None:
+        q = result.personal_dates
 
-        def when(years: float) -> str:
-            if years > horizon:
-                return f"beyond {horizon:g} years"
-            return (start + dt.timedelta(days=round(years * 365.25))).isoformat()
+        def when(date: dt.date | None) -> str:
+            return f"beyond {horizon:g} years" if date is None else date.isoformat()
 
         n = result.personal.measurements
         personal = (

@@ -32,21 +32,18 @@ def years_text(value: float, horizon_years: float) -> str:
 
 def _personal_lines(result: ForecastResult) -> list[str]:
     personal = result.personal
-    assert personal is not None
-    sc = result.scenario
-    horizon = sc.horizon_years
+    dates = result.personal_dates
+    assert personal is not None and dates is not None
+    horizon = result.scenario.horizon_years
     p10, p50, p90 = personal.touchup_years
-    start = sc.first_session
 
-    def when(years: float) -> str:
-        if years > horizon:
-            return f"beyond the {horizon:g}-year horizon"
-        return (start + dt.timedelta(days=round(years * 365.25))).isoformat()
+    def when(date: dt.date | None) -> str:
+        return f"beyond the {horizon:g}-year horizon" if date is None else date.isoformat()
 
     plural = "s" if personal.measurements != 1 else ""
     lines = [
         f"Personal window, from {personal.measurements} photo measurement{plural}: "
-        f"{when(p10)} to {when(p90)} (most likely {when(p50)})",
+        f"{when(dates[0])} to {when(dates[2])} (most likely {when(dates[1])})",
         f"  that is {years_text(p10, horizon)} to {years_text(p90, horizon)} years "
         f"(median {years_text(p50, horizon)}); {personal.effective_sample_size:.0f} of "
         f"{result.samples} draws' worth of the model still fit the measurements",

@@ -41,8 +41,10 @@ __all__ = [
     "block_mean",
     "dot_scale_px",
     "find_dots",
+    "full_resolution",
     "hair_mask",
     "inpaint",
+    "nearest_distance",
     "power_of_two_at_most",
     "skin_luminance",
 ]
@@ -355,6 +357,22 @@ def _peaks(
     return rows, cols
 
 
+def nearest_distance(points: NDArray[np.floating]) -> Array:
+    """Distance from each point ``(row, col)`` to its nearest other point. [px]"""
+    from scipy.spatial import cKDTree
+
+    return np.asarray(cKDTree(points).query(points, k=2)[0][:, 1], dtype=np.float64)
+
+
+def full_resolution(
+    mask: NDArray[np.bool_], factor: int, shape: tuple[int, ...]
+) -> NDArray[np.bool_]:
+    """A working-copy mask at full resolution ``shape`` (edges beyond whole blocks repeat)."""
+    full = np.repeat(np.repeat(mask, factor, axis=0), factor, axis=1)
+    pad = (shape[0] - full.shape[0], shape[1] - full.shape[1])
+    return np.asarray(np.pad(full, ((0, pad[0]), (0, pad[1])), mode="edge"), dtype=bool)
+
+
 #: Two detections closer than this share of the median nearest-neighbour distance are
 #: one dot (split by a hair, say); the stronger stays.
 MERGE_DISTANCE = 0.75
@@ -369,8 +387,7 @@ def _merge_close(
 
     points = np.c_[rows, cols].astype(np.float64)
     tree = cKDTree(points)
-    nearest = tree.query(points, k=2)[0][:, 1]
-    limit = MERGE_DISTANCE * float(np.median(nearest))
+    limit = MERGE_DISTANCE * float(np.median(nearest_distance(points)))
     drop = np.zeros(len(rows), dtype=bool)
     for i, j in sorted(tree.query_pairs(limit), key=lambda p: -max(strength[p[0]], strength[p[1]])):
         if not (drop[i] or drop[j]):
@@ -424,10 +441,7 @@ def _windows(image: NDArray[np.floating], rows: Array, cols: Array, radius: int)
     c = np.floor(cols).astype(np.intp)[:, None, None] + offsets[None, None, :]
     inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
     values = np.asarray(image[np.clip(r, 0, h - 1), np.clip(c, 0, w - 1)], dtype=np.float32)
-    if values.ndim == 4:
-        values[~inside] = np.nan
-    else:
-        values[~inside] = np.nan
+    values[~inside] = np.nan
     return values
 
 
@@ -574,10 +588,7 @@ def _faint_and_alone(rows: Array, cols: Array, depth: Array) -> NDArray[np.bool_
     """Detections that are both faint and far from every other detection."""
     if len(rows) < 3:
         return np.zeros(len(rows), dtype=bool)
-    from scipy.spatial import cKDTree
-
-    points = np.c_[rows, cols]
-    nearest = cKDTree(points).query(points, k=2)[0][:, 1]
+    nearest = nearest_distance(np.c_[rows, cols])
     spacing = float(np.median(nearest))
     faint = depth < FAINT_SHARE * float(np.median(depth))
     return np.asarray(faint & (nearest > ALONE_SPACINGS * spacing), dtype=bool)

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from fadecast.measure.dots import DotFinding, block_mean
+from fadecast.measure.dots import DotFinding, block_mean, full_resolution, nearest_distance
 from fadecast.skin import colour
 
 __all__ = ["FLAGS", "Figures", "Spread", "bare_skin_rgb", "figures_of", "treated_area"]
@@ -111,25 +111,15 @@ class Figures:
     flags: tuple[str, ...]
 
 
-def _full_mask(mask: NDArray[np.bool_], factor: int, shape: tuple[int, ...]) -> NDArray[np.bool_]:
-    """A working-copy mask at full resolution (edges beyond whole blocks repeat)."""
-    full = np.repeat(np.repeat(mask, factor, axis=0), factor, axis=1)
-    pad = (shape[0] - full.shape[0], shape[1] - full.shape[1])
-    return np.asarray(np.pad(full, ((0, pad[0]), (0, pad[1])), mode="edge"), dtype=bool)
-
-
 def _centres(found: DotFinding) -> tuple[NDArray[np.bool_], float]:
     """The dots' centres on the working copy, and their median spacing there. [px]"""
-    from scipy.spatial import cKDTree
-
     f = found.working_factor
     shape = found.hair.shape
     centres = np.zeros(shape, dtype=bool)
     r = np.clip((found.rows / f).astype(np.intp), 0, shape[0] - 1)
     c = np.clip((found.cols / f).astype(np.intp), 0, shape[1] - 1)
     centres[r, c] = True
-    points = np.c_[found.rows, found.cols]
-    spacing = float(np.median(cKDTree(points).query(points, k=2)[0][:, 1])) / f
+    spacing = float(np.median(nearest_distance(np.c_[found.rows, found.cols]))) / f
     return centres, spacing
 
 
@@ -169,7 +159,7 @@ def treated_area(
         return analysed
     centres, spacing = _centres(found)
     near = ndimage.distance_transform_edt(~centres) <= TREATED_SPACINGS * spacing
-    return analysed & _full_mask(near, found.working_factor, analysed.shape)
+    return analysed & full_resolution(near, found.working_factor, analysed.shape)
 
 
 def bare_skin_rgb(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from fadecast.measure.dots import full_resolution
 from fadecast.measure.measurement import Measurement
 
 __all__ = ["overlay"]
@@ -26,11 +27,8 @@ def overlay(srgb: NDArray[np.uint8], measurement: Measurement) -> NDArray[np.uin
 
     found = measurement.found
     picture = srgb.astype(np.float32)
-    f = found.working_factor
-    hair = np.repeat(np.repeat(found.hair, f, axis=0), f, axis=1)
-    hair = hair[: picture.shape[0], : picture.shape[1]]
-    region = picture[: hair.shape[0], : hair.shape[1]]
-    region[hair] = 0.5 * region[hair] + 0.5 * HAIR_TINT
+    hair = full_resolution(found.hair, found.working_factor, picture.shape[:2])
+    picture[hair] = 0.5 * picture[hair] + 0.5 * HAIR_TINT
     image = Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(image)
     width = max(1, round(min(srgb.shape[:2]) / 800))

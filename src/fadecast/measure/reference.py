@@ -84,7 +84,9 @@ def parse_rectangle(
     try:
         x, y, w, h = (int(p) for p in parts)
     except ValueError:
-        raise InputError(field, f"must be auto or x,y,w,h in whole pixels, got {text!r}") from None
+        raise InputError(
+            field, f"must be auto, none or x,y,w,h in whole pixels, got {text!r}"
+        ) from None
     rows, cols = shape
     if w < 4 or h < 4 or x < 0 or y < 0 or x + w > cols or y + h > rows:
         raise InputError(
