@@ -163,9 +163,13 @@ def page(cases: list[Case]) -> str:
         "around it.",
         "",
         "A detection matches a true dot within half the dot spacing, one to one; dots "
-        "under a hair count neither way. Density is dots per cm² of the treated area; "
-        "diameter is the median full width at half depth; ΔE00 is the median per-dot "
-        "CIEDE2000 between the dot's centre and the skin.",
+        "whose centre is under a hair count neither way, every other true dot in the "
+        "photo (off the card) counts. Density is dots per cm² of the treated area: the "
+        "measured one (dots found over the treated area they span) against the true one "
+        "(the true dots over the area they span, by the same rule, "
+        "`fadecast.measure.figures.treated_by_distance`). Diameter is the median full "
+        "width at half depth; ΔE00 is the median per-dot CIEDE2000 between the dot's "
+        "centre and the skin.",
         "",
         f"**Targets:** F1 ≥ {TARGETS['f1']}, density within ± {TARGETS['density']:.0%}, "
         f"median diameter within ± {TARGETS['diameter']:.0%}, median ΔE00 within "

@@ -97,3 +97,26 @@ def test_a_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_photo(tmp_path / "nothing.jpg")
+
+
+def test_photo_colours_read_as_colour_science_reads_them() -> None:
+    """8-bit sRGB to CIELAB and CIEDE2000 along the measurement's path (decoding, then
+    the package's colorimetry) agree with colour-science's sRGB -> XYZ -> Lab, to within
+    the small difference of the D65 white (the package's is the spectral weights' sum on
+    its 400-700 nm grid, colour-science's the tabulated chromaticity)."""
+    import colour as colour_science
+
+    from fadecast.measure.figures import _lab
+    from fadecast.skin import colour
+
+    rng = np.random.default_rng(5)
+    codes = rng.integers(0, 256, (200, 3), dtype=np.uint8)
+    ours = _lab(linear_from_srgb8(codes).astype(np.float64))
+    xyz = colour_science.sRGB_to_XYZ(codes / 255.0)
+    reference = colour_science.XYZ_to_Lab(
+        xyz, colour_science.CCS_ILLUMINANTS["CIE 1931 2 Degree Standard Observer"]["D65"]
+    )
+    np.testing.assert_allclose(ours, reference, atol=0.15)
+    delta = colour.delta_e_ciede2000(ours[:100], ours[100:])
+    reference_delta = colour_science.delta_E(reference[:100], reference[100:], method="CIE 2000")
+    np.testing.assert_allclose(delta, reference_delta, atol=0.1)

@@ -13,14 +13,21 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from fadecast.measure.figures import treated_area
+from fadecast.measure.dots import nearest_distance
+from fadecast.measure.figures import (
+    BARE_SKIN_SPACINGS,
+    MIN_BARE_SKIN_SHARE,
+    treated_area,
+    treated_by_distance,
+)
 from fadecast.measure.measurement import Measurement, exclude_rectangle
 from fadecast.render.scene import Scene, YearPicture
 from fadecast.skin import colour
 
-__all__ = ["Score", "analysed_mask", "match_detections", "score"]
+__all__ = ["Score", "analysed_mask", "match_detections", "score", "true_treated_area"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,26 @@ def analysed_mask(measurement: Measurement, shape: tuple[int, int]) -> NDArray[n
     return mask
 
 
+def true_treated_area(
+    centres_px: NDArray[np.floating], analysed: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """The treated part of the analysed pixels by the true dots, under the rule the
+    measurement applies to the dots it finds (:func:`figures.treated_area`): all of
+    them, unless untreated skin is in view; then those near a dot."""
+    if len(centres_px) < 3:
+        return analysed
+    spacing = float(np.median(nearest_distance(centres_px)))
+    rows, cols = np.indices(analysed.shape)
+    pixels = np.c_[rows.ravel() + 0.5, cols.ravel() + 0.5]
+    distance = cKDTree(centres_px).query(pixels)[0].reshape(analysed.shape)
+    inside = np.pad(analysed, 1, constant_values=False)
+    clear = ndimage.distance_transform_edt(inside)[1:-1, 1:-1] > BARE_SKIN_SPACINGS * spacing
+    untreated = (distance > BARE_SKIN_SPACINGS * spacing) & clear
+    if untreated.mean() < MIN_BARE_SKIN_SHARE:
+        return analysed
+    return analysed & treated_by_distance(distance, spacing)
+
+
 def score(
     measurement: Measurement,
     scene: Scene,
@@ -109,10 +136,15 @@ def score(
     *,
     spacing_mm: float = 1.0,
 ) -> Score:
-    """Compare a measurement of a rendered picture with the render's truth."""
+    """Compare a measurement of a rendered picture with the render's truth.
+
+    Every true dot in the analysed pixels counts (a region of dots missed is a region
+    of misses); the measured density (dots found over the treated area the measurement
+    found) is compared with the true one (true dots over the true treated area).
+    """
     ppm = scene.settings.px_per_mm
     shape = (scene.settings.pixels, scene.settings.pixels)
-    analysed = treated_area(measurement.found, analysed_mask(measurement, shape))
+    analysed = analysed_mask(measurement, shape)
     truth = scene.layout.centres_mm[:, ::-1] * ppm  # (row, col)
     rows = np.clip(truth[:, 0].astype(np.intp), 0, shape[0] - 1)
     cols = np.clip(truth[:, 1].astype(np.intp), 0, shape[1] - 1)
@@ -122,8 +154,9 @@ def score(
     precision, recall, f1 = match_detections(
         np.c_[found.rows, found.cols], truth, 0.5 * spacing_mm * ppm, seen=seen, counted=inside
     )
-    area_cm2 = analysed.sum() / ppm**2 / 100.0
-    density_true = inside.sum() / area_cm2
+    true_area_cm2 = true_treated_area(truth[inside], analysed).sum() / ppm**2 / 100.0
+    density_true = inside.sum() / true_area_cm2
+    area_cm2 = treated_area(found, analysed).sum() / ppm**2 / 100.0
     density = found.count / area_cm2
     diameter_true = float(np.median(picture.diameter_mm[inside])) * ppm
     diameter = float(np.median(found.diameter_px)) if found.count else float("nan")

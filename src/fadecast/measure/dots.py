@@ -12,13 +12,14 @@ of light and uneven lighting divides out:
    hairs); smoothed, it is the local bare-skin luminance ``Y_skin``. Darkness is
    ``D = 1 - Y / Y_skin``: 0 on skin, up to about 0.9 at a fresh dot's centre, and
    free of gradients in the lighting.
-4. **Hairs.** A stubble hair is a dark line: a grey closing along a line longer than a
-   dot fills it across the hair but not along it, while it fills a dot in every
-   direction. Where the black-hat (closing minus image) differs strongly between
-   directions lies a hair (after DullRazor, Lee et al. 1997).
-5. **Candidates.** Local maxima of the darkness smoothed by the dot's own Gaussian (the
-   matched filter), above a threshold set by the image's noise and by the typical
-   dot, and round: the Hessian at a maximum must not be that of a ridge (a hair).
+4. **Hairs.** A stubble hair is far narrower than a dot: what a grey opening by a
+   square narrower than a dot's core removes from the darkness (its top-hat, after
+   DullRazor, Lee et al. 1997), where it holds most of a pixel's darkness and is drawn
+   out along a line, is a hair. Hairs are painted out of the darkness.
+5. **Candidates.** Local maxima of the darkness's LoG at a scale finer than the dots
+   (which keeps touching dots apart), round, one per dot (no saddle between two at the
+   dots' own scale means one dot), and significant: standing out of the noise of the
+   untreated skin in view at the dots' own scale.
 6. **Per dot, at full resolution.** Depth from a small disk at the centre; diameter
    from the area darker than half the depth (the full width at half depth, as an
    observer sees a dot's edge); the edge's width from the areas at 10 % and 90 % of
@@ -59,9 +60,9 @@ _SCALES_PX = np.geomspace(1.0, 24.0, 11)
 #: A candidate must be at least this share of the typical dot's matched response.
 RELATIVE_THRESHOLD = 0.25
 #: ... and this many noise standard deviations of the matched response.
-NOISE_THRESHOLD = 4.0
+NOISE_THRESHOLD = 2.0
 #: Smallest ratio of the Hessian's eigenvalues at a dot's centre (1 is round, 0 a ridge).
-MIN_ROUNDNESS = 0.3
+MIN_ROUNDNESS = 0.2
 #: A dot is at least this share of the median dot's depth (darkness at its centre). [1]
 RELATIVE_DEPTH = 0.35
 #: At most this many times the median dot's depth: darker is a hair. [1]
@@ -69,7 +70,14 @@ MAX_RELATIVE_DEPTH = 1.6
 #: ... and at least this dark against the skin. [1]
 MIN_DEPTH = 0.015
 #: Pixels added around a hair's mask (its soft edges and ends). [working px]
-HAIR_DILATION = 2
+HAIR_DILATION = 1
+#: Share of a pixel's darkness a thin feature must hold to be a hair. [1]
+HAIR_SHARE = 0.5
+#: A hair is longer than this many dot widths (sd); a dot's centre is not. [1]
+HAIR_LENGTH = 1.4
+#: Share of the image under hairs above which the dots' scale is found again with the
+#: hairs painted out. [1]
+HAIRY_SHARE = 0.01
 #: Scale of the detecting LoG, relative to the dots' scale.
 DETECTION_SCALE = 0.6
 #: Radius of non-maximum suppression, relative to the dots' scale.
@@ -245,7 +253,14 @@ def _bilinear(image: Float32, rows: Array, cols: Array) -> Float32:
 
 
 def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDArray[np.bool_]:
-    """Pixels of the working copy under a hair: dark and line-like.
+    """Pixels of the working copy under a hair: dark, thin and drawn out.
+
+    A stubble hair is far narrower than a dot. A grey opening of the darkness by a
+    square narrower than a dot's core keeps the dots (and the skin between them) and
+    removes the hairs; what it removes (the top-hat, after DullRazor, Lee et al. 1997)
+    is a hair where it holds most of the pixel's darkness. Of those pixels, only
+    groups drawn out along a line (longer than a dot is wide) are hairs: noise and a
+    dot's sharp centre are not.
 
     Parameters
     ----------
@@ -254,22 +269,32 @@ def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDA
     sigma_px
         Dot width on it. [px]
     min_darkness
-        Least black-hat contrast across a hair that counts. [1]
+        Least top-hat contrast of a hair. [1]
     """
-    # Shorter than a stubble hair, so that it fits along one; wider than a hair and
-    # narrower than a dot's dark core, so that it fits in a dot in every direction.
-    length = max(5, 2 * round(0.75 * sigma_px) + 1)
-    lines = [np.ones((1, length), bool), np.ones((length, 1), bool)]
-    eye = np.eye(length, dtype=bool)
-    lines += [eye, eye[::-1]]
-    # Black-hat of the luminance = darkness minus its opening.
-    hats = np.stack([darkness - ndimage.grey_opening(darkness, footprint=f) for f in lines])
-    across, along = hats.max(axis=0), hats.min(axis=0)
-    # A hair: a thin line holds most of the pixel's darkness across it and none along
-    # it. (The flank of a dot, an edge, loses only part of its darkness either way.)
-    thin = (across > min_darkness) & (across > 0.6 * darkness)
-    mask = thin & (along < 0.25 * across)
+    size = max(3, 2 * round(0.4 * sigma_px) + 1)
+    hat = darkness - ndimage.grey_opening(darkness, size=(size, size))
+    thin = (hat > min_darkness) & (hat > HAIR_SHARE * darkness)
+    labels = ndimage.label(thin, structure=np.ones((3, 3), bool))[0]
+    mask = np.zeros(darkness.shape, dtype=bool)
+    least = HAIR_LENGTH * sigma_px
+    for label, box in enumerate(ndimage.find_objects(labels), start=1):
+        # A line of length L spans at least L / sqrt(2) along one side of its box.
+        if box is None or max(s.stop - s.start for s in box) < least / math.sqrt(2.0):
+            continue
+        member = labels[box] == label
+        if _length(member) >= least:
+            mask[box] |= member
     return np.asarray(ndimage.binary_dilation(mask, iterations=HAIR_DILATION), dtype=bool)
+
+
+def _length(member: NDArray[np.bool_]) -> float:
+    """Length of a group of pixels along its main axis, from its second moments (a line
+    of length L has standard deviation L / sqrt(12) along itself). [px]"""
+    rows, cols = np.nonzero(member)
+    dr, dc = rows - rows.mean(), cols - cols.mean()
+    rr, cc, rc = float(np.mean(dr * dr)), float(np.mean(dc * dc)), float(np.mean(dr * dc))
+    major = 0.5 * (rr + cc) + math.sqrt(0.25 * (rr - cc) ** 2 + rc**2)
+    return math.sqrt(12.0 * major)
 
 
 def inpaint(darkness: Float32, mask: NDArray[np.bool_], sigma_px: float) -> Float32:
@@ -374,24 +399,47 @@ def full_resolution(
 
 
 #: Two detections closer than this share of the median nearest-neighbour distance are
-#: one dot (split by a hair, say); the stronger stays.
+#: one dot; the stronger stays.
 MERGE_DISTANCE = 0.75
+#: Two detections within this many dot widths are one dot if, at the dots' own scale,
+#: the response between them stays above this share of the weaker one's (no saddle:
+#: noise split one dot's peak in two). Touching dots keep a saddle. [1]
+SADDLE_REACH = 2.5
+SADDLE_SHARE = 0.9
 
 
 def _merge_close(
-    rows: NDArray[np.intp], cols: NDArray[np.intp], strength: NDArray[np.float32]
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    strength: NDArray[np.float32],
+    whole: Float32,
+    sigma_px: float,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Detections of one dot merged: too close for the pattern, or one blob at the
+    dots' scale (``whole``, the scale-normalised LoG at ``sigma_px``)."""
     if len(rows) < 3:
         return rows, cols
     from scipy.spatial import cKDTree
 
     points = np.c_[rows, cols].astype(np.float64)
     tree = cKDTree(points)
-    limit = MERGE_DISTANCE * float(np.median(nearest_distance(points)))
+    close = MERGE_DISTANCE * float(np.median(nearest_distance(points)))
+    pairs = tree.query_pairs(max(close, SADDLE_REACH * sigma_px), output_type="ndarray")
+    if len(pairs) == 0:
+        return rows, cols
+    i, j = pairs[:, 0], pairs[:, 1]
+    distance = np.hypot(*(points[i] - points[j]).T)
+    steps = np.array([0.25, 0.5, 0.75])
+    along = points[i][:, None, :] + steps[None, :, None] * (points[j] - points[i])[:, None, :]
+    between = ndimage.map_coordinates(
+        whole, along.reshape(-1, 2).T, order=1, mode="nearest"
+    ).reshape(len(pairs), len(steps))
+    ends = np.minimum(whole[rows[i], cols[i]], whole[rows[j], cols[j]])
+    one = (distance < close) | (between.min(axis=1) >= SADDLE_SHARE * ends)
     drop = np.zeros(len(rows), dtype=bool)
-    for i, j in sorted(tree.query_pairs(limit), key=lambda p: -max(strength[p[0]], strength[p[1]])):
-        if not (drop[i] or drop[j]):
-            drop[j if strength[i] >= strength[j] else i] = True
+    for a, b in pairs[one][np.argsort(-np.maximum(strength[i], strength[j])[one])]:
+        if not (drop[a] or drop[b]):
+            drop[b if strength[a] >= strength[b] else a] = True
     return rows[~drop], cols[~drop]
 
 
@@ -483,6 +531,7 @@ def find_dots(
         # What is not looked at (a bright card) must not pass for skin nearby.
         fill = np.float32(np.quantile(luminance[analysed], 0.9))  # about the skin
         luminance = np.where(analysed, luminance, fill)
+    found_scale = sigma_px is None
     if sigma_px is None:
         sigma_px = dot_scale_px(luminance, min_sigma_px=min_sigma_px)
     factor = power_of_two_at_most(sigma_px / WORKING_SIGMA_PX)
@@ -493,6 +542,14 @@ def find_dots(
     noise = _noise_sd(darkness)
     hair = hair_mask(darkness, s, min_darkness=max(8.0 * noise, 0.05))
     darkness = inpaint(darkness, hair, s)
+    if found_scale and hair.mean() > HAIRY_SHARE:
+        # Hairs answer at scales finer than the dots and pull the scale found down:
+        # found again with the hairs painted out.
+        rescaled = _strongest_scale(1.0 - darkness, min_sigma_px / factor) * factor
+        if abs(rescaled / sigma_px - 1.0) > 0.05:
+            return find_dots(
+                luminance, rgb, sigma_px=rescaled, min_sigma_px=min_sigma_px, analysed=analysed
+            )
     # Blobs answer the scale-normalised negative Laplacian of Gaussian of the darkness;
     # taken a little finer than the dots' own scale, and with a suppression radius
     # below it, it keeps touching and spread dots apart.
@@ -504,12 +561,20 @@ def find_dots(
     radius = max(1, round(SUPPRESSION_RADIUS * s))
     rows, cols = _peaks(matched, radius, NOISE_THRESHOLD * noise * _log_gain(fine), allowed)
     if len(rows):
+        # The same at the dots' own scale (the matched filter): smoother, and less
+        # sensitive to blotchy noise.
+        whole = np.asarray(-(s**2) * ndimage.gaussian_laplace(darkness, s), dtype=np.float32)
         typical = float(np.quantile(matched[rows, cols], 0.75))
         strong = matched[rows, cols] > RELATIVE_THRESHOLD * typical
-        round_ = _hessian_roundness(matched, rows, cols) > MIN_ROUNDNESS
+        # Round at either scale: a dot is round at its own, touching dots each at the
+        # finer one, a hair at neither.
+        round_ = (_hessian_roundness(matched, rows, cols) > MIN_ROUNDNESS) | (
+            _hessian_roundness(whole, rows, cols) > MIN_ROUNDNESS
+        )
         keep = strong & round_
         rows, cols = rows[keep], cols[keep]
-        rows, cols = _merge_close(rows, cols, matched[rows, cols])
+        rows, cols = _merge_close(rows, cols, matched[rows, cols], whole, s)
+        rows, cols = _significant(darkness, whole, rows, cols, s, noise, allowed)
     sub_r, sub_c = _subpixel(matched, rows, cols)
     skin_at = ndimage.map_coordinates(skin, [sub_r, sub_c], order=1, mode="nearest")
     # Measure each dot on a copy where it is a few pixels wide.
@@ -584,6 +649,82 @@ ALONE_SPACINGS = 1.4
 BLOCK_EDGE_SHARE = 0.35
 
 
+#: A candidate's response at the dots' own scale must exceed this many standard
+#: deviations of that response on untreated skin. [1]
+SIGNIFICANCE = 4.0
+#: Untreated skin lies further than this many dot spacings from every clear dot. [1]
+UNTREATED_SPACINGS = 2.0
+#: Least share of the image that is untreated skin for its noise to be measured. [1]
+MIN_UNTREATED_SHARE = 0.02
+#: Noise above this share of the typical dot's response is not noise but structure
+#: (an edge, a mole, a card's shadow); the pixel noise is used instead. [1]
+MAX_NOISE_SHARE = 0.25
+
+
+def _robust_z(field: Float32, at: Array, where: NDArray[np.bool_]) -> Array:
+    """``at`` in robust standard deviations of ``field`` over ``where`` above its median."""
+    values = field[where]
+    centre = float(np.median(values))
+    sd = 1.4826 * float(np.median(np.abs(values - centre)))
+    return np.asarray((at - centre) / max(sd, 1e-12), dtype=np.float64)
+
+
+def _significant(
+    darkness: Float32,
+    response: Float32,
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    sigma_px: float,
+    noise: float,
+    allowed: NDArray[np.bool_],
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Candidates that stand out of the skin's noise at the dots' scale.
+
+    Candidates come from a LoG finer than the dots, which keeps touching dots apart but
+    also answers to noise that compression has made blotchy (JPEG removes the fine
+    noise that the pixel noise is measured from and keeps the coarser). At the dots'
+    own scale a dot answers more and such noise less. Two statistics are read there:
+    the scale-normalised LoG (``response``, the matched filter, blind to the skin's
+    level but lowered by close neighbours' rings) and the darkness smoothed by half the
+    dots' width (raised, not lowered, by neighbours). Their noise is measured on
+    untreated skin in view (further than :data:`UNTREATED_SPACINGS` spacings from
+    every clear dot, the forehead say), robustly (median and median absolute
+    deviation); a candidate standing :data:`SIGNIFICANCE` deviations out in either is
+    a dot. Without untreated skin in view only the LoG is read, its noise predicted
+    from the pixel noise as if white (the least it can be).
+    """
+    if len(rows) < 3:
+        return rows, cols
+    at = ndimage.maximum_filter(response, size=3)[rows, cols]
+    typical = float(np.quantile(at, 0.75))
+    keep = at > SIGNIFICANCE * noise * _log_gain(sigma_px)
+    clear = at > 0.5 * typical
+    if clear.sum() < 3:
+        return rows[keep], cols[keep]
+    spacing = float(np.median(nearest_distance(np.c_[rows[clear], cols[clear]])))
+    # Found on a grid a few cells per spacing (the distance transform is the cost).
+    cell = power_of_two_at_most(spacing / 4.0)
+    looked = block_mean(allowed.astype(np.float32), cell) > 0.999
+    seeds = np.ones(looked.shape, dtype=bool)
+    top, right = looked.shape[0] - 1, looked.shape[1] - 1
+    seeds[np.minimum(rows[clear] // cell, top), np.minimum(cols[clear] // cell, right)] = False
+    far = ndimage.distance_transform_edt(seeds) * cell > UNTREATED_SPACINGS * spacing + cell
+    # Clear of the photo's edges and of what was not looked at by the filters' reach.
+    reach = math.ceil(3.0 * sigma_px / cell)
+    looked = ndimage.binary_erosion(np.pad(looked, reach), iterations=reach)
+    free = full_resolution(far & looked[reach:-reach, reach:-reach], cell, response.shape)
+    if free.mean() < MIN_UNTREATED_SHARE:
+        return rows[keep], cols[keep]
+    z_log = _robust_z(response, at, free)
+    if float(np.median(z_log[clear])) * MAX_NOISE_SHARE < 1.0:
+        # The "untreated" skin is as busy as the dots: structure, not noise.
+        return rows[keep], cols[keep]
+    smooth = np.asarray(ndimage.gaussian_filter(darkness, 0.5 * sigma_px), dtype=np.float32)
+    z_smooth = _robust_z(smooth, ndimage.maximum_filter(smooth, size=3)[rows, cols], free)
+    keep = (z_log > SIGNIFICANCE) | (z_smooth > SIGNIFICANCE)
+    return rows[keep], cols[keep]
+
+
 def _faint_and_alone(rows: Array, cols: Array, depth: Array) -> NDArray[np.bool_]:
     """Detections that are both faint and far from every other detection."""
     if len(rows) < 3:
@@ -600,6 +741,17 @@ def _masked_mean(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Array
     total = np.where(mask, values, 0.0).sum(axis=(1, 2), dtype=np.float64)
     mean = np.divide(total, count, out=np.full(len(count), np.nan), where=count > 0)
     return np.asarray(mean, dtype=np.float64)
+
+
+def _masked_median(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Array:
+    """Median over each window's masked pixels, NaN where none are."""
+    flat = np.where(mask, values, np.inf).reshape(len(values), -1)
+    flat.sort(axis=1)
+    count = mask.reshape(len(values), -1).sum(axis=1)
+    low = np.take_along_axis(flat, np.maximum((count - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    high = np.take_along_axis(flat, np.maximum(count // 2, 0)[:, None], axis=1)[:, 0]
+    median = np.where(count > 0, 0.5 * (low + high), np.nan)
+    return np.asarray(median, dtype=np.float64)
 
 
 def _measure_each(
@@ -631,13 +783,22 @@ def _measure_each(
     hc = np.clip(hc, 0, hair.shape[1] - 1)
     hairy = hair[hr[:, :, None], hc[:, None, :]]
     finite = np.isfinite(dark)
-    centre_disk = (distance <= max(1.0, 0.3 * sigma_px)) & finite
-    depth = _masked_mean(dark, centre_disk)
-    valid = (distance <= 2.2 * sigma_px) & finite
+    # A hair across a dot hides part of it: what lies under the hair mask is left out,
+    # and the centre is read a little wider where a hair covers it.
+    clear = finite & ~hairy
+    centre_disk = (distance <= max(1.0, 0.3 * sigma_px)) & clear
+    covered = ~centre_disk.any(axis=(1, 2))
+    centre_disk[covered] = ((distance <= max(1.5, 0.7 * sigma_px)) & clear)[covered]
+    depth = _masked_median(dark, centre_disk)
+    disk = distance <= 2.2 * sigma_px
+    valid = disk & clear
+    # Areas below are scaled up by the share of the disk the hairs hide.
+    hidden = (disk & finite).sum(axis=(1, 2)) / np.maximum(valid.sum(axis=(1, 2)), 1)
 
     def radius_at(level: float) -> Array:
         above = valid & (dark > level * depth[:, None, None])
-        return np.asarray(np.sqrt(above.sum(axis=(1, 2)) / math.pi), dtype=np.float64)
+        area = above.sum(axis=(1, 2)) * hidden
+        return np.asarray(np.sqrt(area / math.pi), dtype=np.float64)
 
     colours = _windows(rgb, rows, cols, radius)
     centre_rgb = np.stack([_masked_mean(colours[..., k], centre_disk) for k in range(3)], -1)

@@ -16,7 +16,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from fadecast.measure.dots import DotFinding, block_mean, full_resolution, nearest_distance
+from fadecast.measure.dots import (
+    MIN_UNTREATED_SHARE,
+    UNTREATED_SPACINGS,
+    DotFinding,
+    block_mean,
+    full_resolution,
+    nearest_distance,
+)
 from fadecast.skin import colour
 
 __all__ = ["FLAGS", "Figures", "Spread", "bare_skin_rgb", "figures_of", "treated_area"]
@@ -40,10 +47,11 @@ FLAGS = {
         "dots, which understates it where their edges overlap"
     ),
 }
-#: Untreated skin lies further than this many dot spacings from any dot. [1]
-BARE_SKIN_SPACINGS = 2.0
+#: Untreated skin lies further than this many dot spacings from any dot (the rule
+#: dot finding measures the skin's noise by). [1]
+BARE_SKIN_SPACINGS = UNTREATED_SPACINGS
 #: Least share of the picture that must be untreated skin to be used. [1]
-MIN_BARE_SKIN_SHARE = 0.02
+MIN_BARE_SKIN_SHARE = MIN_UNTREATED_SHARE
 #: Fewest dots for figures worth reading.
 MIN_DOTS = 20
 #: Skin darker than this luminance (after calibration) is too dark to read. [1]
@@ -138,9 +146,31 @@ def _untreated(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.boo
     return np.asarray(far & clear & ~found.hair, dtype=bool)
 
 
-#: Where untreated skin is in view, the treated area is what lies within this many dot
-#: spacings of a dot. [1]
-TREATED_SPACINGS = 0.75
+#: Where untreated skin is in view, the treated area is the dots' own area: each dot's
+#: half-spacing neighbourhood, with the gaps between dots (closed by a disk this many
+#: spacings wide) filled in. Its edge then lies half a spacing beyond the outermost
+#: dots, and the density is the pattern's whatever the dots' size. [1]
+TREATED_SPACINGS = 0.5
+TREATED_CLOSING_SPACINGS = 1.0
+
+
+def treated_by_distance(distance_px: NDArray[np.floating], spacing_px: float) -> NDArray[np.bool_]:
+    """The treated area from each pixel's distance to the nearest dot centre.
+
+    Within :data:`TREATED_SPACINGS` spacings of a dot, closed (dilated then eroded) by
+    :data:`TREATED_CLOSING_SPACINGS` spacings, so gaps in the pattern are inside it.
+
+    Parameters
+    ----------
+    distance_px
+        Distance of each pixel to the nearest dot's centre. [px]
+    spacing_px
+        The dots' median nearest-neighbour distance. [px]
+    """
+    reach = (TREATED_SPACINGS + TREATED_CLOSING_SPACINGS) * spacing_px
+    dilated = distance_px <= reach
+    closed = ndimage.distance_transform_edt(dilated) > TREATED_CLOSING_SPACINGS * spacing_px
+    return np.asarray(closed, dtype=bool)
 
 
 def treated_area(
@@ -151,14 +181,14 @@ def treated_area(
     """The treated part of the analysed pixels, at full resolution.
 
     All of them, unless untreated skin is in view (see :func:`bare_skin_rgb`); then
-    the pixels within :data:`TREATED_SPACINGS` dot spacings of a dot found.
+    the dots' own area (:func:`treated_by_distance`).
     """
     if untreated is None:
         untreated = _untreated(found, analysed)
     if found.count < 3 or untreated.mean() < MIN_BARE_SKIN_SHARE:
         return analysed
     centres, spacing = _centres(found)
-    near = ndimage.distance_transform_edt(~centres) <= TREATED_SPACINGS * spacing
+    near = treated_by_distance(ndimage.distance_transform_edt(~centres), spacing)
     return analysed & full_resolution(near, found.working_factor, analysed.shape)
 
 
