@@ -114,10 +114,10 @@ def test_a_truncated_photo_gives_one_line(photo: Path, tmp_path: Path) -> None:
 def test_a_photo_without_dots_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "plain.png"
     Image.fromarray(np.full((300, 300, 3), 180, np.uint8)).save(path)
-    overlay = tmp_path / "check.png"
-    proc = run("measure", str(path), "--overlay", str(overlay))
+    overlay, table = tmp_path / "check.png", tmp_path / "dots.csv"
+    proc = run("measure", str(path), "--overlay", str(overlay), "--dots", str(table))
     assert proc.returncode == 2 and "no SMP dots" in proc.stderr
-    assert not overlay.exists()
+    assert not overlay.exists() and not table.exists()
 
 
 def test_overlay_must_be_a_png_file(photo: Path, tmp_path: Path) -> None:
@@ -125,4 +125,44 @@ def test_overlay_must_be_a_png_file(photo: Path, tmp_path: Path) -> None:
     assert proc.returncode == 2 and "folder" in proc.stderr
     proc = run("measure", str(photo), "--overlay", str(tmp_path / "check.jpg"))
     assert proc.returncode == 2 and ".png" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_dot_is_written_to_a_table_that_agrees_with_the_figures(
+    photo: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    from fadecast.measure.table import DOT_COLUMNS
+
+    table = tmp_path / "dots.csv"
+    proc = run("measure", str(photo), "--mm-per-px", "0.05", "--json", "--dots", str(table))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    with table.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(DOT_COLUMNS)
+    assert len(rows) == data["dots"]["count"]
+    diameters = np.array([float(r["diameter_mm"]) for r in rows])
+    assert float(np.median(diameters)) == pytest.approx(
+        data["dots"]["diameter_mm"]["median"], abs=1e-3
+    )
+    contrasts = np.array([float(r["delta_e00"]) for r in rows])
+    assert float(np.median(contrasts)) == pytest.approx(
+        data["contrast"]["delta_e00"]["median"], abs=1e-2
+    )
+    # A dot whose ring is all under hairs or off the photo has no local skin of its own.
+    ringed = [r for r in rows if r["skin_L"]]
+    assert len(ringed) >= 0.95 * len(rows)
+    lightness = np.array([[float(r["centre_L"]), float(r["skin_L"])] for r in ringed])
+    assert np.all(lightness[:, 0] < lightness[:, 1])  # every dot darker than its skin
+    with Image.open(photo) as image:
+        width, height = image.size
+    centres = np.array([[float(r["row_px"]), float(r["col_px"])] for r in rows])
+    assert np.all((centres >= 0) & (centres < [height, width]))
+
+
+def test_the_dots_table_must_be_a_csv_file(photo: Path, tmp_path: Path) -> None:
+    proc = run("measure", str(photo), "--dots", str(tmp_path / "dots.txt"))
+    assert proc.returncode == 2 and "--dots" in proc.stderr and ".csv" in proc.stderr
     assert list(tmp_path.iterdir()) == []

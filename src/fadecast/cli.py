@@ -451,6 +451,10 @@ def measure_command(
     overlay_path: Annotated[
         Path | None, typer.Option("--overlay", help="Also draw the detections into this PNG.")
     ] = None,
+    dots_path: Annotated[
+        Path | None,
+        typer.Option("--dots", help="Also write every dot (centre, size, Lab) to this CSV."),
+    ] = None,
 ) -> None:
     """Measure the dots of a scalp photo: count, density, size, contrast, blur."""
     from fadecast.measure.measurement import measure_photo
@@ -461,6 +465,10 @@ def measure_command(
         _check_output_file(overlay_path, "--overlay", "check.png")
         if overlay_path.suffix.lower() != ".png":
             raise InputError("--overlay", f"must name a .png file, got {overlay_path.name!r}")
+    if dots_path is not None:
+        _check_output_file(dots_path, "--dots", "dots.csv")
+        if dots_path.suffix.lower() != ".csv":
+            raise InputError("--dots", f"must name a .csv file, got {dots_path.name!r}")
     srgb = read_photo(photo)
     choice: str | tuple[int, int, int, int] | None
     if white == "auto":
@@ -478,11 +486,24 @@ def measure_command(
     )
     if result.figures.dot_count == 0:
         raise InputError("photo", f"no SMP dots found in {photo.name}; nothing to measure")
+    # Both files are made before either is written; each folder's files all or none.
+    outputs: dict[Path, dict[str, bytes]] = {}
     if overlay_path is not None:
         from fadecast.measure.overlay import overlay
-        from fadecast.outputs import png_bytes, write_files
+        from fadecast.outputs import png_bytes
 
-        write_files(overlay_path.parent, {overlay_path.name: png_bytes(overlay(srgb, result))})
+        image = png_bytes(overlay(srgb, result))
+        outputs.setdefault(overlay_path.parent, {})[overlay_path.name] = image
+    if dots_path is not None:
+        from fadecast.measure.table import dots_csv
+
+        table = dots_csv(result).encode("utf-8")
+        outputs.setdefault(dots_path.parent, {})[dots_path.name] = table
+    if outputs:
+        from fadecast.outputs import write_files
+
+        for folder, files in outputs.items():
+            write_files(folder, files)
     if as_json:
         data = {"file": photo.name, **result.to_dict()}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -492,6 +513,8 @@ def measure_command(
         typer.echo(format_measurement(result, name=photo.name))
         if overlay_path is not None:
             typer.echo(f"\nOverlay: {overlay_path}")
+        if dots_path is not None:
+            typer.echo(f"Dots: {dots_path}")
 
 
 @app.command("schema")

@@ -106,12 +106,12 @@ def test_photo_colours_read_as_colour_science_reads_them() -> None:
     its 400-700 nm grid, colour-science's the tabulated chromaticity)."""
     import colour as colour_science
 
-    from fadecast.measure.figures import _lab
+    from fadecast.measure.figures import lab_of
     from fadecast.skin import colour
 
     rng = np.random.default_rng(5)
     codes = rng.integers(0, 256, (200, 3), dtype=np.uint8)
-    ours = _lab(linear_from_srgb8(codes).astype(np.float64))
+    ours = lab_of(linear_from_srgb8(codes).astype(np.float64))
     xyz = colour_science.sRGB_to_XYZ(codes / 255.0)
     reference = colour_science.XYZ_to_Lab(
         xyz, colour_science.CCS_ILLUMINANTS["CIE 1931 2 Degree Standard Observer"]["D65"]

@@ -581,8 +581,9 @@ def find_dots(
     step = power_of_two_at_most(sigma_px / MEASURE_SIGMA_PX)
     fine_y = block_mean(luminance, step)
     fine_rgb = block_mean(rgb, step)
-    full_r = (sub_r + 0.5) * factor
-    full_c = (sub_c + 0.5) * factor
+    # Within the photo (a peak on its edge row can be refined half a pixel beyond).
+    full_r = np.clip((sub_r + 0.5) * factor, 0.0, luminance.shape[0] - 0.5)
+    full_c = np.clip((sub_c + 0.5) * factor, 0.0, luminance.shape[1] - 0.5)
     parts = []
     for start in range(0, len(full_r), _CHUNK):
         chunk = slice(start, start + _CHUNK)

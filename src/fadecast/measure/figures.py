@@ -9,7 +9,7 @@ mean tone of the treated area against bare skin (as the forecast's curve).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,16 @@ from fadecast.measure.dots import (
 )
 from fadecast.skin import colour
 
-__all__ = ["FLAGS", "Figures", "Spread", "bare_skin_rgb", "figures_of", "treated_area"]
+__all__ = [
+    "FLAGS",
+    "Figures",
+    "Spread",
+    "bare_skin_rgb",
+    "figures_of",
+    "lab_of",
+    "treated_area",
+    "treated_by_distance",
+]
 
 Array = NDArray[np.float64]
 Float32 = NDArray[np.float32]
@@ -117,6 +126,8 @@ class Figures:
     mean_lab: tuple[float, float, float] | None
     blur_px: float | None  # optical blur (Gaussian sd) from a card's edge [px]
     flags: tuple[str, ...]
+    dot_delta_e00: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    # per dot, CIEDE2000 against the skin its contrast is taken against [ΔE00]
 
 
 def _centres(found: DotFinding) -> tuple[NDArray[np.bool_], float]:
@@ -211,7 +222,8 @@ def bare_skin_rgb(
     return np.asarray(np.median(work[untreated], axis=0), dtype=np.float64)
 
 
-def _lab(rgb: NDArray[np.floating[Any]]) -> Array:
+def lab_of(rgb: NDArray[np.floating[Any]]) -> Array:
+    """CIELAB (D65) of linear sRGB, negative values clipped to 0, shape ``(..., 3)``."""
     return colour.xyz_to_lab(colour.linear_srgb_to_xyz(np.maximum(rgb, 0.0)))
 
 
@@ -265,18 +277,18 @@ def figures_of(
         if skin_rgb is None and np.isfinite(found.skin_rgb).any():
             skin_rgb = np.nanmedian(found.skin_rgb, axis=0)
         if skin_rgb is not None:
-            skin_lab = _lab(skin_rgb)
+            skin_lab = lab_of(skin_rgb)
             # Against the untreated skin when it is in view, else each dot's surround.
             local = found.skin_rgb if bare is None else np.broadcast_to(bare, found.skin_rgb.shape)
             local = np.where(np.isfinite(local), local, skin_rgb)
-            delta = colour.delta_e_ciede2000(_lab(found.centre_rgb), _lab(local))
+            delta = colour.delta_e_ciede2000(lab_of(found.centre_rgb), lab_of(local))
             # The mean tone of the treated area without the pixels under hairs, on the
             # working copy (block means keep the mean of linear light).
             f = found.working_factor
             small_rgb = block_mean(rgb, f)
             keep = (block_mean(treated.astype(np.float32), f) > 0.999) & ~found.hair
             mean_rgb = small_rgb[keep].mean(axis=0, dtype=np.float64)
-            mean_lab = _lab(mean_rgb)
+            mean_lab = lab_of(mean_rgb)
             social = float(colour.delta_e_ciede2000(mean_lab, skin_lab))
     blur_px = None
     if card_edge_px is not None:
@@ -311,6 +323,7 @@ def figures_of(
         edge_mm=None if mm_per_px is None else Spread.of(found.edge_px, mm_per_px),
         coverage=coverage,
         delta_e00=Spread.of(delta),
+        dot_delta_e00=np.asarray(delta, dtype=np.float64),
         social_delta_e00=social,
         skin_lab=None
         if skin_lab is None
