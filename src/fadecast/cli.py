@@ -194,13 +194,16 @@ def plan_command(
             typer.echo(f"\nCalendar: {target}")
 
 
-def _check_output_file(path: Path, option: str, example: str) -> None:
-    """Raise InputError unless ``path`` names a file that can be written (not a folder)."""
+def _check_output_file(path: Path, option: str, example: str, *, suffix: str = "") -> None:
+    """Raise InputError unless ``path`` names a file that can be written (not a folder),
+    ending in ``suffix`` when one is given."""
     from fadecast.outputs import check_output_folder
 
     if path.exists() and path.is_dir():
         raise InputError(option, f"{str(path)!r} is a folder; give a file name such as {example}")
     check_output_folder(path.parent if str(path.parent) else Path("."), option=option)
+    if suffix and path.suffix.lower() != suffix:
+        raise InputError(option, f"must name a {suffix} file, got {path.name!r}")
 
 
 DEMO_FOLDER = "fadecast-demo"
@@ -462,13 +465,9 @@ def measure_command(
     from fadecast.measure.reference import parse_rectangle
 
     if overlay_path is not None:
-        _check_output_file(overlay_path, "--overlay", "check.png")
-        if overlay_path.suffix.lower() != ".png":
-            raise InputError("--overlay", f"must name a .png file, got {overlay_path.name!r}")
+        _check_output_file(overlay_path, "--overlay", "check.png", suffix=".png")
     if dots_path is not None:
-        _check_output_file(dots_path, "--dots", "dots.csv")
-        if dots_path.suffix.lower() != ".csv":
-            raise InputError("--dots", f"must name a .csv file, got {dots_path.name!r}")
+        _check_output_file(dots_path, "--dots", "dots.csv", suffix=".csv")
     srgb = read_photo(photo)
     choice: str | tuple[int, int, int, int] | None
     if white == "auto":

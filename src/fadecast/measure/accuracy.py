@@ -13,15 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from fadecast.measure.dots import nearest_distance
 from fadecast.measure.figures import (
-    BARE_SKIN_SPACINGS,
     MIN_BARE_SKIN_SHARE,
     treated_area,
     treated_by_distance,
+    untreated_by_distance,
 )
 from fadecast.measure.measurement import Measurement, exclude_rectangle
 from fadecast.render.scene import Scene, YearPicture
@@ -121,9 +120,7 @@ def true_treated_area(
     rows, cols = np.indices(analysed.shape)
     pixels = np.c_[rows.ravel() + 0.5, cols.ravel() + 0.5]
     distance = cKDTree(centres_px).query(pixels)[0].reshape(analysed.shape)
-    inside = np.pad(analysed, 1, constant_values=False)
-    clear = ndimage.distance_transform_edt(inside)[1:-1, 1:-1] > BARE_SKIN_SPACINGS * spacing
-    untreated = (distance > BARE_SKIN_SPACINGS * spacing) & clear
+    untreated = untreated_by_distance(distance, analysed, spacing)
     if untreated.mean() < MIN_BARE_SKIN_SHARE:
         return analysed
     return analysed & treated_by_distance(distance, spacing)

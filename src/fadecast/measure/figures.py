@@ -35,6 +35,7 @@ __all__ = [
     "lab_of",
     "treated_area",
     "treated_by_distance",
+    "untreated_by_distance",
 ]
 
 Array = NDArray[np.float64]
@@ -130,8 +131,9 @@ class Figures:
     # per dot, CIEDE2000 against the skin its contrast is taken against [ΔE00]
 
 
-def _centres(found: DotFinding) -> tuple[NDArray[np.bool_], float]:
-    """The dots' centres on the working copy, and their median spacing there. [px]"""
+def _near(found: DotFinding) -> tuple[Array, float]:
+    """Distance of each working-copy pixel to the nearest dot's centre, and the dots'
+    median spacing there. [px]"""
     f = found.working_factor
     shape = found.hair.shape
     centres = np.zeros(shape, dtype=bool)
@@ -139,22 +141,42 @@ def _centres(found: DotFinding) -> tuple[NDArray[np.bool_], float]:
     c = np.clip((found.cols / f).astype(np.intp), 0, shape[1] - 1)
     centres[r, c] = True
     spacing = float(np.median(nearest_distance(np.c_[found.rows, found.cols]))) / f
-    return centres, spacing
+    return np.asarray(ndimage.distance_transform_edt(~centres)), spacing
 
 
-def _untreated(found: DotFinding, analysed: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Working-copy pixels further than a few dot spacings from every dot."""
+def untreated_by_distance(
+    distance_px: NDArray[np.floating], inside: NDArray[np.bool_], spacing_px: float
+) -> NDArray[np.bool_]:
+    """Untreated skin: further than :data:`BARE_SKIN_SPACINGS` spacings from every dot and
+    from what was not looked at (outside ``inside``: a card, a marker, the photo's
+    edge), where dots may lie unseen.
+
+    Parameters
+    ----------
+    distance_px
+        Distance of each pixel to the nearest dot's centre. [px]
+    inside
+        Pixels looked at.
+    spacing_px
+        The dots' median nearest-neighbour distance. [px]
+    """
+    limit = BARE_SKIN_SPACINGS * spacing_px
+    padded = np.pad(inside, 1, constant_values=False)
+    clear = ndimage.distance_transform_edt(padded)[1:-1, 1:-1] > limit
+    return np.asarray((distance_px > limit) & clear, dtype=bool)
+
+
+def _untreated(
+    found: DotFinding, analysed: NDArray[np.bool_], near: tuple[Array, float] | None = None
+) -> NDArray[np.bool_]:
+    """Working-copy pixels of untreated skin (:func:`untreated_by_distance`), no hairs."""
     shape = found.hair.shape
     if found.count < 3:
         return np.zeros(shape, dtype=bool)
-    centres, spacing = _centres(found)
-    far = ndimage.distance_transform_edt(~centres) > BARE_SKIN_SPACINGS * spacing
-    # Away from what was not looked at (a card, a marker, the photo's edge), where
-    # dots may lie unseen.
+    distance, spacing = _near(found) if near is None else near
     inside = block_mean(analysed.astype(np.float32), found.working_factor) > 0.999
-    inside = np.pad(inside[: shape[0], : shape[1]], 1, constant_values=False)
-    clear = ndimage.distance_transform_edt(inside)[1:-1, 1:-1] > BARE_SKIN_SPACINGS * spacing
-    return np.asarray(far & clear & ~found.hair, dtype=bool)
+    untreated = untreated_by_distance(distance, inside[: shape[0], : shape[1]], spacing)
+    return np.asarray(untreated & ~found.hair, dtype=bool)
 
 
 #: Where untreated skin is in view, the treated area is the dots' own area: each dot's
@@ -188,19 +210,24 @@ def treated_area(
     found: DotFinding,
     analysed: NDArray[np.bool_],
     untreated: NDArray[np.bool_] | None = None,
+    *,
+    near: tuple[Array, float] | None = None,
 ) -> NDArray[np.bool_]:
     """The treated part of the analysed pixels, at full resolution.
 
     All of them, unless untreated skin is in view (see :func:`bare_skin_rgb`); then
-    the dots' own area (:func:`treated_by_distance`).
+    the dots' own area (:func:`treated_by_distance`). ``near`` is the distance to the
+    dots and their spacing on the working copy, if already known.
     """
-    if untreated is None:
-        untreated = _untreated(found, analysed)
-    if found.count < 3 or untreated.mean() < MIN_BARE_SKIN_SHARE:
+    if found.count < 3:
         return analysed
-    centres, spacing = _centres(found)
-    near = treated_by_distance(ndimage.distance_transform_edt(~centres), spacing)
-    return analysed & full_resolution(near, found.working_factor, analysed.shape)
+    near = _near(found) if near is None else near
+    if untreated is None:
+        untreated = _untreated(found, analysed, near)
+    if untreated.mean() < MIN_BARE_SKIN_SHARE:
+        return analysed
+    treated = treated_by_distance(*near)
+    return analysed & full_resolution(treated, found.working_factor, analysed.shape)
 
 
 def bare_skin_rgb(
@@ -260,8 +287,9 @@ def figures_of(
         Whether the card was too bright to calibrate with.
     """
     n = found.count
-    untreated = _untreated(found, analysed)
-    treated = treated_area(found, analysed, untreated)
+    near = _near(found) if n >= 3 else None
+    untreated = _untreated(found, analysed, near)
+    treated = treated_area(found, analysed, untreated, near=near)
     area_px = int(treated.sum())
     density_mpx = n / max(area_px, 1) * 1.0e6
     density_cm2 = None if mm_per_px is None else n / (area_px * (mm_per_px / 10.0) ** 2)
