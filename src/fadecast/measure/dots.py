@@ -657,8 +657,9 @@ SIGNIFICANCE = 4.0
 UNTREATED_SPACINGS = 2.0
 #: Least share of the image that is untreated skin for its noise to be measured. [1]
 MIN_UNTREATED_SHARE = 0.02
-#: Noise above this share of the typical dot's response is not noise but structure
-#: (an edge, a mole, a card's shadow); the pixel noise is used instead. [1]
+#: Untreated skin whose deviations exceed this share of the clear dots' median response
+#: (at the dots' scale) holds structure (an edge, a mole, a card's shadow), not noise;
+#: it is not used, and the pixel noise is. [1]
 MAX_NOISE_SHARE = 0.25
 
 
