@@ -1,6 +1,34 @@
 """Shared test configuration."""
 
+import contextlib
 import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 # colour-science warns about optional dependencies on import; the project does not use them.
 os.environ.setdefault("COLOUR_SCIENCE__FILTER_USAGE_WARNINGS", "1")
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system with no space left: a small tmpfs filled to the last block."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        with contextlib.suppress(OSError), (folder / "filler").open("wb") as f:
+            while True:
+                f.write(b"\0" * 4096)
+                f.flush()
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)

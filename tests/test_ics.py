@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar, Event
 
 import fadecast
-from fadecast.ics import plan_calendar, session_uid
+from fadecast.ics import client_label, plan_calendar, session_uid
 from fadecast.plan import PlanResult, plan
 from fadecast.profile import Profile, parse_profile
 
@@ -155,6 +155,21 @@ def test_the_client_keys_the_uids(planned: PlanResult) -> None:
     other = make(person={**make().person.model_dump(), "birth_year": 1990}, **SECTIONS)
     elsewhere = set(uids_by_session(planned, plan_calendar(run(other))).values())
     assert not elsewhere & default
+
+
+@pytest.mark.parametrize(
+    "name", ["Ada\nLovelace", "Ada\r\nLovelace", " Ada\tLovelace\x00", "Ada\u2028Lovelace"]
+)
+def test_a_name_with_line_breaks_or_control_characters_is_one_line(
+    planned: PlanResult, name: str
+) -> None:
+    ical = plan_calendar(planned, client=name)
+    cal = Calendar.from_ical(ical)
+    assert str(cal["x-wr-calname"]) == "SMP touch-up plan: Ada Lovelace"
+    assert b"\x00" not in ical
+    assert all(len(line) <= 75 for line in ical.split(b"\r\n"))
+    assert ical == plan_calendar(planned, client="Ada Lovelace")
+    assert client_label("\n\t") is None
 
 
 def test_no_sessions_gives_an_empty_calendar() -> None:

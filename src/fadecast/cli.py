@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,13 +36,23 @@ app = typer.Typer(
 DEMO_EXAMPLE = "temperate-office-worker.toml"
 
 
+#: The dates ``--today`` may name: the profile's sessions start in 1980 at the earliest,
+#: and a plan runs up to ninety years past today.
+EARLIEST_TODAY = dt.date(1990, 1, 1)
+LATEST_TODAY = dt.date(2100, 12, 31)
+
+
 def _parse_today(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    allowed = f"a date as YYYY-MM-DD from {EARLIEST_TODAY} to {LATEST_TODAY}"
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError("--today", f"must be a date as YYYY-MM-DD, got {value!r}") from None
+        raise InputError("--today", f"must be {allowed}, got {value!r}") from None
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise InputError("--today", f"must be {allowed}, got {value!r}")
+    return day
 
 
 SamplesOpt = Annotated[
@@ -143,7 +154,9 @@ def _plan_costs(profile: Profile, price: float | None, currency: str | None) -> 
         return Costs.model_validate({**costs.model_dump(), **update})
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InputError("--currency", str(first["msg"]).removeprefix("Value error, ")) from None
+        field = str(first["loc"][0]) if first["loc"] else "currency"
+        option = "--currency" if field == "currency" else "--price-per-session"
+        raise InputError(option, str(first["msg"]).removeprefix("Value error, ")) from None
 
 
 @app.command("plan")
@@ -152,7 +165,7 @@ def plan_command(
     until_age: UntilAgeOpt = None,
     price_per_session: Annotated[
         float | None,
-        typer.Option("--price-per-session", min=0, help="Price of any session (replaces [costs])."),
+        typer.Option("--price-per-session", help="Price of any session (replaces [costs])."),
     ] = None,
     currency: Annotated[
         str | None, typer.Option("--currency", help="ISO 4217 code of the prices, e.g. EUR.")
@@ -175,15 +188,16 @@ def plan_command(
     costs = _plan_costs(loaded, price_per_session, currency)
     target: Path | None = None
     if ics is not None:
-        _check_output_file(ics, "--ics", "plan.ics")
-        target = ics
+        from fadecast.outputs import check_output_file
+
+        target = check_output_file(ics, option="--ics", example="plan.ics", suffix=".ics")
     result = _run_plan(loaded, until_age, samples=samples, seed=seed, today=day, costs=costs)
     if target is not None:
         from fadecast.ics import plan_calendar
         from fadecast.outputs import write_files
 
         calendar = plan_calendar(result, client=loaded.name)
-        write_files(target.parent, {target.name: calendar})
+        write_files(target.parent, {target.name: calendar}, option="--ics")
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -194,20 +208,17 @@ def plan_command(
             typer.echo(f"\nCalendar: {target}")
 
 
-def _check_output_file(path: Path, option: str, example: str, *, suffix: str = "") -> None:
-    """Raise InputError unless ``path`` names a file that can be written (not a folder),
-    ending in ``suffix`` when one is given."""
-    from fadecast.outputs import check_output_folder
-
-    if path.exists() and path.is_dir():
-        raise InputError(option, f"{str(path)!r} is a folder; give a file name such as {example}")
-    check_output_folder(path.parent if str(path.parent) else Path("."), option=option)
-    if suffix and path.suffix.lower() != suffix:
-        raise InputError(option, f"must name a {suffix} file, got {path.name!r}")
-
-
 DEMO_FOLDER = "fadecast-demo"
 REPORT_YEARS = "0,1,3,5,7,10"
+#: Every file a report may write: the page and its plots as SVG and PNG.
+REPORT_FILES = (
+    "index.html",
+    *(
+        f"{name}.{fmt}"
+        for name in ("fade_curve", "attribution", "plan_timeline")
+        for fmt in ("svg", "png")
+    ),
+)
 
 
 def _write_report(
@@ -243,8 +254,8 @@ def _write_report(
         raise InputError("--years", exc.message) from None
     day = _parse_today(today)
     profile = load_profile(path, today=day)
-    folder = check_output_folder(out)
-    profile_text = Path(path).read_text(encoding="utf-8")
+    folder = check_output_folder(out, names=REPORT_FILES)
+    profile_text = Path(path).read_text(encoding="utf-8-sig")
     bar, advance = _progress_bar(len(year_list) + 4, "report")
     with bar:
         sc = scenario_from_profile(profile, today=day)
@@ -421,11 +432,12 @@ def render_command(
         raise InputError(_RENDER_OPTIONS.get(exc.field, exc.field), exc.message) from None
     from fadecast.outputs import check_output_folder, write_files
     from fadecast.profile import load_profile
-    from fadecast.render.files import render_files
+    from fadecast.render.files import picture_names, render_files
 
     day = _parse_today(today)
     loaded = load_profile(profile, today=day)
-    folder = check_output_folder(out)
+    names = [name for year in year_list for name in picture_names(year).values()]
+    folder = check_output_folder(out, names=[*names, "strip.png", "manifest.json"])
     bar, advance = _progress_bar(len(year_list), "rendering")
     with bar:
         files = render_files(loaded, year_list, settings, today=day, progress=advance)
@@ -463,11 +475,12 @@ def measure_command(
     from fadecast.measure.measurement import measure_photo
     from fadecast.measure.photo import read_photo
     from fadecast.measure.reference import parse_rectangle
+    from fadecast.outputs import check_output_file
 
     if overlay_path is not None:
-        _check_output_file(overlay_path, "--overlay", "check.png", suffix=".png")
+        check_output_file(overlay_path, option="--overlay", example="check.png", suffix=".png")
     if dots_path is not None:
-        _check_output_file(dots_path, "--dots", "dots.csv", suffix=".csv")
+        check_output_file(dots_path, option="--dots", example="dots.csv", suffix=".csv")
     srgb = read_photo(photo)
     choice: str | tuple[int, int, int, int] | None
     if white == "auto":
@@ -486,23 +499,23 @@ def measure_command(
     if result.figures.dot_count == 0:
         raise InputError("photo", f"no SMP dots found in {photo.name}; nothing to measure")
     # Both files are made before either is written; each folder's files all or none.
-    outputs: dict[Path, dict[str, bytes]] = {}
+    outputs: dict[Path, tuple[str, dict[str, bytes]]] = {}
     if overlay_path is not None:
         from fadecast.measure.overlay import overlay
         from fadecast.outputs import png_bytes
 
         image = png_bytes(overlay(srgb, result))
-        outputs.setdefault(overlay_path.parent, {})[overlay_path.name] = image
+        outputs.setdefault(overlay_path.parent, ("--overlay", {}))[1][overlay_path.name] = image
     if dots_path is not None:
         from fadecast.measure.table import dots_csv
 
         table = dots_csv(result).encode("utf-8")
-        outputs.setdefault(dots_path.parent, {})[dots_path.name] = table
+        outputs.setdefault(dots_path.parent, ("--dots", {}))[1][dots_path.name] = table
     if outputs:
         from fadecast.outputs import write_files
 
-        for folder, files in outputs.items():
-            write_files(folder, files)
+        for folder, (option, files) in outputs.items():
+            write_files(folder, files, option=option)
     if as_json:
         data = {"file": photo.name, **result.to_dict()}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -543,7 +556,19 @@ def _main(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning every user error into one line and exit code 2."""
+    """Entry point: run the app, turning every user error into one line and exit code 2.
+
+    Only fadecast's own errors (:class:`~fadecast.errors.FadecastError`) and usage errors
+    are user errors; anything else is a bug and ends with its traceback. Library warnings
+    (numpy, Pillow) are not printed: a result is either clean or refused, and the test
+    suite turns every warning into a failure.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _run(argv)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         code = app(args=argv, prog_name="fadecast", standalone_mode=False)
     except typer.Abort:
@@ -556,8 +581,8 @@ def main(argv: list[str] | None = None) -> None:
         message = format_message() if callable(format_message) else str(exc)
         print(f"fadecast: error: {' '.join(str(message).split())}", file=sys.stderr)
         sys.exit(2)
-    except (FadecastError, ValueError) as exc:
-        print(f"fadecast: error: {exc}", file=sys.stderr)
+    except FadecastError as exc:
+        print(f"fadecast: error: {' '.join(str(exc).split())}", file=sys.stderr)
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)

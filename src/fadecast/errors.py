@@ -1,14 +1,16 @@
 """Errors raised for bad input.
 
 Every user-facing error names the offending field and what is allowed, so that the
-command line can print it as one line and exit with code 2.
+command line can print it as one line and exit with code 2. Only these types are user
+errors: any other exception escaping fadecast is a bug, and the command line lets it
+fail loudly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["FadecastError", "InputError", "UnknownPlaceError"]
+__all__ = ["FadecastError", "InputError", "OutputError", "UnknownPlaceError"]
 
 
 class FadecastError(Exception):
@@ -30,6 +32,14 @@ class InputError(FadecastError, ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class OutputError(InputError):
+    """An output the user named cannot be written (a full disk, a read-only folder).
+
+    Raised after the work is done and nothing was left behind; ``field`` is the option
+    that named the output, e.g. ``"--ics"``.
+    """
 
 
 class UnknownPlaceError(InputError):

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 import uuid
 
 from icalendar import Calendar, Event
@@ -39,7 +40,7 @@ from fadecast import __version__
 from fadecast.plan import PlannedSession, PlanResult
 from fadecast.plan_summary import session_title
 
-__all__ = ["CALENDAR_NAME", "UID_NAMESPACE", "plan_calendar", "session_uid"]
+__all__ = ["CALENDAR_NAME", "UID_NAMESPACE", "client_label", "plan_calendar", "session_uid"]
 
 #: Name of the calendar (X-WR-CALNAME), followed by the client's name when known.
 CALENDAR_NAME = "SMP touch-up plan"
@@ -53,12 +54,31 @@ _PRODID = f"-//fadecast//fadecast {__version__}//EN"
 
 def _client_key(result: PlanResult, client: str | None) -> str:
     """The key the UIDs derive from: the client, or the scenario's stable facts."""
-    if client is not None and client.strip():
-        return "client:" + client.strip()
+    if client is not None:
+        return "client:" + client
     sc = result.scenario
     home = sc.home.name + (f", {sc.home.country_code}" if sc.home.country_code else "")
     first = "prospective" if sc.prospective else sc.first_session.isoformat()
     return f"scenario:born {sc.birth_year}/{home}/{first}"
+
+
+def client_label(client: str | None) -> str | None:
+    """A client's name as one line of text: control characters (line breaks, tabs, NUL)
+    become spaces and runs of space one; ``None`` when nothing is left.
+
+    Examples
+    --------
+    >>> client_label("  Ada\\nLovelace\\t ")
+    'Ada Lovelace'
+    >>> client_label("\\n") is None
+    True
+    """
+    if client is None:
+        return None
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in client
+    )
+    return " ".join(text.split()) or None
 
 
 def session_uid(key: str, kind: str, number: int) -> str:
@@ -155,7 +175,7 @@ def plan_calendar(result: PlanResult, *, client: str | None = None) -> bytes:
     bytes
         The VCALENDAR, UTF-8 with CRLF line endings; the same plan gives the same bytes.
     """
-    client = client.strip() if client is not None and client.strip() else None
+    client = client_label(client)
     key = _client_key(result, client)
     stamp = dt.datetime.combine(result.today, dt.time(0, 0), tzinfo=dt.UTC)
     sequence = max((result.today - _SEQUENCE_EPOCH).days, 0)

@@ -29,6 +29,7 @@ from fadecast.skin import appearance, colour
 
 __all__ = [
     "MAX_PIXELS",
+    "MAX_YEARS",
     "RenderSettings",
     "Renders",
     "Scene",
@@ -428,10 +429,17 @@ class Renders:
     pictures: tuple[YearPicture, ...]
 
 
+#: Most years one render or report draws (each is a close-up and a social view).
+MAX_YEARS = 20
+
+
 def check_years(years: Sequence[float]) -> None:
-    """Raise InputError unless years are strictly increasing values in [0, 50]."""
+    """Raise InputError unless years are at most :data:`MAX_YEARS` strictly increasing
+    values in [0, 50]."""
     if not years:
         raise InputError("years", "must list at least one year, e.g. 0,1,3,5,7,10")
+    if len(years) > MAX_YEARS:
+        raise InputError("years", f"at most {MAX_YEARS} years, got {len(years)}")
     if any(not (0.0 <= y <= 50.0) or math.isnan(y) for y in years):
         raise InputError("years", "each must be between 0 and 50 (years after healing)")
     if any(b <= a for a, b in itertools.pairwise(years)):
