@@ -3,13 +3,26 @@
 import contextlib
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # colour-science warns about optional dependencies on import; the project does not use them.
 os.environ.setdefault("COLOUR_SCIENCE__FILTER_USAGE_WARNINGS", "1")
+
+# Hypothesis keeps no example database, and its caches go to the temporary folder: tests
+# never write into the working directory.
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "fadecast-hypothesis")
+)
+# The default run is bounded and the same every time (CI); FADECAST_FUZZ=release draws
+# afresh and twenty times as many examples (docs/limits.md).
+settings.register_profile("bounded", database=None, derandomize=True, max_examples=100)
+settings.register_profile("release", database=None, max_examples=2000)
+settings.load_profile(os.environ.get("FADECAST_FUZZ", "bounded"))
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def _run_forecast(path: Path, samples: int, seed: int, today: str | None) -> For
 
 def _emit(result: ForecastResult, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from fadecast.summary import format_summary
 
@@ -199,7 +199,7 @@ def plan_command(
         calendar = plan_calendar(result, client=loaded.name)
         write_files(target.parent, {target.name: calendar}, option="--ics")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from fadecast.plan_summary import format_plan
 
@@ -518,7 +518,7 @@ def measure_command(
             write_files(folder, files, option=option)
     if as_json:
         data = {"file": photo.name, **result.to_dict()}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from fadecast.measure_summary import format_measurement
 

@@ -66,6 +66,8 @@ def _lstat(path: Path, option: str) -> os.stat_result | None:
         return None
     except OSError as exc:
         raise InputError(option, f"cannot look at {str(path)!r} ({exc.strerror})") from None
+    except ValueError:  # a NUL byte, or text the file system cannot encode
+        raise InputError(option, f"{str(path)!r} is not a valid file name") from None
 
 
 def _nearest_existing(folder: Path, option: str) -> Path:

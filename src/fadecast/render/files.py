@@ -63,5 +63,7 @@ def render_files(
     files["strip.png"] = strip_png(renders)
     truth = manifest(renders.scene, renders.pictures, names)
     truth = {"fadecast_version": __version__, "model_version": MODEL_VERSION, **truth}
-    files["manifest.json"] = (json.dumps(truth, separators=(",", ":")) + "\n").encode("utf-8")
+    files["manifest.json"] = (
+        json.dumps(truth, separators=(",", ":"), allow_nan=False) + "\n"
+    ).encode("utf-8")
     return files
