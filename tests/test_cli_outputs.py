@@ -127,6 +127,61 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(
     assert sorted(p.name for p in full_disk.iterdir()) == before
 
 
+@pytest.fixture(scope="module")
+def photo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A rendered scalp patch photographed with a white card."""
+    import datetime as dt
+
+    import numpy as np
+    from PIL import Image
+
+    from fadecast.forecasting import scenario_from_profile
+    from fadecast.measure.photo import linear_from_srgb8
+    from fadecast.profile import load_profile
+    from fadecast.render.degrade import PhotoConditions, photograph
+    from fadecast.render.scene import RenderSettings, render_profile
+
+    today = dt.date(2026, 11, 23)
+    sc = scenario_from_profile(load_profile(OFFICE, today=today), today=today)
+    settings = RenderSettings(size_mm=16.0, px_per_mm=20.0, seed=1)
+    picture = render_profile(sc, [3.0], settings).pictures[0]
+    srgb = photograph(
+        linear_from_srgb8(picture.closeup_srgb),
+        PhotoConditions(card_px=(10, 10, 60)),
+        rng=np.random.default_rng(0),
+    )
+    path = tmp_path_factory.mktemp("photos") / "scalp.png"
+    Image.fromarray(srgb).save(path)
+    return path
+
+
+def test_a_full_disk_on_the_overlay_is_one_line_and_leaves_nothing(
+    capsys: pytest.CaptureFixture[str], full_disk: Path, photo: Path
+) -> None:
+    before = sorted(p.name for p in full_disk.iterdir())
+    args = ("measure", str(photo), "--overlay", str(full_disk / "check.png"))
+    code, _, err = cli(capsys, *args, "--dots", str(full_disk / "dots.csv"))
+    assert_one_line_error(code, err, "--overlay")
+    assert "No space left on device" in err
+    assert sorted(p.name for p in full_disk.iterdir()) == before
+
+
+def test_library_warnings_never_make_an_error_several_lines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    from fadecast.errors import InputError
+
+    def noisy(*_: object, **__: object) -> None:
+        warnings.warn("invalid value encountered in divide", RuntimeWarning, stacklevel=1)
+        raise InputError("photo", "no SMP dots found in x.png; nothing to measure")
+
+    monkeypatch.setattr(fadecast.forecasting, "forecast", noisy)
+    code, _, err = cli(capsys, "forecast", str(OFFICE), "--today", TODAY)
+    assert_one_line_error(code, err, "photo")
+
+
 def _limit_file_size() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
     resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))

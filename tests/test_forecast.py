@@ -7,6 +7,7 @@ the largest factor, the other factors' directions, and what protection buys.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fadecast.errors import InputError
 from fadecast.forecasting import FACTORS, ForecastResult, forecast, forecast_many
 from fadecast.population import reference_population
 from fadecast.profile import Profile, load_profile, parse_profile
@@ -433,3 +435,89 @@ def test_bracket_reconstructs_points_between_nodes(nodes: list[float], share: fl
     assert np.all((weight >= 0.0) & (weight <= 1.0 + 1e-12))
     rebuilt = (1.0 - weight) * grid[low] + weight * grid[high]
     np.testing.assert_allclose(rebuilt, x, rtol=1e-9, atol=1e-9)
+
+
+# ----------------------------------------------------------------------------- hardening
+
+
+def _strict(result: ForecastResult) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    years = [data["touchup"][f"p{q}_years"] for q in (10, 50, 90)]
+    finite = [y for y in years if y is not None]
+    assert finite == sorted(finite) and years[: len(finite)] == finite
+    return data
+
+
+@pytest.mark.parametrize(
+    ("sessions", "horizon", "extended_to"),
+    [
+        (["1995-03-01", "2025-03-01"], 30, 35.1),  # a course long ago, a recent touch-up
+        (["2020-01-06", "2024-10-21"], 5, 9.8),  # sessions 4.8 years apart, 5-year horizon
+    ],
+)
+def test_sessions_spanning_the_horizon_extend_it(
+    sessions: list[str], horizon: float, extended_to: float
+) -> None:
+    data = dict(
+        BASE,
+        person={"birth_year": 1970, "skin": {"fitzpatrick": 2}},
+        treatment={"sessions": sessions},
+        forecast={"horizon_years": horizon},
+    )
+    profile = parse_profile(data, today=TODAY)
+    result = run(profile, samples=100)
+    assert result.scenario.horizon_years == pytest.approx(extended_to)
+    assert result.warnings[0].startswith(
+        f"the sessions span {result.scenario.session_years()[-1]:.1f} years, so the horizon "
+        f"is extended from {horizon:g} to {extended_to:g} years"
+    )
+    assert result.curve_years[-1] == pytest.approx(extended_to)
+    assert math.isfinite(result.touchup_years[0])
+    assert result.touchup_years[0] >= result.scenario.session_years()[-1]
+    _strict(result)
+    (many,) = forecast_many([profile], samples=100, seed=0, today=TODAY)
+    assert many.scenario.horizon_years == pytest.approx(extended_to)
+    assert many.warnings[0] == result.warnings[0]
+
+
+def test_a_horizon_well_past_the_sessions_is_kept() -> None:
+    result = run(with_(), samples=100, attribution=False)
+    assert result.scenario.horizon_years == 30
+    assert not any("horizon is extended" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("lightness", [20.0, 23.0])
+def test_smp_invisible_on_very_dark_skin_has_no_window(lightness: float) -> None:
+    result = run(with_(person__skin={"lab": [lightness, 12.0, 10.0]}), samples=100)
+    assert result.target_delta_e00 < 0.8
+    assert all(math.isinf(t) for t in result.touchup_years)
+    assert result.touchup_dates == (None, None, None)
+    (warning,) = [w for w in result.warnings if "hardly show" in w]
+    assert f"L* {lightness:.0f}" in warning and "no touch-up window" in warning
+    assert not any("no touch-up is needed within" in w for w in result.warnings)
+    data = _strict(result)
+    assert data["touchup"]["p50_date"] is None
+    assert result.attribution == ()  # no window, nothing to attribute
+
+
+def test_smp_visible_on_the_darkest_representative_skin_has_a_window() -> None:
+    result = run(with_(person__skin={"fitzpatrick": 6}), samples=100, attribution=False)
+    assert result.target_delta_e00 >= 0.8
+    assert math.isfinite(result.touchup_years[1])
+    assert not any("hardly show" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("today", [dt.date(1979, 12, 31), dt.date(3000, 1, 1)])
+def test_a_today_outside_the_calendar_the_forecast_covers_is_refused(today: dt.date) -> None:
+    profile = with_()
+    with pytest.raises(InputError) as info:
+        forecast(profile, samples=20, seed=0, today=today)
+    assert info.value.field == "today"
+
+
+def test_a_far_future_today_still_gives_strict_json() -> None:
+    data = dict(BASE, person={"birth_year": 2960, "skin": {"fitzpatrick": 2}}, treatment={})
+    profile = parse_profile(data, today=dt.date(2999, 1, 1))
+    result = forecast(profile, samples=40, seed=0, today=dt.date(2999, 12, 31))
+    assert result.scenario.first_session == dt.date(2999, 12, 31)
+    _strict(result)

@@ -15,10 +15,14 @@ from hypothesis import strategies as st
 from fadecast import forecasting
 from fadecast.errors import InputError
 from fadecast.personal import (
+    LOW_EFFECTIVE_SAMPLE_SIZE,
+    MAX_RESIDUAL_SD,
+    MIN_SD_DELTA_E00,
     Observation,
     effective_sample_size,
     likelihood_weights,
     measurement_sd,
+    normalised_weights,
     weighted_quantiles,
 )
 from fadecast.profile import load_profile, parse_profile
@@ -211,3 +215,205 @@ def test_a_measurement_file_that_is_not_a_measure_output_is_named(
     with pytest.raises(InputError, match=message) as error:
         load_profile(tmp_path / "client.toml", today=TODAY)
     assert error.value.field == "measurements[0].file"
+
+
+# --- Hardening: numerical robustness, warnings, measurement files ------------------------
+
+
+def _with_measurements(*measurements: dict[str, object]) -> dict[str, object]:
+    import tomllib
+
+    data = tomllib.loads((EXAMPLES / "temperate-office-worker.toml").read_text("utf-8"))
+    data["measurements"] = list(measurements)
+    return data
+
+
+def test_a_measurement_error_below_the_floor_is_refused() -> None:
+    data = _with_measurements(
+        {"date": "2026-01-01", "social_delta_e00": 5.0, "sd_delta_e00": 1e-300}
+    )
+    with pytest.raises(InputError) as error:
+        parse_profile(data, today=TODAY)
+    assert error.value.field == "measurements.0.sd_delta_e00"
+    assert f"{MIN_SD_DELTA_E00:g}" in error.value.message
+
+
+def test_weights_are_finite_for_any_positive_error() -> None:
+    model = np.array([[3.0], [4.0], [5.0]])
+    for sd in (1e-300, 1e-10, 1.0, 1e300):
+        w = likelihood_weights(model, [4.0], [sd])
+        assert np.all(np.isfinite(w)) and w.sum() == pytest.approx(1.0)
+        assert 1.0 <= effective_sample_size(w) <= 3.0
+    # Every draw equally far off at 1e-300: they stay equally likely, never NaN.
+    w = likelihood_weights(np.array([[3.0], [5.0]]), [4.0], [1e-300])
+    np.testing.assert_allclose(w, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("model", "observed", "sd"),
+    [
+        ([[1.0]], [np.nan], [1.0]),
+        ([[np.inf]], [1.0], [1.0]),
+        ([[1.0]], [1.0], [0.0]),
+        ([[1.0]], [1.0], [-1.0]),
+        ([[1.0, 2.0]], [1.0], [1.0]),
+    ],
+)
+def test_weights_refuse_what_is_not_a_measurement(
+    model: list[list[float]], observed: list[float], sd: list[float]
+) -> None:
+    with pytest.raises(ValueError):
+        likelihood_weights(model, observed, sd)
+
+
+def test_log_weights_normalise_without_overflow() -> None:
+    w = normalised_weights([-1e300, 0.0, -1e300])
+    assert w.tolist() == [0.0, 1.0, 0.0]
+    with pytest.raises(ValueError):
+        normalised_weights([np.nan, 0.0])
+    with pytest.raises(ValueError):
+        effective_sample_size([0.0, 0.0])
+    assert effective_sample_size([1e-320, 1e-320]) == pytest.approx(2.0)
+
+
+def _personal_forecast(*measurements: dict[str, object]) -> forecasting.ForecastResult:
+    profile = parse_profile(_with_measurements(*measurements), today=TODAY)
+    return forecasting.forecast(profile, samples=300, seed=0, today=TODAY, attribution=False)
+
+
+def test_precise_measurements_that_contradict_the_prior_are_flagged() -> None:
+    result = _personal_forecast(
+        {"date": "2026-01-01", "social_delta_e00": 15.0, "sd_delta_e00": MIN_SD_DELTA_E00}
+    )
+    assert result.personal is not None
+    assert np.isfinite(result.personal.effective_sample_size)
+    assert result.personal.effective_sample_size < LOW_EFFECTIVE_SAMPLE_SIZE
+    assert result.personal.residual_sd > MAX_RESIDUAL_SD
+    text = " ".join(result.warnings)
+    assert "contradict the model" in text and "few of the model's draws" in text
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert data["personal"]["effective_sample_size"] is not None
+
+
+def test_a_personal_window_that_starts_in_the_past_says_so() -> None:
+    result = _personal_forecast({"date": "2025-09-01", "social_delta_e00": 1.0})
+    assert result.personal_dates is not None
+    start = result.personal_dates[0]
+    assert start is not None and start < TODAY
+    assert any(
+        w.startswith(f"the personal window starts in the past ({start.isoformat()}")
+        for w in result.warnings
+    )
+
+
+def test_measurements_that_fit_give_no_personal_warning() -> None:
+    prior = forecasting.forecast(
+        load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY),
+        samples=300,
+        seed=0,
+        today=TODAY,
+        attribution=False,
+    )
+    at = (dt.date(2026, 1, 1) - prior.scenario.first_session).days / 365.25
+    typical = float(np.interp(at, prior.curve_years, prior.curve_social[1]))
+    result = _personal_forecast({"date": "2026-01-01", "social_delta_e00": typical})
+    assert result.personal is not None
+    assert result.personal.effective_sample_size > LOW_EFFECTIVE_SAMPLE_SIZE
+    assert not any("personal window" in w or "contradict" in w for w in result.warnings)
+
+
+def _profile_with_file(folder: Path, name: str) -> Path:
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    extra = f'\n[[measurements]]\ndate = "2026-01-01"\nfile = {json.dumps(name)}\n'
+    path = folder / "client.toml"
+    path.write_text(text + extra, "utf-8")
+    return path
+
+
+def _file_error(folder: Path, name: str) -> InputError:
+    with pytest.raises(InputError) as error:
+        load_profile(_profile_with_file(folder, name), today=TODAY)
+    assert error.value.field == "measurements[0].file"
+    assert "\n" not in str(error.value)
+    return error.value
+
+
+def test_a_measurement_file_outside_the_profiles_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "client"
+    folder.mkdir()
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"contrast": {"social_delta_e00": 4.0}}), "utf-8")
+    (folder / "link.json").symlink_to(secret)
+    messages = {
+        name: _file_error(folder, name).message
+        for name in ("../secret.json", str(secret), "link.json", "../nowhere.json", "/etc/passwd")
+    }
+    # Whether the file exists or not, and whatever it holds, the answer is the same.
+    assert {m.replace(repr(n), "NAME") for n, m in messages.items()} == {
+        "must name a file in the profile's folder or below it, got NAME"
+    }
+
+
+def test_a_measurement_file_below_the_folder_or_linked_inside_it_is_read(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    visit = tmp_path / "photos" / "visit.json"
+    visit.write_text(json.dumps({"contrast": {"social_delta_e00": 4.5}}), "utf-8")
+    (tmp_path / "latest.json").symlink_to(visit)
+    for name in ("photos/visit.json", "latest.json", str(visit)):
+        profile = load_profile(_profile_with_file(tmp_path, name), today=TODAY)
+        assert profile.measurements[0].social_delta_e00 == 4.5
+
+
+def test_a_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    os.mkfifo(tmp_path / "pipe.json")
+    path = _profile_with_file(tmp_path, "pipe.json")
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            load_profile(path, today=TODAY)
+        except InputError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "reading a named pipe must not wait for a writer"
+    assert outcome and "not a regular file" in str(outcome[0])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 5000 + "]" * 5000, "nested too deeply"),
+        ('{"contrast": {"social_delta_e00": 1' + "0" * 5000 + "}}", "not a fadecast measure"),
+        ('{"contrast": {"social_delta_e00": Infinity}}', "must be a number 0-60"),
+        ('{"contrast": {"social_delta_e00": true}}', "has no contrast"),
+        ('{"contrast": {"social_delta_e00": 4.0}, "flags": [1, 2]}', "list of strings"),
+        (" " * (1 << 20) + "{}", "larger than 1 MiB"),
+    ],
+)
+def test_odd_measurement_files_are_refused_cleanly(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    (tmp_path / "visit.json").write_text(content, "utf-8")
+    assert message in _file_error(tmp_path, "visit.json").message
+
+
+def test_a_folder_is_not_a_measurement_file(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    assert "not a regular file" in _file_error(tmp_path, "photos").message
+
+
+def test_the_misfit_is_finite_and_about_one_when_the_errors_are_right() -> None:
+    from fadecast.personal import weighted_rms_misfit
+
+    rng = np.random.default_rng(3)
+    truth = rng.uniform(2.0, 6.0, size=(1, 4))
+    observed = truth[0] + 0.5 * rng.standard_normal((400, 4))
+    misfits = [weighted_rms_misfit(truth, row, np.full(4, 0.5), [1.0]) for row in observed]
+    assert np.mean(np.square(misfits)) == pytest.approx(1.0, rel=0.15)
+    assert np.isfinite(weighted_rms_misfit([[0.0], [60.0]], [30.0], [1e-300], [0.5, 0.5]))

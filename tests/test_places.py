@@ -433,3 +433,74 @@ def test_cmf_lies_between_neighbouring_band_values(lat: float) -> None:
     neighbours = values[max(k - 1, 0) : k + 1]
     cmf = cloud_modification_factor(lat)
     assert min(neighbours) - 1e-12 <= cmf <= max(neighbours) + 1e-12
+
+
+# --- Hardening: placeholders and names in other scripts ----------------------------------
+
+
+@pytest.mark.parametrize("name", ["{0}", "0", "123", "{}", "-", "#1", "😀"])
+def test_a_name_without_letters_is_refused(name: str) -> None:
+    with pytest.raises(InputError) as info:
+        resolve_city(name)
+    assert not isinstance(info.value, UnknownPlaceError)
+    assert "must name a city in letters" in info.value.message
+
+
+@pytest.mark.parametrize("name", ["a", "x", "Ko", "L.A.", "CITY"])
+def test_stray_letters_do_not_match_an_alternate_name(name: str) -> None:
+    # "a" and "x" once matched Madrid and Darhan through Cyrillic names with a stray Latin
+    # letter ("Мaдрид", "Дарxан"); "Ko" is a fragment of Kyiv's alternate names.
+    with pytest.raises(UnknownPlaceError):
+        resolve_city(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "country"),
+    [
+        ("Москва", "Moscow", "RU"),
+        ("東京", "Tokyo", "JP"),
+        ("القاهرة", "Cairo", "EG"),
+        ("北京", "Beijing", "CN"),
+        ("Αθήνα", "Athens", "GR"),
+        ("Лондон", "London", "GB"),
+        ("  москва  ", "Moscow", "RU"),  # case and spaces do not matter
+        ("Москва, US", "Moscow", "US"),  # a country picks another city of that name
+    ],
+)
+def test_names_in_other_scripts_resolve_where_the_gazetteer_has_them(
+    name: str, city: str, country: str
+) -> None:
+    p = resolve_city(name)
+    assert (p.name, p.country_code) == (city, country)
+
+
+def test_alternate_names_still_match_in_latin_letters() -> None:
+    assert resolve_city("Rio").name == "Rio de Janeiro"
+    assert resolve_city("Moskva").name == "Moscow"
+
+
+def test_a_misspelt_name_in_another_script_gets_suggestions() -> None:
+    with pytest.raises(UnknownPlaceError) as info:
+        resolve_city("Мосвка")
+    assert "Moscow (RU)" in info.value.suggestions
+
+
+def test_an_unknown_name_in_another_script_asks_for_the_english_name() -> None:
+    with pytest.raises(InputError) as info:
+        resolve_city("Ελλάδα", field="lifestyle.holiday_city")
+    assert info.value.field == "lifestyle.holiday_city"
+    assert "in English" in info.value.message and "lat and lon" in info.value.message
+    assert "\n" not in str(info.value)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.text(max_size=30))
+def test_any_text_resolves_or_is_an_input_error(text: str) -> None:
+    try:
+        p = resolve_city(text)
+    except InputError as error:
+        assert "\n" not in str(error)
+        assert error.field == "place.city"
+    else:
+        assert any(ch.isalpha() for ch in text)
+        assert -90 <= p.latitude_deg <= 90

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from fadecast import aftercare
 from fadecast.forecasting import forecast
 from fadecast.plan import PlanResult, plan
-from fadecast.profile import Profile, parse_profile
+from fadecast.profile import MAX_PRICE, Profile, parse_profile
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -206,3 +207,41 @@ def test_removal_scores_the_scalp_as_head_and_neck_and_grows_with_touchups() -> 
     assert later.total >= now.total
     data = planned.to_dict()["removal"]
     assert data["now"]["total"] == now.total
+
+
+# ----------------------------------------------------------------------------- hardening
+
+
+def test_money_stays_finite_at_the_highest_price() -> None:
+    profile = make(
+        hair={"stage": 2, "family_history": True},
+        costs={"price_per_session": MAX_PRICE, "price_by_stage": {"0": 1.0, "4": MAX_PRICE}},
+    )
+    planned = plan(profile, samples=150, seed=0, today=TODAY)
+    data = json.loads(json.dumps(planned.to_dict(), allow_nan=False))
+    assert data["cost"]["priced"] is True
+    assert 0 <= data["cost"]["total_p10"] <= data["cost"]["total_p90"] < 1e12
+    for what_if in data["what_ifs"]:
+        assert what_if["money_saved"] is None or abs(what_if["money_saved"]) < 1e12
+
+
+def test_a_plan_for_sessions_decades_apart_works() -> None:
+    profile = make(
+        person={"birth_year": 1970, "skin": {"fitzpatrick": 2}},
+        treatment={"sessions": ["1995-03-01", "2025-03-01"]},
+    )
+    planned = plan(profile, samples=100, seed=0, today=TODAY, what_ifs=False)
+    first = next(s for s in planned.sessions if s.kind == "fade")
+    assert first.p10_years >= planned.today_years
+    json.dumps(planned.to_dict(), allow_nan=False)
+
+
+def test_no_fade_touch_ups_are_planned_for_smp_that_cannot_show() -> None:
+    planned = plan(
+        make(person={"birth_year": 1988, "skin": {"lab": [21.0, 12.0, 10.0]}}),
+        samples=100,
+        seed=0,
+        today=TODAY,
+        what_ifs=False,
+    )
+    assert planned.counts["fade"] == (0.0, 0.0, 0.0)

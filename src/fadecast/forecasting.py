@@ -22,12 +22,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fadecast import __version__, parameters, places
+from fadecast.errors import InputError
 from fadecast.personal import (
+    LOW_EFFECTIVE_SAMPLE_SIZE,
+    MAX_RESIDUAL_SD,
     Observation,
     effective_sample_size,
     likelihood_weights,
     measurement_sd,
     weighted_quantiles,
+    weighted_rms_misfit,
 )
 from fadecast.profile import Profile
 from fadecast.skin import appearance, kinetics, optics, tone
@@ -65,6 +69,15 @@ FACTORS: Mapping[str, str] = {
 STANDARD_COURSE_DAYS = (0, 14, 35)
 RESIDUAL_YEARS = 50.0
 REFERENCE_FITZPATRICK = 2
+#: The horizon reaches at least this far past the last session (the shortest horizon a
+#: profile may ask for): sessions spanning more than the horizon would leave nothing to
+#: forecast. [yr]
+MIN_YEARS_AFTER_LAST_SESSION = 5.0
+#: The dates a forecast may take as today: from the earliest session a profile may have
+#: to a date that leaves every date a forecast or plan computes (at most about 110 years
+#: on) inside the calendar.
+EARLIEST_TODAY = dt.date(1980, 1, 1)
+LATEST_TODAY = dt.date(2999, 12, 31)
 _DAYS_PER_YEAR = 365.25
 
 
@@ -140,8 +153,10 @@ def scenario_from_profile(profile: Profile, *, today: dt.date | None = None) -> 
     Raises
     ------
     InputError
-        For an unknown city, naming the field and the closest known names.
+        For an unknown city, naming the field and the closest known names, or a
+        ``today`` outside :data:`EARLIEST_TODAY`-:data:`LATEST_TODAY`.
     """
+    start = _checked_today(today)
     central = parameters.central_values()
     p, life, treat = profile.place, profile.lifestyle, profile.treatment
     if p.city is not None:
@@ -168,7 +183,6 @@ def scenario_from_profile(profile: Profile, *, today: dt.date | None = None) -> 
         ita_deg=skin_in.ita_deg,
     )
     sunscreen = life.sunscreen
-    start = today or dt.date.today()
     sessions = treat.sessions or tuple(start + dt.timedelta(days=d) for d in STANDARD_COURSE_DAYS)
     return Scenario(
         home=home,
@@ -215,6 +229,37 @@ def scenario_from_profile(profile: Profile, *, today: dt.date | None = None) -> 
             for m in profile.measurements
         ),
     )
+
+
+def _checked_today(today: dt.date | None) -> dt.date:
+    """``today``, or the real date; refused outside EARLIEST_TODAY-LATEST_TODAY."""
+    day = today or dt.date.today()
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise InputError(
+            "today", f"must be a date from {EARLIEST_TODAY} to {LATEST_TODAY}, got {day}"
+        )
+    return day
+
+
+def _covering_sessions(sc: Scenario) -> tuple[Scenario, str | None]:
+    """The scenario with a horizon reaching past its last session, and a note if extended.
+
+    The horizon counts from the first session; sessions spanning nearly all of it (a
+    course long ago and a recent touch-up) would leave no time to forecast, so it is
+    extended to :data:`MIN_YEARS_AFTER_LAST_SESSION` past the last session (rounded up to
+    a tenth of a year).
+    """
+    last = float(sc.session_years()[-1])
+    least = math.ceil((last + MIN_YEARS_AFTER_LAST_SESSION) * 10.0 - 1e-9) / 10.0
+    if sc.horizon_years >= least:
+        return sc, None
+    note = (
+        f"the sessions span {last:.1f} years, so the horizon is extended from "
+        f"{sc.horizon_years:g} to {least:g} years after the first session "
+        f"({MIN_YEARS_AFTER_LAST_SESSION:g} years past the last session; "
+        "forecast.horizon_years sets it)"
+    )
+    return dataclasses.replace(sc, horizon_years=least), note
 
 
 def _reference_variant(scenario: Scenario, factor: str) -> Scenario:
@@ -732,7 +777,12 @@ class _Detection:
     within: NDArray[np.bool_]  # grid points inside the horizon
     healed_years: float  # detection starts when the course has healed [yr]
     target: float  # target contrast [dE00]
-    level: float  # touch-up level, threshold x target [dE00]
+    level: float  # touch-up level, threshold x target; -inf if the target is invisible [dE00]
+
+
+def _can_show(target_delta_e00: float) -> bool:
+    """Whether SMP with this target contrast is perceptible at all (else no touch-up)."""
+    return target_delta_e00 >= parameters.central_values()["perceptibility_delta_e00"]
 
 
 def _detection(sc: Scenario, cache: ModelCache) -> _Detection:
@@ -748,7 +798,9 @@ def _detection(sc: Scenario, cache: ModelCache) -> _Detection:
             within=within,
             healed_years=last + parameters.central_values()["healed_after_years"],
             target=target,
-            level=sc.touchup_threshold * target,
+            # An SMP invisible on this skin even when fresh never calls for a touch-up:
+            # no session could make it show.
+            level=sc.touchup_threshold * target if _can_show(target) else -math.inf,
         )
     return cache.detections[key]
 
@@ -1175,8 +1227,8 @@ class ForecastResult:
         assert dates is not None
         return {
             "measurements": personal.measurements,
-            "effective_sample_size": round(personal.effective_sample_size, 1),
-            "residual_sd": round(personal.residual_sd, 3),
+            "effective_sample_size": _num(personal.effective_sample_size, 1),
+            "residual_sd": _num(personal.residual_sd),
             "touchup": {
                 "p10_years": _num(personal.touchup_years[0]),
                 "p50_years": _num(personal.touchup_years[1]),
@@ -1210,12 +1262,11 @@ def _personal(sc: Scenario, run: _Run) -> Personal | None:
     weights = likelihood_weights(model, observed, sd)
     q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
     p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
-    misfit = np.sum(weights[:, None] * ((model - observed) / sd) ** 2, axis=0)
     return Personal(
         touchup_years=(p10, p50, p90),
         effective_sample_size=effective_sample_size(weights),
         measurements=len(sc.observations),
-        residual_sd=float(np.sqrt(np.mean(misfit))),
+        residual_sd=weighted_rms_misfit(model, observed, sd, weights),
     )
 
 
@@ -1227,9 +1278,13 @@ def _num(value: float, digits: int = 3) -> float | None:
 
 
 def _date_after(start: dt.date, years: float) -> dt.date | None:
+    """The date ``years`` after ``start``; None for never (inf) or past the calendar."""
     if not math.isfinite(years):
         return None
-    return start + dt.timedelta(days=round(years * _DAYS_PER_YEAR))
+    try:
+        return start + dt.timedelta(days=round(years * _DAYS_PER_YEAR))
+    except OverflowError:
+        return None
 
 
 # ----------------------------------------------------------------------------- drivers
@@ -1289,8 +1344,11 @@ def _warnings(
     today: dt.date,
     *,
     pigment: Pigment,
+    personal: Personal | None,
 ) -> list[str]:
     out: list[str] = []
+    perceptible = parameters.central_values()["perceptibility_delta_e00"]
+    visible = _can_show(run.target)
     if sc.placement == "deep":
         out.append("deep placement: expect blur and a blue-grey cast as the dots spread")
     if sc.placement == "shallow":
@@ -1311,7 +1369,19 @@ def _warnings(
             f"immune system {sc.immune}: its effect on fading is not measured; the window is wider"
         )
     healed_p50 = float(np.median(_at(run.times, run.social, run.healed_years)))
-    if healed_p50 < sc.touchup_threshold * run.target:
+    if not visible:
+        out.append(
+            f"on this skin (L* {sc.skin.lab[0]:.0f}) even a well-placed {sc.pigment} course "
+            f"would hardly show at social distance (ΔE00 {run.target:.2f} against bare skin; "
+            f"{perceptible:g} is perceptible): no touch-up window is forecast, since no "
+            "session could make it visible"
+        )
+    elif healed_p50 < perceptible:
+        out.append(
+            f"the healed result is likely to be invisible at social distance (median ΔE00 "
+            f"{healed_p50:.2f} against bare skin; {perceptible:g} is perceptible)"
+        )
+    elif healed_p50 < sc.touchup_threshold * run.target:
         out.append(
             "the healed result is likely to look faint: expect a touch-up soon after healing"
         )
@@ -1320,9 +1390,45 @@ def _warnings(
         due = _date_after(sc.first_session, p50)
         if due is not None and due < today and not sc.prospective:
             out.append(f"a touch-up is probably due already (median date {due.isoformat()})")
-    if not math.isfinite(p90):
+    if visible and not math.isfinite(p90):
         out.append(
             f"in some scenarios no touch-up is needed within the {sc.horizon_years:g}-year horizon"
+        )
+    if personal is not None:
+        out += _personal_warnings(sc, personal, today)
+    return out
+
+
+def _personal_warnings(sc: Scenario, personal: Personal, today: dt.date) -> list[str]:
+    """What the photo measurements' fit says about the personal window."""
+    out: list[str] = []
+    these = "the photo measurements" if personal.measurements != 1 else "the photo measurement"
+    if personal.residual_sd > MAX_RESIDUAL_SD:
+        out.append(
+            f"{these} contradict the model: even the draws that fit best miss them by "
+            f"{personal.residual_sd:.1f} times their errors; check the photos (scale, white "
+            "card, untreated skin in view) and the stated errors before trusting the personal "
+            "window"
+        )
+    if personal.effective_sample_size < LOW_EFFECTIVE_SAMPLE_SIZE:
+        out.append(
+            f"the personal window rests on few of the model's draws (effective sample size "
+            f"{personal.effective_sample_size:.1f}): {these} fit few of its futures, so the "
+            "window is narrower than it should be"
+        )
+    p10, p50, _ = personal.touchup_years
+    start = _date_after(sc.first_session, p10)
+    if start is not None and start < today:
+        median = _date_after(sc.first_session, p50)
+        when = (
+            f"the measured fading puts the median on {median.isoformat()}, so a touch-up is "
+            "probably due already"
+            if median is not None and median < today
+            else "a touch-up may be due now"
+        )
+        out.append(
+            f"the personal window starts in the past ({start.isoformat()}, before today, "
+            f"{today.isoformat()}): {when}"
         )
     return out
 
@@ -1340,7 +1446,13 @@ def _attribution(
     cache: ModelCache,
     emulator: _ClearanceEmulator | None = None,
 ) -> tuple[Attribution, ...]:
-    """Years each factor group costs or gains against its reference, largest first."""
+    """Years each factor group costs or gains against its reference, largest first.
+
+    Empty for SMP that cannot show on the client's skin: with no touch-up ever due there
+    is no window to attribute.
+    """
+    if not _can_show(_target_contrast(sc, cache)):
+        return ()
     attributions: list[Attribution] = []
     for factor, reference in FACTORS.items():
         gained = 0.0
@@ -1364,10 +1476,11 @@ def _result(
     seed: int,
     today: dt.date,
     attribution: bool,
+    notes: Sequence[str] = (),
 ) -> ForecastResult:
     """The forecast of one scenario; its attribution only if ``attribution``."""
     run = _simulate(sc, draws, cache)
-    result = _result_of_run(sc, run, cache, samples=samples, seed=seed, today=today)
+    result = _result_of_run(sc, run, cache, samples=samples, seed=seed, today=today, notes=notes)
     if not attribution:
         return result
     base_p50 = _p50(run.touchup_years, sc.horizon_years)
@@ -1376,9 +1489,16 @@ def _result(
 
 
 def _result_of_run(
-    sc: Scenario, run: _Run, cache: ModelCache, *, samples: int, seed: int, today: dt.date
+    sc: Scenario,
+    run: _Run,
+    cache: ModelCache,
+    *,
+    samples: int,
+    seed: int,
+    today: dt.date,
+    notes: Sequence[str] = (),
 ) -> ForecastResult:
-    """The forecast read from a run, without attribution."""
+    """The forecast read from a run, without attribution; ``notes`` lead its warnings."""
     touchup = _quantiles(run.touchup_years, sc.horizon_years)
     keep = run.times <= sc.horizon_years + 1e-9
     years = run.times[keep]
@@ -1388,6 +1508,10 @@ def _result_of_run(
     closeup_p50 = _curve_quantiles(run.closeup[:, keep], (0.5,))[0]
     residual_social = float(np.median(_at(run.times, run.social, RESIDUAL_YEARS)))
     residual_closeup = float(np.median(_at(run.times, run.closeup, RESIDUAL_YEARS)))
+    personal = _personal(sc, run)
+    warnings = _warnings(
+        sc, run, touchup, today, pigment=cache.pigment(sc.pigment), personal=personal
+    )
     expo = {
         "ambient_sed_per_year": run.exposure.ambient_sed,
         "scalp_sed_per_year": float(np.median(run.exposure.scalp_sed + run.exposure.sunbed_sed)),
@@ -1407,9 +1531,9 @@ def _result_of_run(
         residual_social_p50=residual_social,
         residual_closeup_p50=residual_closeup,
         attribution=(),
-        warnings=tuple(_warnings(sc, run, touchup, today, pigment=cache.pigment(sc.pigment))),
+        warnings=(*notes, *warnings),
         today=today,
-        personal=_personal(sc, run),
+        personal=personal,
     )
 
 
@@ -1444,13 +1568,30 @@ def forecast(
     Returns
     -------
     ForecastResult
+        Its scenario's horizon reaches at least 5 years past the last session (extended,
+        with a warning saying so, when the sessions span more of it).
+
+    Raises
+    ------
+    InputError
+        For an unknown city, or a ``today`` outside 1980-01-01 to 2999-12-31.
+    ValueError
+        If ``samples`` is out of range.
     """
     _check_samples(samples)
-    today = today or dt.date.today()
+    today = _checked_today(today)
     sc = profile if isinstance(profile, Scenario) else scenario_from_profile(profile, today=today)
+    sc, note = _covering_sessions(sc)
     draws = _draws(samples, seed)
     return _result(
-        sc, draws, ModelCache(), samples=samples, seed=seed, today=today, attribution=attribution
+        sc,
+        draws,
+        ModelCache(),
+        samples=samples,
+        seed=seed,
+        today=today,
+        attribution=attribution,
+        notes=() if note is None else (note,),
     )
 
 
@@ -1488,12 +1629,14 @@ def forecast_many(
         In the order of ``profiles``.
     """
     _check_samples(samples)
-    today = today or dt.date.today()
+    today = _checked_today(today)
     cache = ModelCache()
     draws = _draws(samples, seed)
-    scenarios = [
-        p if isinstance(p, Scenario) else scenario_from_profile(p, today=today) for p in profiles
+    covered = [
+        _covering_sessions(p if isinstance(p, Scenario) else scenario_from_profile(p, today=today))
+        for p in profiles
     ]
+    scenarios = [sc for sc, _ in covered]
     emulator = _ClearanceEmulator(draws, cache)
     for sc in scenarios:
         emulator.count(sc)
@@ -1517,7 +1660,16 @@ def forecast_many(
             previous = key
         run = emulator.run(sc, curves=True) or _simulate(sc, draws, cache)
         base_p50[i] = _p50(run.touchup_years, sc.horizon_years)
-        results[i] = _result_of_run(sc, run, cache, samples=samples, seed=seed, today=today)
+        note = covered[i][1]
+        results[i] = _result_of_run(
+            sc,
+            run,
+            cache,
+            samples=samples,
+            seed=seed,
+            today=today,
+            notes=() if note is None else (note,),
+        )
         if progress is not None and not attribution:
             progress(done)
     emulator.release_curves()

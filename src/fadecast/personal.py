@@ -27,14 +27,20 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "ABSOLUTE_SD_DELTA_E00",
     "FLAG_SD_FACTOR",
+    "LOW_EFFECTIVE_SAMPLE_SIZE",
+    "MAX_RESIDUAL_SD",
+    "MIN_SD_DELTA_E00",
     "RELATIVE_SD",
     "SD_FLAGS",
     "Observation",
     "effective_sample_size",
     "likelihood_weights",
+    "log_likelihoods",
     "measurement_sd",
+    "normalised_weights",
     "systematic_resample",
     "weighted_quantiles",
+    "weighted_rms_misfit",
 ]
 
 Array = NDArray[np.float64]
@@ -53,6 +59,22 @@ SD_FLAGS = frozenset(
     {"no_white_reference", "white_reference_clipped", "no_bare_skin", "out_of_focus"}
 )
 FLAG_SD_FACTOR = 2.0
+#: Smallest error a measurement may state. A bench spectrophotometer on a flat colour
+#: tile repeats to a few hundredths of a ΔE unit; a photo of a dotted scalp, read through
+#: a camera, a white card and a dot mask, cannot be ten times better than the ± 0.7 ΔE00
+#: of the render accuracy tests (docs/measure.md). A stated error below this is a typo,
+#: and would let one photo overrule every other figure. [ΔE00]
+MIN_SD_DELTA_E00 = 0.1
+#: Below this effective sample size the personal window rests on too few draws to trust:
+#: the measurements fit few of the model's futures. [1]
+LOW_EFFECTIVE_SAMPLE_SIZE = 30.0
+#: Above this weighted rms misfit (in units of the measurements' errors; about 1 when the
+#: errors are right) even the best-fitting draws miss the measurements: they contradict
+#: the prior, or their errors are understated. [1]
+MAX_RESIDUAL_SD = 2.0
+#: Misfits are held at this many errors: a draw that far off weighs nothing against one
+#: that fits at all, and the square of a larger one could overflow. [1]
+_MAX_STANDARD_SCORE = 1e150
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,68 @@ def measurement_sd(social_delta_e00: float, flags: Sequence[str] = ()) -> float:
     return sd * FLAG_SD_FACTOR ** sum(1 for f in set(flags) if f in SD_FLAGS)
 
 
+def log_likelihoods(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
+    """Log-likelihood of each draw given measured values, up to a common constant.
+
+    Parameters
+    ----------
+    model
+        Each draw's value at each measurement, shape ``(n, m)``. [ΔE00]
+    observed, sd
+        The measured values and their errors (each > 0), shape ``(m,)``. [ΔE00]
+
+    Returns
+    -------
+    ndarray
+        ``-χ²/2`` per draw, shape ``(n,)``; always finite (a misfit is held at 1e150
+        errors, which weighs nothing against a draw that fits at all).
+
+    Raises
+    ------
+    ValueError
+        For values that are not finite, errors that are not positive, or shapes that
+        do not match.
+    """
+    z = _standard_scores(model, observed, sd)
+    return np.asarray(-0.5 * np.sum(z * z, axis=1), dtype=np.float64)
+
+
+def _standard_scores(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
+    """Misfits ``(c - y) / s``, shape ``(n, m)``, held at ± 1e150 (see log_likelihoods)."""
+    c = np.asarray(model, dtype=np.float64)
+    y = np.asarray(observed, dtype=np.float64)
+    s = np.asarray(sd, dtype=np.float64)
+    if c.ndim != 2 or y.shape != (c.shape[1],) or s.shape != y.shape:
+        raise ValueError(
+            f"model must be (n, m) and observed and sd (m,); got {c.shape}, {y.shape}, {s.shape}"
+        )
+    if not (np.isfinite(c).all() and np.isfinite(y).all() and np.isfinite(s).all()):
+        raise ValueError("model, observed and sd must be finite")
+    if np.any(s <= 0.0):
+        raise ValueError("measurement errors (sd) must be positive")
+    with np.errstate(over="ignore"):
+        z = (c - y[None, :]) / s[None, :]
+    return np.asarray(np.clip(z, -_MAX_STANDARD_SCORE, _MAX_STANDARD_SCORE), dtype=np.float64)
+
+
+def normalised_weights(log_weights: ArrayLike) -> Array:
+    """Weights summing to 1 from finite log-weights (log-sum-exp: no under- or overflow).
+
+    The largest log-weight is subtracted before exponentiating, so the best draw has
+    weight 1 before normalising and the sum is at least 1.
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-finite input.
+    """
+    log_w = np.asarray(log_weights, dtype=np.float64)
+    if log_w.size == 0 or not np.isfinite(log_w).all():
+        raise ValueError("log-weights must be a non-empty array of finite values")
+    w = np.exp(log_w - np.max(log_w))
+    return np.asarray(w / w.sum(), dtype=np.float64)
+
+
 def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
     """Normalised weights of draws given measured values.
 
@@ -88,25 +172,64 @@ def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> 
     model
         Each draw's value at each measurement, shape ``(n, m)``. [ΔE00]
     observed, sd
-        The measured values and their errors, shape ``(m,)``. [ΔE00]
+        The measured values and their errors (each > 0), shape ``(m,)``. [ΔE00]
 
     Returns
     -------
     ndarray
-        Weights summing to 1, shape ``(n,)``.
+        Finite weights summing to 1, shape ``(n,)`` (computed from
+        :func:`log_likelihoods` by :func:`normalised_weights`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`log_likelihoods`.
     """
-    c = np.asarray(model, dtype=np.float64)
-    y = np.asarray(observed, dtype=np.float64)
-    s = np.asarray(sd, dtype=np.float64)
-    log_w = -0.5 * np.sum(((c - y[None, :]) / s[None, :]) ** 2, axis=1)
-    log_w -= np.max(log_w)  # log-sum-exp: the best draw gets weight 1 before normalising
-    w = np.exp(log_w)
-    return np.asarray(w / w.sum(), dtype=np.float64)
+    return normalised_weights(log_likelihoods(model, observed, sd))
+
+
+def weighted_rms_misfit(
+    model: ArrayLike, observed: ArrayLike, sd: ArrayLike, weights: ArrayLike
+) -> float:
+    """Root mean square over measurements of each one's weighted mean squared misfit. [1]
+
+    ``sqrt(mean_i Σ_d w_d ((c_di - y_i) / s_i)²)`` with the weights normalised: about 1
+    when the draws explain the measurements within their errors, much more when even the
+    best draws miss them. Always finite (misfits held as in :func:`log_likelihoods`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`log_likelihoods`, or for weights that are not one per draw.
+    """
+    z = _standard_scores(model, observed, sd)
+    w = _checked_weights(weights)
+    if w.shape != (z.shape[0],):
+        raise ValueError(f"weights must be one per draw ({z.shape[0]}), got {w.shape}")
+    # A weighted mean of squares each at most 1e300: no overflow.
+    squares = np.sum((w / w.sum())[:, None] * z * z, axis=0)
+    return float(np.sqrt(np.mean(squares)))
+
+
+def _checked_weights(weights: ArrayLike) -> Array:
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1 or w.size == 0 or not np.isfinite(w).all() or np.any(w < 0.0):
+        raise ValueError("weights must be a non-empty 1-D array of finite values >= 0")
+    top = float(np.max(w))
+    if top <= 0.0:
+        raise ValueError("weights must not all be 0")
+    return np.asarray(w / top, dtype=np.float64)  # scaled: no overflow in the squares
 
 
 def effective_sample_size(weights: ArrayLike) -> float:
-    """Kish's effective sample size ``(Σw)² / Σw²``."""
-    w = np.asarray(weights, dtype=np.float64)
+    """Kish's effective sample size ``(Σw)² / Σw²``, between 1 and ``len(weights)``. [1]
+
+    Raises
+    ------
+    ValueError
+        For weights that are negative, not finite, or all 0.
+    """
+    w = _checked_weights(weights)
     return float(w.sum() ** 2 / np.sum(w**2))
 
 
@@ -114,10 +237,19 @@ def weighted_quantiles(values: ArrayLike, weights: ArrayLike, q: Sequence[float]
     """Quantiles of weighted values (the weighted empirical distribution, midpoint rule).
 
     With equal weights this is numpy's ``"hazen"`` quantile. Infinite values sort last,
-    so a quantile among them is infinite.
+    so a quantile among them is infinite. The quantiles are in the order of ``q`` when
+    ``q`` is sorted.
+
+    Raises
+    ------
+    ValueError
+        For weights that are negative, not finite, all 0, or not one per value, or a
+        value that is NaN.
     """
     v = np.asarray(values, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
+    w = _checked_weights(weights)
+    if v.shape != w.shape or np.isnan(v).any():
+        raise ValueError("values must be one number (not NaN) per weight")
     order = np.argsort(v, kind="stable")
     v, w = v[order], w[order]
     cumulative = (np.cumsum(w) - 0.5 * w) / w.sum()
@@ -146,7 +278,7 @@ def systematic_resample(weights: ArrayLike, rng: np.random.Generator) -> NDArray
     take one. Resampled draws carry equal weights, so any statistic of them is a
     weighted statistic of the originals.
     """
-    w = np.asarray(weights, dtype=np.float64)
+    w = _checked_weights(weights)
     n = len(w)
     points = (rng.random() + np.arange(n)) / n
     cumulative = np.cumsum(w / w.sum())

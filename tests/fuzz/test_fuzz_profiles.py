@@ -271,7 +271,7 @@ def test_fuzz_mutated_profiles_are_refused_cleanly_or_forecast(data: dict[str, A
     outcome(data)
 
 
-@settings(SLOW, max_examples=max(5, settings.default.max_examples // 4))
+@settings(SLOW, max_examples=max(5, settings().max_examples // 4))
 @given(valid_profiles())
 def test_fuzz_plausible_profiles_plan_cleanly(data: dict[str, Any]) -> None:
     outcome(data, with_plan=True)

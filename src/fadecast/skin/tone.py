@@ -43,6 +43,7 @@ __all__ = [
     "ita_category",
     "skin_lab_from_fitzpatrick",
     "skin_lab_from_ita",
+    "skin_lab_gamut",
     "skin_tone",
 ]
 
@@ -80,6 +81,19 @@ class SkinTone:
 def _table() -> dict[str, Any]:
     text = resources.files("fadecast.data").joinpath("skin_tones.toml").read_text("utf-8")
     return tomllib.loads(text)
+
+
+def skin_lab_gamut() -> dict[str, tuple[float, float]]:
+    """The gamut of human skin: the range of each CIELAB coordinate a bare scalp may have.
+
+    Returns
+    -------
+    dict
+        ``{"L": (low, high), "a": (low, high), "b": (low, high)}`` from the ``[gamut]``
+        tables of ``data/skin_tones.toml`` (sources and confidence there). [CIELAB]
+    """
+    table = _table()["gamut"]
+    return {key: (float(table[key]["low"]), float(table[key]["high"])) for key in ("L", "a", "b")}
 
 
 def _check_type(skin_type: object) -> int:
