@@ -1166,6 +1166,12 @@ class ForecastResult:
         start = self.scenario.first_session
         return tuple(_date_after(start, y) for y in self.personal.touchup_years)  # type: ignore[return-value]
 
+    @property
+    def can_show(self) -> bool:
+        """Whether a fresh, well-placed course would be perceptible at social distance on
+        this skin at all; when not, no touch-up is ever forecast."""
+        return _can_show(self.target_delta_e00)
+
     def permanence_statement(self) -> str:
         """One line on permanence: what would remain without any touch-up."""
         de = self.residual_social_p50

@@ -21,10 +21,6 @@ FACTOR_LABELS = {
 }
 
 
-#: Below this effective sample size the personal window is flagged as poorly supported.
-LOW_EFFECTIVE_SAMPLES = 30
-
-
 def years_text(value: float, horizon_years: float) -> str:
     """A number of years for people: one decimal, or "more than" the horizon if infinite."""
     return f"{value:.1f}" if math.isfinite(value) else f"more than {horizon_years:g}"
@@ -48,11 +44,6 @@ def _personal_lines(result: ForecastResult) -> list[str]:
         f"(median {years_text(p50, horizon)}); {personal.effective_sample_size:.0f} of "
         f"{result.samples} draws' worth of the model still fit the measurements",
     ]
-    if personal.effective_sample_size < LOW_EFFECTIVE_SAMPLES:
-        lines.append(
-            "  ! few of the model's draws fit the measurements: check them (scale, white "
-            "card, untreated skin in view) before trusting this window"
-        )
     return lines
 
 
@@ -79,7 +70,12 @@ def format_summary(result: ForecastResult) -> str:
         "",
     ]
     horizon = sc.horizon_years
-    if d50 is None:
+    if not result.can_show:
+        lines.append(
+            "Touch-up: none forecast; on this skin the SMP would hardly show even when fresh "
+            "(see the warnings)."
+        )
+    elif d50 is None:
         lines.append(f"Touch-up: not expected within the {horizon:g}-year horizon.")
     else:
         early = d10.isoformat() if d10 else "?"
