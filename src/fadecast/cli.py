@@ -36,15 +36,11 @@ app = typer.Typer(
 DEMO_EXAMPLE = "temperate-office-worker.toml"
 
 
-#: The dates ``--today`` may name: the profile's sessions start in 1980 at the earliest,
-#: and a plan runs up to ninety years past today.
-EARLIEST_TODAY = dt.date(1990, 1, 1)
-LATEST_TODAY = dt.date(2100, 12, 31)
-
-
 def _parse_today(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from fadecast.forecasting import EARLIEST_TODAY, LATEST_TODAY
+
     allowed = f"a date as YYYY-MM-DD from {EARLIEST_TODAY} to {LATEST_TODAY}"
     try:
         day = dt.date.fromisoformat(value)

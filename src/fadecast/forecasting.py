@@ -39,7 +39,9 @@ from fadecast.skin.pigments import Pigment, load_pigment
 from fadecast.sun import exposure, uv
 
 __all__ = [
+    "EARLIEST_TODAY",
     "FACTORS",
+    "LATEST_TODAY",
     "MODEL_VERSION",
     "DotStates",
     "ForecastResult",
