@@ -16,11 +16,22 @@ scales (``min_sigma`` to ``max_sigma`` around the dots' Gaussian width, 5 scales
 the threshold that gives it the best F1 on a one-megapixel crop (tried untimed among
 0.01, 0.02, 0.05 and 0.1). Its time does not include reading the file.
 
-Run ``python benchmarks/measure_speed.py``; it prints Markdown. It takes a few minutes.
+A second table bounds a large photo's cost: each measured once, in a fresh process
+(reading the PNG included), with its wall time and peak memory (the process's maximum
+resident set): a 48-megapixel photo (8000 × 6000) of the same example at 20 px/mm,
+where the dots (about 5 px wide) make the working copy the whole photo, the worst case,
+with a white card; and a 49-megapixel all-black PNG, refused before any filtering.
+Targets: peak memory at most 2.5 GB (docs/measure.md states the bound) and the black
+photo refused within 5 s.
+
+Run ``python benchmarks/measure_speed.py``; it prints Markdown. It takes several
+minutes.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +62,36 @@ from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import RenderSettings, render_profile
 
 TARGET_SECONDS = 3.0
+#: Most peak memory of measuring a photo of up to 50 megapixels. [GB]
+TARGET_PEAK_GB = 2.5
+#: Most time to refuse a photo that is all one level. [s]
+TARGET_REFUSAL_SECONDS = 5.0
+LARGE_PX_PER_MM = 20.0
+LARGE_SHAPE = (6000, 8000)
+BLACK_SIDE = 7000
+#: Run in a fresh process: read and measure one photo, print seconds, peak memory (the
+#: process's maximum resident set, VmHWM on Linux) and the outcome as JSON.
+CHILD = """
+import json, resource, sys, time
+from fadecast.errors import InputError
+from fadecast.measure.measurement import measure_photo
+from fadecast.measure.photo import read_photo
+start = time.perf_counter()
+try:
+    m = measure_photo(read_photo(sys.argv[1]), mm_per_px=float(sys.argv[2]))
+    outcome = f"{m.figures.dot_count:,} dots"
+except InputError as error:
+    outcome = "refused: " + error.message.split(":")[0]
+seconds = time.perf_counter() - start
+# The process's own high-water mark (ru_maxrss would keep the parent's across exec).
+try:
+    with open("/proc/self/status", encoding="ascii") as status:
+        hwm = [line for line in status if line.startswith("VmHWM:")][0]
+    peak = int(hwm.split()[1]) * 1024
+except (OSError, IndexError):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak_bytes": peak, "outcome": outcome}))
+"""
 PX_PER_MM = 30.0
 SPACING_MM = 1.0
 CARD = (60, 60, 360)
@@ -90,6 +131,76 @@ def _blob_log(darkness: np.ndarray, sigma_px: float, threshold: float) -> np.nda
         threshold=threshold,
     )
     return np.asarray(blobs[:, :2], dtype=np.float64) + 0.5  # pixel centres
+
+
+def make_large_photos(folder: Path) -> tuple[Path, int, Path]:
+    """The 48-megapixel PNG (a render tiled, a white card in a corner), its true dot
+    count, and the all-black 49-megapixel PNG."""
+    from PIL import Image
+
+    sc = scenario_from_profile(load_profile(EXAMPLE, today=TODAY), today=TODAY)
+    settings = RenderSettings(size_mm=40.0, px_per_mm=LARGE_PX_PER_MM, seed=11)
+    renders = render_profile(sc, [3.0], settings)
+    tile = renders.pictures[0].closeup_srgb
+    rows, cols = LARGE_SHAPE
+    reps = (-(-rows // tile.shape[0]), -(-cols // tile.shape[1]), 1)
+    scene = np.tile(tile, reps)[:rows, :cols]
+    conditions = PhotoConditions(card_px=(200, 200, 600), light_rgb=(1.05, 1.0, 0.9))
+    photo = photograph(linear_from_srgb8(scene), conditions, rng=np.random.default_rng(1))
+    large = folder / "scalp-48mp.png"
+    Image.fromarray(photo).save(large)
+    per_tile = len(renders.scene.layout.centres_mm)
+    true_count = round(per_tile * rows * cols / (tile.shape[0] * tile.shape[1]))
+    black = folder / "black-49mp.png"
+    Image.fromarray(np.zeros((BLACK_SIDE, BLACK_SIDE, 3), dtype=np.uint8)).save(black)
+    return large, true_count, black
+
+
+def _measure_in_child(path: Path, mm_per_px: float) -> dict[str, object]:
+    """Seconds, peak memory and outcome of measuring ``path`` in a fresh process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(mm_per_px)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, object] = json.loads(proc.stdout)
+    return result
+
+
+def large_report(folder: Path) -> str:
+    """The second table: a 48-megapixel photo and a black 49-megapixel one."""
+    progress("measure_speed: a 48-megapixel photo and a black 49-megapixel one ...")
+    large, true_count, black = make_large_photos(folder)
+    lines = [
+        "| photo | time | peak memory | outcome | target | result |",
+        "|---|---:|---:|---|---|---|",
+    ]
+    for path, name, refusal in (
+        (large, f"48 MP ({LARGE_SHAPE[1]} × {LARGE_SHAPE[0]}) PNG, {true_count:,} dots", False),
+        (black, f"49 MP ({BLACK_SIDE} × {BLACK_SIDE}) PNG, all black", True),
+    ):
+        got = _measure_in_child(path, 1.0 / LARGE_PX_PER_MM)
+        seconds = float(str(got["seconds"]))
+        peak_gb = float(str(got["peak_bytes"])) / 1e9
+        met = peak_gb <= TARGET_PEAK_GB and (not refusal or seconds <= TARGET_REFUSAL_SECONDS)
+        target = f"peak ≤ {TARGET_PEAK_GB:g} GB" + (
+            f", refused ≤ {fmt_time(TARGET_REFUSAL_SECONDS)}" if refusal else ""
+        )
+        lines.append(
+            f"| {name} | {fmt_time(seconds)} | {peak_gb:.2f} GB | {got['outcome']} | "
+            f"{target} | {verdict(met)} |"
+        )
+        path.unlink()
+    return "\n".join(
+        [
+            "",
+            "Large photos, each measured once in a fresh process (the PNG read and "
+            "decoded included); peak memory is the process's maximum resident set.",
+            "",
+            *lines,
+        ]
+    )
 
 
 def report(repeats: int) -> str:
@@ -187,6 +298,7 @@ def report(repeats: int) -> str:
             "",
             f"Detection F1 (a match within half the dot spacing, one to one): ours "
             f"**{ours_f1:.3f}**, `blob_log` **{baseline_f1:.3f}**.",
+            large_report(folder),
         ]
     )
 

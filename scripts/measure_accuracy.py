@@ -3,9 +3,12 @@
 Renders the examples (three skin tones) fresh and faded, photographs each render under
 the conditions a phone meets (noise, JPEG compression, uneven coloured light, slight
 defocus, stubble), measures the photos as ``fadecast measure`` does, and scores each
-measurement against the renderer's ground truth (``fadecast.measure.accuracy``). Every
-table of docs/measure.md comes from this script; run ``python scripts/measure_accuracy.py``
-(about a minute). ``--check`` fails if the page is out of date.
+measurement against the renderer's ground truth (``fadecast.measure.accuracy``); then
+measures photos of 12 to 48 megapixels (one render tiled) against their truth, and
+states what photos are read, refused and flagged, and the bound on a measurement's
+memory. Every table of docs/measure.md comes from this script; run
+``python scripts/measure_accuracy.py`` (about four minutes). ``--check`` fails if the
+page is out of date.
 """
 
 from __future__ import annotations
@@ -20,9 +23,16 @@ import numpy as np
 
 from fadecast import __version__
 from fadecast.forecasting import scenario_from_profile
-from fadecast.measure.accuracy import Score, score
-from fadecast.measure.measurement import Measurement, measure_photo
-from fadecast.measure.photo import linear_from_srgb8
+from fadecast.measure.accuracy import Score, match_detections, score
+from fadecast.measure.figures import FLAGS, MAX_SPACING_DIAMETERS
+from fadecast.measure.measurement import (
+    CARD_REFLECTANCE_RANGE,
+    MARKER_MM_RANGE,
+    MM_PER_PX_RANGE,
+    Measurement,
+    measure_photo,
+)
+from fadecast.measure.photo import MAX_PHOTO_PIXELS, linear_from_srgb8
 from fadecast.profile import load_profile
 from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import Renders, RenderSettings, render_profile
@@ -38,6 +48,9 @@ YEARS = (0.0, 5.0)
 SKINS = ("temperate-office-worker", "tropical-outdoor-worker", "dark-skinned-client")
 CARD = (16, 16, 100)
 TARGETS = {"f1": 0.95, "density": 0.05, "diameter": 0.10, "delta_e00": 1.5}
+#: Large photos: sides of square photos tiled from one render of this size. [px] [mm]
+LARGE_SIDES = (3464, 4000, 4899, 6928)
+LARGE_TILE_MM = 40.0
 CONDITIONS = {
     "clean": PhotoConditions(card_px=CARD),
     "noise (sd 0.02 at white)": PhotoConditions(card_px=CARD, noise=0.02),
@@ -143,6 +156,101 @@ def _no_bare_skin() -> list[str]:
     return lines
 
 
+def _large() -> list[str]:
+    """Photos of 12 to 48 megapixels, tiled from one render, against their truth."""
+    profile = load_profile(EXAMPLES / f"{SKINS[0]}.toml", today=TODAY)
+    sc = scenario_from_profile(profile, today=TODAY)
+    settings = RenderSettings(size_mm=LARGE_TILE_MM, px_per_mm=PX_PER_MM, seed=3)
+    renders = render_profile(sc, [0.0], settings)
+    picture = renders.pictures[0]
+    tile = picture.closeup_srgb
+    centres = renders.scene.layout.centres_mm[:, ::-1] * PX_PER_MM  # (row, col) [px]
+    true_diameter = float(np.median(picture.diameter_mm))
+    lines = [
+        "| photo | megapixels | dots found | true dots | F1 | density | diameter | flags |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for side in LARGE_SIDES:
+        reps = -(-side // tile.shape[0])
+        photo = np.ascontiguousarray(np.tile(tile, (reps, reps, 1))[:side, :side])
+        offsets = np.arange(reps) * tile.shape[0]
+        grid = np.stack(np.meshgrid(offsets, offsets, indexing="ij"), -1).reshape(-1, 1, 2)
+        truth = (centres[None] + grid).reshape(-1, 2)
+        truth = truth[(truth < side).all(axis=1)]
+        measured = measure_photo(photo, mm_per_px=1.0 / PX_PER_MM)
+        fig = measured.figures
+        found = np.c_[measured.found.rows, measured.found.cols]
+        f1 = match_detections(found, truth, 0.5 * PX_PER_MM)[2]  # half the 1 mm spacing
+        true_density = len(truth) / (side / PX_PER_MM / 10.0) ** 2
+        density = (fig.density_per_cm2 or 0.0) / true_density - 1.0
+        diameter = (fig.diameter_mm.median if fig.diameter_mm else 0.0) / true_diameter - 1.0
+        lines.append(
+            f"| {side} × {side} | {side * side / 1e6:.1f} | {fig.dot_count:,} | "
+            f"{len(truth):,} | {f1:.3f} | {density:+.1%} | {diameter:+.1%} | "
+            f"{', '.join(fig.flags) or '—'} |"
+        )
+    return lines
+
+
+def _photos_read() -> list[str]:
+    """What photos are read, refused and flagged, and what a measurement costs."""
+    low, high = MM_PER_PX_RANGE
+    return [
+        "## What photos are read, refused and flagged",
+        "",
+        "**Files.** Whatever Pillow reads (JPEG, PNG, TIFF, WebP, GIF, BMP, ...), up to "
+        f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels (larger files are refused before "
+        "they are decoded), with the camera's orientation applied and the first frame "
+        "of an animation. Everything becomes 8-bit sRGB, the precision of a phone's "
+        "JPEG: 16-bit samples are scaled from 0–65535, 32-bit integers from the "
+        "smallest of 0–255, 0–65535 and 0–2³²−1 that holds them, floating-point samples "
+        "from 0–1 (or from 0 to their largest value when it exceeds 1, an HDR export); "
+        "samples that are not finite are refused. Palette, alpha, CMYK and the other "
+        "modes are converted by Pillow; transparency is dropped. A greyscale photo is "
+        "measured with three equal channels and flagged `greyscale`. A colour TIFF of "
+        "floating-point samples is not read (Pillow cannot).",
+        "",
+        "**Refused, with one line naming the option.** `photo`: not 8-bit RGB, under 32 "
+        "pixels on a side, or with nothing to measure: all one level (its grey levels "
+        "between the 0.1st and 99.9th percentiles span fewer than 3 of 255), too dark "
+        "(99.9th percentile under 10) or clipped white (0.1st at or above 250), each "
+        'said as "no SMP dots found" before any filtering, so a 49-megapixel black '
+        f"PNG is refused in about a second. `mm_per_px`: {low:g} to {high:g} mm per "
+        "pixel, and fine enough for a dot 0.1 mm wide to fit the photo. `marker_mm`: "
+        f"{MARKER_MM_RANGE[0]:g} to {MARKER_MM_RANGE[1]:g} mm. `card_reflectance`: "
+        f"{CARD_REFLECTANCE_RANGE[0]:g} to {CARD_REFLECTANCE_RANGE[1]:g}. `white`: a "
+        "rectangle x,y,w,h at least 4 × 4 pixels inside the photo that is a card "
+        "(uniform: luminance sd at most 12 % of its mean over its inner half; no "
+        "channel under 0.01 of full scale) and leaves, with its 15 % margin, at least "
+        "10 % of the photo to measure. Finite numbers only.",
+        "",
+        "**Pure noise.** A candidate dot must stand out of the photo's own noise by 4 "
+        "standard deviations, or more on a photo large enough that noise alone would "
+        "stand out that far in more than half a place (the expected Euler "
+        "characteristic of the filtered noise, Worsley et al. 1996; docs/model.md "
+        "§6d.2). Detections too few (under 20) or too far apart for an SMP pattern "
+        f"(median spacing over {MAX_SPACING_DIAMETERS:g} diameters) are flagged "
+        "`too_few_dots`.",
+        "",
+        "**Flags.**",
+        "",
+        *[f"- `{name}`: {text}" for name, text in FLAGS.items()],
+        "",
+        "**Memory and time.** The photo is held as its 8-bit codes and decoded to "
+        "linear light where read; every filter runs on the working copy (the photo "
+        "reduced so that a dot is 2.5–5 pixels wide) in single precision. Peak memory "
+        "is about 30 bytes per pixel of the working copy plus 12 per pixel of the photo "
+        "(its codes, luminance and masks), plus Python's own (about 0.1 GB): at most "
+        "about 2 GB for a 50-megapixel photo, reached only when its dots are under 5 "
+        "pixels wide so that the working copy is the photo itself. Time grows in "
+        "proportion to the working copy. `python benchmarks/measure_speed.py` "
+        "measures both, each in a fresh process, on a 48-megapixel photo of that worst "
+        "case and on a 49-megapixel black one, beside the 12-megapixel speed target "
+        "(docs/benchmarks.md).",
+        "",
+    ]
+
+
 def page(cases: list[Case]) -> str:
     passed = sum(c.passes() for c in cases)
     plain = [c for c in cases if not c.stubble]
@@ -192,6 +300,19 @@ def page(cases: list[Case]) -> str:
         "",
         *_no_bare_skin(),
         "",
+        "## Large photos",
+        "",
+        f"A {LARGE_TILE_MM:g} mm render of {SKINS[0]} (year 0, no hairline, no card) "
+        f"at {PX_PER_MM:g} px/mm repeated to square photos of 12 to 48 megapixels, "
+        f"measured as `fadecast measure --mm-per-px {1 / PX_PER_MM:g}` does: the dots, "
+        "about 5 pixels wide, are small against the photo, and are looked for at the "
+        "photo's own resolution whatever its size. Matching, density and diameter as "
+        "above (the truth is the render's dots repeated likewise; density against "
+        "the true dots over the whole photo).",
+        "",
+        *_large(),
+        "",
+        *_photos_read(),
     ]
     return "\n".join(lines)
 

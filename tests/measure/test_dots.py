@@ -195,3 +195,16 @@ def test_a_dark_line_is_a_hair_and_a_round_dot_is_not() -> None:
     mask = dots.hair_mask(darkness.astype(np.float32), 3.0, min_darkness=0.05)
     assert mask[30, 15] and mask[20, 15]
     assert not mask[30, 42]
+
+
+@pytest.mark.parametrize("size", [3, 7, 29, 61])
+@pytest.mark.parametrize("shape", [(5, 7), (120, 90)])
+def test_min_and_max_filters_are_scipys_to_the_bit(size: int, shape: tuple[int, int]) -> None:
+    image = np.random.default_rng(size).random(shape).astype(np.float32)
+    maxed = dots.maximum_filter(image, size)
+    assert np.array_equal(maxed, ndimage.maximum_filter(image, size=size))
+    assert np.array_equal(
+        dots.minimum_filter(image, size), ndimage.minimum_filter(image, size=size)
+    )
+    closed = ndimage.grey_closing(image, size=(size, size))
+    assert np.array_equal(dots.minimum_filter(maxed, size), closed)

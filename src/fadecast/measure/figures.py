@@ -14,16 +14,18 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage
 
 from fadecast.measure.dots import (
     MIN_UNTREATED_SHARE,
     UNTREATED_SPACINGS,
     DotFinding,
+    block_all,
     block_mean,
+    distance_to_unset,
     full_resolution,
     nearest_distance,
 )
+from fadecast.measure.photo import Y_WEIGHTS, LinearRGB
 from fadecast.skin import colour
 
 __all__ = [
@@ -46,7 +48,10 @@ FLAGS = {
     "too_dark": "the skin is too dark in the photo to measure colour (underexposed)",
     "overexposed": "more than 1 % of the area is clipped white",
     "out_of_focus": ("the reference card's edge is blurred enough to widen the dots by over 5 %"),
-    "too_few_dots": "fewer than 20 dots found",
+    "too_few_dots": (
+        "fewer than 20 dots found, or too few for the area they are spread over (their "
+        "median spacing is more than 6 diameters): not an SMP pattern"
+    ),
     "no_scale": "no scale: sizes and densities are per pixel",
     "no_white_reference": "no white reference: colour is uncalibrated",
     "white_reference_clipped": (
@@ -56,6 +61,10 @@ FLAGS = {
         "no untreated skin in view: contrast is against the lightest skin between the "
         "dots, which understates it where their edges overlap"
     ),
+    "greyscale": (
+        "the photo has no colour (greyscale): ΔE00 counts lightness only and the skin's "
+        "and the dots' hue are unknown"
+    ),
 }
 #: Untreated skin lies further than this many dot spacings from any dot (the rule
 #: dot finding measures the skin's noise by). [1]
@@ -64,6 +73,10 @@ BARE_SKIN_SPACINGS = UNTREATED_SPACINGS
 MIN_BARE_SKIN_SHARE = MIN_UNTREATED_SHARE
 #: Fewest dots for figures worth reading.
 MIN_DOTS = 20
+#: SMP dots lie within a few diameters of each other (a fresh treatment within about
+#: 1.5, a sparse first session within 3 to 4): detections further apart than this many
+#: median diameters (median nearest-neighbour distance) are not a pattern. [1]
+MAX_SPACING_DIAMETERS = 6.0
 #: Skin darker than this luminance (after calibration) is too dark to read. [1]
 MIN_SKIN_LUMINANCE = 0.03
 #: Share of clipped pixels above which a photo is overexposed. [1]
@@ -131,7 +144,7 @@ class Figures:
     # per dot, CIEDE2000 against the skin its contrast is taken against [ΔE00]
 
 
-def _near(found: DotFinding) -> tuple[Array, float]:
+def _near(found: DotFinding) -> tuple[Float32, float]:
     """Distance of each working-copy pixel to the nearest dot's centre, and the dots'
     median spacing there. [px]"""
     f = found.working_factor
@@ -141,7 +154,7 @@ def _near(found: DotFinding) -> tuple[Array, float]:
     c = np.clip((found.cols / f).astype(np.intp), 0, shape[1] - 1)
     centres[r, c] = True
     spacing = float(np.median(nearest_distance(np.c_[found.rows, found.cols]))) / f
-    return np.asarray(ndimage.distance_transform_edt(~centres)), spacing
+    return distance_to_unset(~centres), spacing
 
 
 def untreated_by_distance(
@@ -162,19 +175,19 @@ def untreated_by_distance(
     """
     limit = BARE_SKIN_SPACINGS * spacing_px
     padded = np.pad(inside, 1, constant_values=False)
-    clear = ndimage.distance_transform_edt(padded)[1:-1, 1:-1] > limit
+    clear = distance_to_unset(padded)[1:-1, 1:-1] > limit
     return np.asarray((distance_px > limit) & clear, dtype=bool)
 
 
 def _untreated(
-    found: DotFinding, analysed: NDArray[np.bool_], near: tuple[Array, float] | None = None
+    found: DotFinding, analysed: NDArray[np.bool_], near: tuple[Float32, float] | None = None
 ) -> NDArray[np.bool_]:
     """Working-copy pixels of untreated skin (:func:`untreated_by_distance`), no hairs."""
     shape = found.hair.shape
     if found.count < 3:
         return np.zeros(shape, dtype=bool)
     distance, spacing = _near(found) if near is None else near
-    inside = block_mean(analysed.astype(np.float32), found.working_factor) > 0.999
+    inside = block_all(analysed, found.working_factor)
     untreated = untreated_by_distance(distance, inside[: shape[0], : shape[1]], spacing)
     return np.asarray(untreated & ~found.hair, dtype=bool)
 
@@ -202,7 +215,7 @@ def treated_by_distance(distance_px: NDArray[np.floating], spacing_px: float) ->
     """
     reach = (TREATED_SPACINGS + TREATED_CLOSING_SPACINGS) * spacing_px
     dilated = distance_px <= reach
-    closed = ndimage.distance_transform_edt(dilated) > TREATED_CLOSING_SPACINGS * spacing_px
+    closed = distance_to_unset(dilated) > TREATED_CLOSING_SPACINGS * spacing_px
     return np.asarray(closed, dtype=bool)
 
 
@@ -211,7 +224,7 @@ def treated_area(
     analysed: NDArray[np.bool_],
     untreated: NDArray[np.bool_] | None = None,
     *,
-    near: tuple[Array, float] | None = None,
+    near: tuple[Float32, float] | None = None,
 ) -> NDArray[np.bool_]:
     """The treated part of the analysed pixels, at full resolution.
 
@@ -230,23 +243,65 @@ def treated_area(
     return analysed & full_resolution(treated, found.working_factor, analysed.shape)
 
 
+Colours = Float32 | LinearRGB
+#: Pixels whose colours a median is taken over at most (an even sample of more). [px]
+_SAMPLE = 4_000_000
+
+
+def _working_rgb(rgb: Colours, factor: int) -> Colours:
+    """Linear RGB on the working copy: block means, or the photo itself (decoded where
+    read) when the working copy is the photo."""
+    if isinstance(rgb, LinearRGB):
+        return rgb if factor == 1 else rgb.block_mean(factor)
+    return block_mean(rgb, factor)
+
+
+def _colours_at(work: Colours, mask: NDArray[np.bool_]) -> Float32:
+    """Linear RGB of the working pixels in ``mask`` (an even sample of at most
+    :data:`_SAMPLE`), shape ``(n, 3)``. [1]"""
+    h, w = mask.shape
+    if isinstance(work, LinearRGB):
+        codes = work.srgb[:h, :w][mask]
+        return work.take(codes[:: max(1, math.ceil(len(codes) / _SAMPLE))])
+    values = work[:h, :w][mask]
+    return np.asarray(values[:: max(1, math.ceil(len(values) / _SAMPLE))], dtype=np.float32)
+
+
+def _mean_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
+    """Mean linear RGB of the working pixels in ``mask`` (all of them). [1]"""
+    h, w = mask.shape
+    if not isinstance(work, LinearRGB):
+        return np.asarray(work[:h, :w][mask].mean(axis=0, dtype=np.float64), dtype=np.float64)
+    total, count = np.zeros(3), 0
+    rows = max(1, _SAMPLE // max(w, 1))
+    for top in range(0, h, rows):
+        band = mask[top : top + rows]
+        codes = work.srgb[top : top + len(band), :w][band]
+        total += work.take(codes).sum(axis=0, dtype=np.float64)
+        count += len(codes)
+    return total / count if count else np.full(3, np.nan)
+
+
 def bare_skin_rgb(
     found: DotFinding,
-    rgb: Float32,
+    rgb: Colours,
     analysed: NDArray[np.bool_],
     untreated: NDArray[np.bool_] | None = None,
+    *,
+    work: Colours | None = None,
 ) -> NDArray[np.float64] | None:
     """Median linear RGB of the untreated skin in view, or None if too little is.
 
     Untreated skin lies further than :data:`BARE_SKIN_SPACINGS` dot spacings from any
-    dot found (the forehead in front of a hairline, say).
+    dot found (the forehead in front of a hairline, say). ``work`` is ``rgb`` on the
+    working copy, if already made.
     """
     if untreated is None:
         untreated = _untreated(found, analysed)
     if untreated.mean() < MIN_BARE_SKIN_SHARE:
         return None
-    work = block_mean(rgb, found.working_factor)[: untreated.shape[0], : untreated.shape[1]]
-    return np.asarray(np.median(work[untreated], axis=0), dtype=np.float64)
+    work = _working_rgb(rgb, found.working_factor) if work is None else work
+    return np.asarray(np.median(_colours_at(work, untreated), axis=0), dtype=np.float64)
 
 
 def lab_of(rgb: NDArray[np.floating[Any]]) -> Array:
@@ -254,9 +309,19 @@ def lab_of(rgb: NDArray[np.floating[Any]]) -> Array:
     return colour.xyz_to_lab(colour.linear_srgb_to_xyz(np.maximum(rgb, 0.0)))
 
 
+def _sparse(found: DotFinding) -> bool:
+    """Whether the dots lie too far apart for an SMP pattern (see
+    :data:`MAX_SPACING_DIAMETERS`)."""
+    diameter = found.diameter_px[np.isfinite(found.diameter_px)]
+    if found.count < 3 or len(diameter) == 0:
+        return False
+    spacing = float(np.median(nearest_distance(np.c_[found.rows, found.cols])))
+    return spacing > MAX_SPACING_DIAMETERS * float(np.median(diameter))
+
+
 def figures_of(
     found: DotFinding,
-    rgb: Float32,
+    rgb: Colours,
     analysed: NDArray[np.bool_],
     *,
     mm_per_px: float | None,
@@ -264,6 +329,7 @@ def figures_of(
     clipped_share: float,
     card_edge_px: float | None = None,
     clipped_card: bool = False,
+    greyscale: bool = False,
 ) -> Figures:
     """Figures from found dots and the (white-balanced) photo.
 
@@ -272,7 +338,8 @@ def figures_of(
     found
         The dots.
     rgb
-        The photo in linear light, white-balanced when ``calibrated``. [1]
+        The photo in linear light, white-balanced when ``calibrated``, as an array or
+        decoded where read. [1]
     analysed
         Pixels measured (the photo without its reference card or marker).
     mm_per_px
@@ -285,6 +352,8 @@ def figures_of(
         10-90 % width of a reference card's edge, if one was found. [px]
     clipped_card
         Whether the card was too bright to calibrate with.
+    greyscale
+        Whether the photo has no colour (its three channels equal).
     """
     n = found.count
     near = _near(found) if n >= 3 else None
@@ -300,7 +369,8 @@ def figures_of(
     social = None
     bare = None
     if n:
-        bare = bare_skin_rgb(found, rgb, analysed, untreated)
+        work = _working_rgb(rgb, found.working_factor)
+        bare = bare_skin_rgb(found, rgb, analysed, untreated, work=work)
         skin_rgb = bare
         if skin_rgb is None and np.isfinite(found.skin_rgb).any():
             skin_rgb = np.nanmedian(found.skin_rgb, axis=0)
@@ -312,24 +382,29 @@ def figures_of(
             delta = colour.delta_e_ciede2000(lab_of(found.centre_rgb), lab_of(local))
             # The mean tone of the treated area without the pixels under hairs, on the
             # working copy (block means keep the mean of linear light).
-            f = found.working_factor
-            small_rgb = block_mean(rgb, f)
-            keep = (block_mean(treated.astype(np.float32), f) > 0.999) & ~found.hair
-            mean_rgb = small_rgb[keep].mean(axis=0, dtype=np.float64)
-            mean_lab = lab_of(mean_rgb)
-            social = float(colour.delta_e_ciede2000(mean_lab, skin_lab))
+            keep = block_all(treated, found.working_factor)
+            shape = (
+                min(keep.shape[0], found.hair.shape[0]),
+                min(keep.shape[1], found.hair.shape[1]),
+            )
+            keep = keep[: shape[0], : shape[1]] & ~found.hair[: shape[0], : shape[1]]
+            if keep.any():
+                mean_lab = lab_of(_mean_colour(work, keep))
+                social = float(colour.delta_e_ciede2000(mean_lab, skin_lab))
     blur_px = None
     if card_edge_px is not None:
         blur_px = math.sqrt(max(card_edge_px**2 - SHARP_EDGE_PX**2, 0.0)) / EDGE_PER_BLUR_SD
     flags = []
-    skin_y = float(np.median(found.skin_rgb @ np.array([0.2126, 0.7152, 0.0722]))) if n else 0.0
+    skin_ys = found.skin_rgb @ Y_WEIGHTS.astype(np.float64)
+    skin_ys = skin_ys[np.isfinite(skin_ys)]
+    skin_y = float(np.median(skin_ys)) if len(skin_ys) else math.nan
     if n and calibrated and skin_y < MIN_SKIN_LUMINANCE:
         flags.append("too_dark")
     if clipped_share > MAX_CLIPPED_SHARE:
         flags.append("overexposed")
     if blur_px is not None and blur_px > MAX_BLUR_SHARE * found.sigma_px:
         flags.append("out_of_focus")
-    if n < MIN_DOTS:
+    if n < MIN_DOTS or _sparse(found):
         flags.append("too_few_dots")
     if mm_per_px is None:
         flags.append("no_scale")
@@ -339,6 +414,8 @@ def figures_of(
         flags.append("no_white_reference")
     if n and bare is None:
         flags.append("no_bare_skin")
+    if greyscale:
+        flags.append("greyscale")
     return Figures(
         dot_count=n,
         analysed_px=area_px,

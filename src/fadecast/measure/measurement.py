@@ -3,12 +3,20 @@
 The orchestrator of the measure stage; it works on decoded pixels (see
 :func:`fadecast.measure.photo.read_photo` for files) and returns a
 :class:`Measurement` whose ``to_dict()`` is the JSON of ``fadecast measure --json``.
+
+Every user error (a bad option, a photo with nothing to measure) is an
+:class:`~fadecast.errors.InputError` naming the option's parameter (``photo``,
+``mm_per_px``, ``marker_mm``, ``white``, ``card_reflectance``) and what is allowed.
+A photo that is all one level, too dark or all clipped white is refused before any
+filtering, and numerical warnings of odd pictures are not let out.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -17,10 +25,17 @@ from numpy.typing import NDArray
 from fadecast import __version__
 from fadecast.errors import InputError
 from fadecast.measure import dots, figures, reference
-from fadecast.measure.photo import linear_from_srgb8, luminance
+from fadecast.measure.photo import MAX_PHOTO_PIXELS, LinearRGB
 from fadecast.measure.scale import Marker, find_marker
 
-__all__ = ["Measurement", "exclude_rectangle", "measure_photo"]
+__all__ = [
+    "CARD_REFLECTANCE_RANGE",
+    "MARKER_MM_RANGE",
+    "MM_PER_PX_RANGE",
+    "Measurement",
+    "exclude_rectangle",
+    "measure_photo",
+]
 
 #: No SMP dot is narrower than this Gaussian width (0.25 mm across at half depth); with
 #: a known scale, finer blobs are skin texture, hairs, noise or compression. [mm]
@@ -29,6 +44,32 @@ MIN_DOT_SIGMA_MM = 0.1
 CLIPPED_CARD = 0.98
 #: Margin kept clear around a reference card or a marker, as a share of its side. [1]
 _MARGIN = 0.15
+#: Scales allowed: from a dermatoscope's 1000 px/mm to a whole-head view at 1 px/mm.
+#: [mm/px]
+MM_PER_PX_RANGE = (0.001, 1.0)
+#: Printed sides of an ArUco marker allowed. [mm]
+MARKER_MM_RANGE = (2.0, 200.0)
+#: Reflectances of a card allowed: from a dark grey card to a perfect white. [1]
+CARD_REFLECTANCE_RANGE = (0.02, 1.0)
+#: Shortest side of a photo. [px]
+MIN_PHOTO_SIDE_PX = 32
+#: Share of the photo a card and a marker (with their margins) must leave to measure. [1]
+MIN_ANALYSED_SHARE = 0.1
+#: A photo's grey levels (8-bit) are read on an even sample of at most this many
+#: pixels, for the refusals below and the greyscale test. [px]
+LEVEL_SAMPLE_PX = 1_000_000
+#: Share of the photo's pixels at either end left out of its range of levels (a few
+#: specks do not make a photo measurable). [1]
+LEVEL_TAIL = 0.001
+#: A photo whose range of levels is narrower than this has nothing to measure. [8-bit]
+MIN_LEVEL_RANGE = 3
+#: ... whose brightest levels are below this is too dark, ... [8-bit]
+MIN_BRIGHT_LEVEL = 10
+#: ... and whose darkest levels are at or above this is clipped white. [8-bit]
+MAX_DARK_LEVEL = 250
+#: A photo whose pixels' channels all lie within this many levels of each other (but
+#: for the tail above) is greyscale. [8-bit]
+GREY_LEVELS = 2
 
 
 @dataclass(frozen=True)
@@ -98,7 +139,84 @@ def exclude_rectangle(mask: NDArray[np.bool_], rect: tuple[int, int, int, int]) 
     """Leave a rectangle (with a margin) out of the analysed pixels, in place."""
     x, y, w, h = rect
     mx, my = math.ceil(_MARGIN * w), math.ceil(_MARGIN * h)
-    mask[max(y - my, 0) : y + h + my, max(x - mx, 0) : x + w + mx] = False
+    mask[max(y - my, 0) : max(y + h + my, 0), max(x - mx, 0) : max(x + w + mx, 0)] = False
+
+
+def _number(value: object, field: str, bounds: tuple[float, float], unit: str) -> float:
+    """``value`` as a float within ``bounds`` (inclusive), or an InputError naming
+    ``field`` and the range allowed."""
+    low, high = bounds
+    allowed = f"must be a number from {low:g} to {high:g}{unit}"
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InputError(field, f"{allowed}, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise InputError(field, f"{allowed}, got {number:g}")
+    return number
+
+
+def _check_photo(srgb: object) -> NDArray[np.uint8]:
+    """The photo as an 8-bit RGB array of an allowed size, or an InputError."""
+    if (
+        not isinstance(srgb, np.ndarray)
+        or srgb.ndim != 3
+        or srgb.shape[2] != 3
+        or srgb.dtype != np.uint8
+    ):
+        raise InputError("photo", "must be an 8-bit RGB picture, shape (height, width, 3)")
+    rows, cols = int(srgb.shape[0]), int(srgb.shape[1])
+    if min(rows, cols) < MIN_PHOTO_SIDE_PX:
+        raise InputError(
+            "photo",
+            f"{cols} x {rows} pixels is too small; at least {MIN_PHOTO_SIDE_PX} pixels on "
+            "each side are needed",
+        )
+    if rows * cols > MAX_PHOTO_PIXELS:
+        raise InputError(
+            "photo",
+            f"{cols} x {rows} pixels is more than the {MAX_PHOTO_PIXELS // 1_000_000} "
+            "megapixels allowed; scale it down",
+        )
+    return srgb
+
+
+def _levels(srgb: NDArray[np.uint8]) -> tuple[int, int, int, bool]:
+    """The photo's darkest and brightest grey levels (but for :data:`LEVEL_TAIL` at each
+    end), its median level, and whether it is greyscale, read on an even sample. [8-bit]"""
+    step = max(1, math.ceil(math.sqrt(srgb.shape[0] * srgb.shape[1] / LEVEL_SAMPLE_PX)))
+    sample = srgb[::step, ::step].reshape(-1, 3).astype(np.int32)
+    # Rec. 709 luma weights in 256ths (54 + 183 + 19 = 256), on the codes.
+    grey = (sample @ np.array([54, 183, 19], dtype=np.int32) + 128) // 256
+    low, median, high = (float(v) for v in np.quantile(grey, [LEVEL_TAIL, 0.5, 1 - LEVEL_TAIL]))
+    spread = sample.max(axis=1) - sample.min(axis=1)
+    greyscale = float(np.quantile(spread, 1.0 - LEVEL_TAIL)) <= GREY_LEVELS
+    return round(low), round(median), round(high), greyscale
+
+
+def _refuse_unmeasurable(low: int, median: int, high: int) -> None:
+    """An InputError for a photo with no usable contrast: all one level, too dark or
+    clipped white (no SMP dot can show in it)."""
+    nothing = "no SMP dots found: the photo"
+    if high - low < MIN_LEVEL_RANGE:
+        raise InputError(
+            "photo",
+            f"{nothing} is all one level ({median} of 255), with nothing standing out to measure",
+        )
+    if high < MIN_BRIGHT_LEVEL:
+        raise InputError(
+            "photo",
+            f"{nothing} is too dark (its brightest pixels at {high} of 255; at least "
+            f"{MIN_BRIGHT_LEVEL} is needed); expose it longer or light the scalp",
+        )
+    if low >= MAX_DARK_LEVEL:
+        raise InputError(
+            "photo",
+            f"{nothing} is clipped white (its darkest pixels at {low} of 255); expose it shorter",
+        )
+
+
+def _leaves_enough(analysed: NDArray[np.bool_]) -> bool:
+    return int(np.count_nonzero(analysed)) >= MIN_ANALYSED_SHARE * analysed.size
 
 
 def measure_photo(
@@ -114,68 +232,150 @@ def measure_photo(
     Parameters
     ----------
     srgb
-        The photo as 8-bit sRGB, shape ``(H, W, 3)``.
+        The photo as 8-bit sRGB, shape ``(H, W, 3)``, at least
+        :data:`MIN_PHOTO_SIDE_PX` on a side and at most
+        :data:`~fadecast.measure.photo.MAX_PHOTO_PIXELS` in all. [px]
     mm_per_px
-        Its scale, if known. [mm/px]
+        Its scale, if known, within :data:`MM_PER_PX_RANGE`. [mm/px]
     marker_mm
-        Side of a printed ArUco marker in the photo, to read the scale from. [mm]
+        Side of a printed ArUco marker in the photo, to read the scale from, within
+        :data:`MARKER_MM_RANGE`. [mm]
     white
         ``"auto"`` to look for a white card, a rectangle ``(x, y, w, h)`` where one
-        is, or None for none. [px]
+        is (inside the photo, at least 4 × 4), or None for none. [px]
     card_reflectance
-        Reflectance of the card. [1]
+        Reflectance of the card, within :data:`CARD_REFLECTANCE_RANGE`. [1]
 
     Returns
     -------
     Measurement
+
+    Raises
+    ------
+    InputError
+        Naming ``photo``, ``mm_per_px``, ``marker_mm``, ``white`` or
+        ``card_reflectance``: an option out of its range, a photo with nothing to
+        measure (all one level, too dark, clipped white), a card or marker that is not
+        one or leaves too little of the photo.
     """
-    if srgb.ndim != 3 or srgb.shape[2] != 3 or srgb.dtype != np.uint8:
-        raise InputError("photo", "must be an 8-bit RGB picture")
-    if min(srgb.shape[:2]) < 32:
-        raise InputError("photo", f"{srgb.shape[1]} x {srgb.shape[0]} pixels is too small")
+    srgb = _check_photo(srgb)
     if mm_per_px is not None and marker_mm is not None:
-        raise InputError("--mm-per-px", "give either --mm-per-px or --marker-mm, not both")
-    if mm_per_px is not None and not 0.0 < mm_per_px <= 1.0:
-        raise InputError("--mm-per-px", f"must be in (0, 1] mm per pixel, got {mm_per_px:g}")
-    if marker_mm is not None and not 2.0 <= marker_mm <= 200.0:
-        raise InputError("--marker-mm", f"must be between 2 and 200 mm, got {marker_mm:g}")
-    if not 0.02 <= card_reflectance <= 1.0:
-        raise InputError(
-            "--card-reflectance", f"must be between 0.02 and 1, got {card_reflectance:g}"
+        raise InputError("mm_per_px", "give either mm_per_px or marker_mm, not both")
+    if mm_per_px is not None:
+        mm_per_px = _number(mm_per_px, "mm_per_px", MM_PER_PX_RANGE, " mm per pixel")
+    if marker_mm is not None:
+        marker_mm = _number(marker_mm, "marker_mm", MARKER_MM_RANGE, " mm")
+    card_reflectance = _number(card_reflectance, "card_reflectance", CARD_REFLECTANCE_RANGE, "")
+    rect: tuple[int, int, int, int] | None = None
+    if isinstance(white, str):
+        if white != "auto":
+            raise InputError("white", f"must be 'auto', None or (x, y, w, h), got {white!r}")
+    elif white is not None:
+        rect = reference.check_rectangle(white, srgb.shape)
+    if mm_per_px is not None:
+        _check_scale_fits(srgb.shape, mm_per_px)
+    low, median, high, greyscale = _levels(srgb)
+    _refuse_unmeasurable(low, median, high)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        # Odd pictures (tiny, flat in places, extreme shapes) make numpy and scipy warn
+        # about what the measurement already handles (empty means, divisions by 0).
+        warnings.simplefilter("ignore")
+        return _measure(
+            srgb,
+            mm_per_px=mm_per_px,
+            marker_mm=marker_mm,
+            white=white,
+            rect=rect,
+            card_reflectance=card_reflectance,
+            greyscale=greyscale,
         )
-    rgb = linear_from_srgb8(srgb)
+
+
+def _check_scale_fits(shape: tuple[int, ...], mm_per_px: float) -> None:
+    """An InputError if at ``mm_per_px`` no SMP dot could fit the photo's dot scales."""
+    least_sigma = MIN_DOT_SIGMA_MM / mm_per_px
+    largest = min(shape[:2]) / 8.0  # the widest dot looked for (dots.dot_scale_px)
+    if least_sigma > largest:
+        raise InputError(
+            "mm_per_px",
+            f"at {mm_per_px:g} mm per pixel this {shape[1]} x {shape[0]} photo spans "
+            f"{min(shape[:2]) * mm_per_px:.2g} mm on its shorter side, too little for SMP "
+            f"dots (a pattern of dots at least {2.5 * MIN_DOT_SIGMA_MM:g} mm across needs "
+            f"{8 * MIN_DOT_SIGMA_MM:g} mm); check the scale",
+        )
+
+
+def _measure(
+    srgb: NDArray[np.uint8],
+    *,
+    mm_per_px: float | None,
+    marker_mm: float | None,
+    white: str | tuple[int, int, int, int] | None,
+    rect: tuple[int, int, int, int] | None,
+    card_reflectance: float,
+    greyscale: bool,
+) -> Measurement:
+    """:func:`measure_photo` once its options are checked."""
+    photo = LinearRGB(srgb)
     analysed = np.ones(srgb.shape[:2], dtype=bool)
     marker = None
     scale_source = "given" if mm_per_px is not None else None
     if marker_mm is not None:
-        marker = find_marker(srgb, marker_mm)
+        marker = find_marker(srgb, marker_mm, field="marker_mm")
         mm_per_px, scale_source = marker.mm_per_px, "marker"
         exclude_rectangle(analysed, marker.rect)
-    y = luminance(rgb)
+        if not _leaves_enough(analysed):
+            raise InputError(
+                "marker_mm",
+                f"the marker covers too much of the photo: with its margin at least "
+                f"{MIN_ANALYSED_SHARE:.0%} of the photo must be left to measure",
+            )
+        _check_scale_fits(srgb.shape, mm_per_px)
+    y = photo.luminance()
     card: reference.WhiteReference | None = None
     if white == "auto":
-        card = reference.find_white_reference(rgb, y, reflectance=card_reflectance)
-    elif isinstance(white, tuple):
-        card = reference.white_reference_at(rgb, white, reflectance=card_reflectance)
+        card = reference.find_white_reference(photo, y, reflectance=card_reflectance)
+    elif rect is not None:
+        card = reference.white_reference_at(photo, rect, reflectance=card_reflectance)
     clipped_card = False
     if card is not None:
-        exclude_rectangle(analysed, card.extent)
+        left = analysed.copy()
+        exclude_rectangle(left, card.extent)
+        if _leaves_enough(left):
+            analysed = left
+        elif card.source == "given":
+            x, y0, w, h = card.rect
+            raise InputError(
+                "white",
+                f"the card at {x},{y0},{w},{h} covers too much of the photo: with its "
+                f"margin ({_MARGIN:.0%} of its sides) at least {MIN_ANALYSED_SHARE:.0%} of "
+                "the photo must be left to measure; give the card's own rectangle, or none",
+            )
+        else:
+            card = None  # what was found is most of the photo, not a card in it
+        del left
+    if card is not None:
         clipped_card = max(card.rgb) >= CLIPPED_CARD
         if not clipped_card:
-            rgb = np.asarray(rgb * card.gains.astype(np.float32), dtype=np.float32)
-            y = luminance(rgb)
-    clipped = (srgb >= 255).any(axis=2) & analysed
+            photo = photo.with_gains(card.gains)
+            del y
+            y = photo.luminance()
+    clipped = np.count_nonzero(
+        ((srgb[..., 0] == 255) | (srgb[..., 1] == 255) | (srgb[..., 2] == 255)) & analysed
+    )
     min_sigma = 0.0 if mm_per_px is None else MIN_DOT_SIGMA_MM / mm_per_px
-    found = dots.find_dots(y, rgb, analysed=analysed, min_sigma_px=min_sigma)
+    found = dots.find_dots(y, photo, analysed=analysed, min_sigma_px=min_sigma)
+    del y
     fig = figures.figures_of(
         found,
-        rgb,
+        photo,
         analysed,
         mm_per_px=mm_per_px,
         calibrated=card is not None and not clipped_card,
         clipped_card=clipped_card,
-        clipped_share=float(clipped.sum() / max(int(analysed.sum()), 1)),
+        clipped_share=float(clipped / max(int(np.count_nonzero(analysed)), 1)),
         card_edge_px=None if card is None else card.edge_px,
+        greyscale=greyscale,
     )
     return Measurement(
         width_px=int(srgb.shape[1]),

@@ -16,7 +16,7 @@ from fadecast.measure.measurement import Measurement
 __all__ = ["overlay"]
 
 DOT_COLOUR = (0, 230, 64)
-HAIR_TINT = np.array([255, 0, 200], dtype=np.float32)
+HAIR_TINT = np.array([255, 0, 200], dtype=np.uint16)
 CARD_COLOUR = (40, 120, 255)
 MARKER_COLOUR = (255, 210, 0)
 
@@ -26,10 +26,13 @@ def overlay(srgb: NDArray[np.uint8], measurement: Measurement) -> NDArray[np.uin
     from PIL import Image, ImageDraw
 
     found = measurement.found
-    picture = srgb.astype(np.float32)
+    picture = np.array(srgb, dtype=np.uint8)
     hair = full_resolution(found.hair, found.working_factor, picture.shape[:2])
-    picture[hair] = 0.5 * picture[hair] + 0.5 * HAIR_TINT
-    image = Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+    # Half the pixel, half the tint (in whole levels, as the 8-bit picture holds them).
+    tinted = (picture[hair].astype(np.uint16) + HAIR_TINT) // 2
+    picture[hair] = tinted.astype(np.uint8)
+    del hair, tinted
+    image = Image.fromarray(picture)
     draw = ImageDraw.Draw(image)
     width = max(1, round(min(srgb.shape[:2]) / 800))
     for row, col, diameter in zip(found.rows, found.cols, found.diameter_px, strict=True):

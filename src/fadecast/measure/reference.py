@@ -12,6 +12,7 @@ skin, or given as a rectangle. Pure numpy and scipy.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,11 +20,13 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from fadecast.errors import InputError
-from fadecast.measure.dots import block_mean
+from fadecast.measure.photo import LinearRGB, block_mean
 
 __all__ = [
     "DEFAULT_CARD_REFLECTANCE",
+    "MIN_CARD_SIDE_PX",
     "WhiteReference",
+    "check_rectangle",
     "edge_width_px",
     "find_white_reference",
     "parse_rectangle",
@@ -31,6 +34,7 @@ __all__ = [
 ]
 
 Float32 = NDArray[np.float32]
+Colours = Float32 | LinearRGB
 
 #: Reflectance assumed for the reference card: a white card (a grey card is 0.18). [1]
 DEFAULT_CARD_REFLECTANCE = 0.90
@@ -40,6 +44,14 @@ MIN_CARD_SHARE = 0.002
 MIN_CARD_CONTRAST = 1.4
 #: Largest relative spread (sd/mean of luminance) inside a card. [1]
 MAX_CARD_SPREAD = 0.06
+#: Largest relative spread over the inner half of a card given as a rectangle (the
+#: whole of it, where the spread above is over 5 × 5 pixels: a little light falloff
+#: and noise pass, dots and skin do not). [1]
+MAX_GIVEN_CARD_SPREAD = 2.0 * MAX_CARD_SPREAD
+#: Least linear value of a card in every channel: darker gives no usable balance. [1]
+MIN_CARD_LEVEL = 0.01
+#: Shortest side of a card given as a rectangle (its inner half is averaged). [px]
+MIN_CARD_SIDE_PX = 4
 
 
 @dataclass(frozen=True)
@@ -77,37 +89,103 @@ class WhiteReference:
 
 
 def parse_rectangle(
-    text: str, shape: tuple[int, int], *, field: str = "--white"
+    text: str, shape: tuple[int, ...], *, field: str = "white"
 ) -> tuple[int, int, int, int]:
-    """``"x,y,w,h"`` in pixels, checked against a picture of ``shape`` (rows, cols)."""
+    """``"x,y,w,h"`` in pixels, checked against a picture of ``shape`` (rows, cols)
+    by :func:`check_rectangle`. [px]"""
     parts = text.split(",")
     try:
+        if len(parts) != 4:
+            raise ValueError(text)
         x, y, w, h = (int(p) for p in parts)
     except ValueError:
         raise InputError(
             field, f"must be auto, none or x,y,w,h in whole pixels, got {text!r}"
         ) from None
-    rows, cols = shape
-    if w < 4 or h < 4 or x < 0 or y < 0 or x + w > cols or y + h > rows:
-        raise InputError(
-            field,
-            f"rectangle {x},{y},{w},{h} must be at least 4 x 4 pixels and inside the "
-            f"{cols} x {rows} photo",
-        )
+    return check_rectangle((x, y, w, h), shape, field=field)
+
+
+def check_rectangle(
+    rect: object, shape: tuple[int, ...], *, field: str = "white"
+) -> tuple[int, int, int, int]:
+    """A card's rectangle ``(x, y, width, height)`` checked against a picture of
+    ``shape`` (rows, cols): four whole numbers, at least :data:`MIN_CARD_SIDE_PX` on a
+    side, inside the picture. [px]
+
+    Raises
+    ------
+    InputError
+        Naming ``field`` and what is allowed.
+    """
+    rows, cols = int(shape[0]), int(shape[1])
+    allowed = (
+        f"must be x,y,w,h in whole pixels: a rectangle at least {MIN_CARD_SIDE_PX} x "
+        f"{MIN_CARD_SIDE_PX} pixels inside the {cols} x {rows} photo (x + w <= {cols}, "
+        f"y + h <= {rows})"
+    )
+    if not isinstance(rect, tuple | list) or len(rect) != 4:
+        raise InputError(field, f"{allowed}, got {rect!r}")
+    if not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in rect):
+        raise InputError(field, f"{allowed}, got {rect!r}")
+    x, y, w, h = (int(v) for v in rect)
+    side = MIN_CARD_SIDE_PX
+    if w < side or h < side or x < 0 or y < 0 or x + w > cols or y + h > rows:
+        raise InputError(field, f"{allowed}, got {x},{y},{w},{h}")
     return x, y, w, h
 
 
+def _inner_half(rgb: Colours, rect: tuple[int, int, int, int]) -> Float32:
+    """Linear RGB of the inner half of a rectangle, shape ``(n, 3)``. [1]"""
+    x, y, w, h = rect
+    top, left, height, width = y + h // 4, x + w // 4, h - 2 * (h // 4), w - 2 * (w // 4)
+    if isinstance(rgb, LinearRGB):
+        inner = rgb.crop(top, left, height, width)
+    else:
+        inner = rgb[top : top + height, left : left + width]
+    return np.asarray(inner, dtype=np.float32).reshape(-1, 3)
+
+
 def white_reference_at(
-    rgb: Float32,
+    rgb: Colours,
     rect: tuple[int, int, int, int],
     *,
     reflectance: float = DEFAULT_CARD_REFLECTANCE,
     source: str = "given",
+    field: str = "white",
 ) -> WhiteReference:
-    """The card in ``rect``: the mean of its inner half (its edges may blur into skin)."""
-    x, y, w, h = rect
-    inner = rgb[y + h // 4 : y + h - h // 4, x + w // 4 : x + w - w // 4]
-    mean = inner.reshape(-1, 3).mean(axis=0, dtype=np.float64)
+    """The card in ``rect``: the mean of its inner half (its edges may blur into skin).
+
+    A card given by hand (``source="given"``) must be one: uniform (relative spread
+    of luminance at most :data:`MAX_GIVEN_CARD_SPREAD`) and not black (at least
+    :data:`MIN_CARD_LEVEL` in every channel).
+
+    Raises
+    ------
+    InputError
+        Naming ``field``: the rectangle is not inside the photo, or not a card.
+    """
+    x, y, w, h = check_rectangle(rect, rgb.shape, field=field)
+    inner = _inner_half(rgb, (x, y, w, h))
+    mean = inner.mean(axis=0, dtype=np.float64)
+    if source == "given":
+        y_inner = inner.astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722])
+        level = float(y_inner.mean())
+        spread = float(y_inner.std()) / level if level > 0.0 else math.inf
+        where = f"the rectangle {x},{y},{w},{h}"
+        if float(mean.min()) < MIN_CARD_LEVEL:
+            raise InputError(
+                field,
+                f"{where} is too dark to be a white or grey card (a channel at "
+                f"{float(mean.min()):.3f} of full scale, linear; at least {MIN_CARD_LEVEL:g} "
+                "is needed); give the card's rectangle, auto or none",
+            )
+        if spread > MAX_GIVEN_CARD_SPREAD:
+            raise InputError(
+                field,
+                f"{where} is not a uniform card (its luminance varies by {spread:.0%}, "
+                f"at most {MAX_GIVEN_CARD_SPREAD:.0%} is allowed); give the rectangle of "
+                "a white or grey card, auto or none",
+            )
     return WhiteReference(
         rect=rect,
         rgb=(float(mean[0]), float(mean[1]), float(mean[2])),
@@ -117,7 +195,7 @@ def white_reference_at(
 
 
 def find_white_reference(
-    rgb: Float32, luminance: Float32, *, reflectance: float = DEFAULT_CARD_REFLECTANCE
+    rgb: Colours, luminance: Float32, *, reflectance: float = DEFAULT_CARD_REFLECTANCE
 ) -> WhiteReference | None:
     """The largest bright, uniform region clearly lighter than the picture, or None.
 
@@ -153,9 +231,11 @@ def find_white_reference(
         int(right - left - 2 * margin_c),
         int(bottom - top - 2 * margin_r),
     )
-    if rect[2] < 4 or rect[3] < 4:
+    if rect[2] < MIN_CARD_SIDE_PX or rect[3] < MIN_CARD_SIDE_PX:
         return None
     found = white_reference_at(rgb, rect, reflectance=reflectance, source="auto")
+    if min(found.rgb) < MIN_CARD_LEVEL:
+        return None  # bright but saturated: a coloured patch, not a white or grey card
     outer = (int(left), int(top), int(right - left), int(bottom - top))
     return dataclasses.replace(found, edge_px=edge_width_px(luminance, outer), outer=outer)
 

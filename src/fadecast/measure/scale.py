@@ -51,7 +51,7 @@ class Marker:
         return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
 
 
-def find_marker(srgb: NDArray[np.uint8], marker_mm: float, *, field: str = "--marker-mm") -> Marker:
+def find_marker(srgb: NDArray[np.uint8], marker_mm: float, *, field: str = "marker_mm") -> Marker:
     """The ArUco marker in a photo and the scale it gives.
 
     Parameters
