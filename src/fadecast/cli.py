@@ -441,6 +441,15 @@ def render_command(
     typer.echo(f"Wrote {len(written)} files to {folder}")
 
 
+#: The measurement's arguments by the options that give them.
+_MEASURE_OPTIONS = {
+    "mm_per_px": "--mm-per-px",
+    "marker_mm": "--marker-mm",
+    "white": "--white",
+    "card_reflectance": "--card-reflectance",
+}
+
+
 @app.command("measure")
 def measure_command(
     photo: Annotated[Path, typer.Argument(help="Scalp photo (JPEG, PNG, ...).")],
@@ -479,19 +488,22 @@ def measure_command(
         check_output_file(dots_path, option="--dots", example="dots.csv", suffix=".csv")
     srgb = read_photo(photo)
     choice: str | tuple[int, int, int, int] | None
-    if white == "auto":
-        choice = "auto"
-    elif white == "none":
-        choice = None
-    else:
-        choice = parse_rectangle(white, srgb.shape[:2])
-    result = measure_photo(
-        srgb,
-        mm_per_px=mm_per_px,
-        marker_mm=marker_mm,
-        white=choice,
-        card_reflectance=card_reflectance,
-    )
+    try:
+        if white == "auto":
+            choice = "auto"
+        elif white == "none":
+            choice = None
+        else:
+            choice = parse_rectangle(white, srgb.shape[:2])
+        result = measure_photo(
+            srgb,
+            mm_per_px=mm_per_px,
+            marker_mm=marker_mm,
+            white=choice,
+            card_reflectance=card_reflectance,
+        )
+    except InputError as exc:
+        raise InputError(_MEASURE_OPTIONS.get(exc.field, exc.field), exc.message) from None
     if result.figures.dot_count == 0:
         raise InputError("photo", f"no SMP dots found in {photo.name}; nothing to measure")
     # Both files are made before either is written; each folder's files all or none.

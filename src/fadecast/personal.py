@@ -54,9 +54,17 @@ ABSOLUTE_SD_DELTA_E00 = 0.5
 RELATIVE_SD = 0.10
 #: Quality flags that bias a measured contrast, each multiplying its error by
 #: :data:`FLAG_SD_FACTOR`: no white card, no untreated skin in view (the contrast is
-#: understated), an overexposed card, blur.
+#: understated), an overexposed card, blur, a greyscale photo (no chroma in the
+#: contrast), too few dots to be a pattern.
 SD_FLAGS = frozenset(
-    {"no_white_reference", "white_reference_clipped", "no_bare_skin", "out_of_focus"}
+    {
+        "no_white_reference",
+        "white_reference_clipped",
+        "no_bare_skin",
+        "out_of_focus",
+        "greyscale",
+        "too_few_dots",
+    }
 )
 FLAG_SD_FACTOR = 2.0
 #: Smallest error a measurement may state. A bench spectrophotometer on a flat colour

@@ -140,7 +140,8 @@ def valid_profiles(draw: st.DrawFn, today: dt.date = TODAY) -> dict[str, Any]:
     if draw(st.booleans()):
         data["costs"] = {"price_per_session": draw(st.floats(0, 5000))}
     if draw(st.booleans()):
-        data["name"] = draw(st.text(string.ascii_letters + string.digits + " -'", min_size=1, max_size=60))
+        letters = string.ascii_letters + string.digits + " -'"
+        data["name"] = draw(st.text(letters, min_size=1, max_size=60))
     return data
 
 
