@@ -152,7 +152,11 @@ def _plan_costs(profile: Profile, price: float | None, currency: str | None) -> 
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "currency"
         option = "--currency" if field == "currency" else "--price-per-session"
-        raise InputError(option, str(first["msg"]).removeprefix("Value error, ")) from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if message.startswith("Input should"):
+            given = price if option == "--price-per-session" else currency
+            message = f"{message.replace('Input should', 'must', 1)}, got {given!r}"
+        raise InputError(option, message) from None
 
 
 @app.command("plan")
