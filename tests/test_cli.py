@@ -78,11 +78,13 @@ def test_readable_summary() -> None:
     assert "sun exposure" in proc.stdout
 
 
-def test_demo_runs_the_embedded_example() -> None:
-    proc = run("demo", "--samples", "200", "--today", TODAY)
+def test_demo_runs_the_embedded_example(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    proc = run("demo", "--samples", "200", "--today", TODAY, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "temperate-office-worker" in proc.stdout
     assert "Touch-up window:" in proc.stdout
+    assert (out / "index.html").is_file()
 
 
 def test_schema_is_json_schema() -> None:
