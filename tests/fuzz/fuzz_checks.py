@@ -41,30 +41,30 @@ def strict_json(data: Any) -> str:
     return text
 
 
-def numbers(data: Any, path: str = "") -> Iterator[tuple[str, float]]:
-    """Every number in a JSON-like structure, with its path."""
-    if isinstance(data, bool):
-        return
-    if isinstance(data, int | float):
-        yield path, float(data)
-    elif isinstance(data, Mapping):
+def leaves(data: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every value in a JSON-like structure that is not a mapping or a list, with its path."""
+    if isinstance(data, Mapping):
         for key, value in data.items():
-            yield from numbers(value, f"{path}.{key}")
+            yield from leaves(value, f"{path}.{key}")
     elif isinstance(data, list | tuple):
         for i, value in enumerate(data):
-            yield from numbers(value, f"{path}[{i}]")
+            yield from leaves(value, f"{path}[{i}]")
+    else:
+        yield path, data
 
 
-def dates(data: Any, path: str = "") -> Iterator[tuple[str, dt.date]]:
+def numbers(data: Any) -> Iterator[tuple[str, float]]:
+    """Every number in a JSON-like structure (booleans are not numbers), with its path."""
+    for path, value in leaves(data):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            yield path, float(value)
+
+
+def dates(data: Any) -> Iterator[tuple[str, dt.date]]:
     """Every ISO date string in a JSON-like structure, with its path."""
-    if isinstance(data, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", data):
-        yield path, dt.date.fromisoformat(data)
-    elif isinstance(data, Mapping):
-        for key, value in data.items():
-            yield from dates(value, f"{path}.{key}")
-    elif isinstance(data, list | tuple):
-        for i, value in enumerate(data):
-            yield from dates(value, f"{path}[{i}]")
+    for path, value in leaves(data):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            yield path, dt.date.fromisoformat(value)
 
 
 def check_ordered(values: Sequence[float | None], what: str) -> None:

@@ -14,7 +14,6 @@ filtering, and numerical warnings of odd pictures are not let out.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from numbers import Real
 from typing import Any
@@ -276,19 +275,15 @@ def measure_photo(
         _check_scale_fits(srgb.shape, mm_per_px)
     low, median, high, greyscale = _levels(srgb)
     _refuse_unmeasurable(low, median, high)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        # Odd pictures (tiny, flat in places, extreme shapes) make numpy and scipy warn
-        # about what the measurement already handles (empty means, divisions by 0).
-        warnings.simplefilter("ignore")
-        return _measure(
-            srgb,
-            mm_per_px=mm_per_px,
-            marker_mm=marker_mm,
-            white=white,
-            rect=rect,
-            card_reflectance=card_reflectance,
-            greyscale=greyscale,
-        )
+    return _measure(
+        srgb,
+        mm_per_px=mm_per_px,
+        marker_mm=marker_mm,
+        white=white,
+        rect=rect,
+        card_reflectance=card_reflectance,
+        greyscale=greyscale,
+    )
 
 
 def _check_scale_fits(shape: tuple[int, ...], mm_per_px: float) -> None:
