@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from fadecast import data
 
 __all__ = [
     "SCALES",
@@ -176,8 +176,7 @@ def hair_loss_model(scale: str) -> HairLossModel:
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
-    text = resources.files("fadecast.data").joinpath("hair_loss.toml").read_text("utf-8")
-    table = tomllib.loads(text)
+    table = data.toml_table("hair_loss.toml")
     entry = table[scale]
     model = HairLossModel(
         scale=scale,

@@ -9,15 +9,15 @@ numbers, so that one seed gives the same draws on every machine.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
+
+from fadecast import data
 
 __all__ = [
     "DISTRIBUTION_KINDS",
@@ -98,8 +98,7 @@ def load_parameters() -> Mapping[str, Parameter]:
     Mapping[str, Parameter]
         Parameters by name, in file order.
     """
-    text = resources.files("fadecast.data").joinpath("parameters.toml").read_text("utf-8")
-    raw = tomllib.loads(text)
+    raw = data.toml_table("parameters.toml")
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
 
 
@@ -115,8 +114,7 @@ def load_render_parameters() -> Mapping[str, Parameter]:
     Mapping[str, Parameter]
         Parameters by name, in file order.
     """
-    text = resources.files("fadecast.data").joinpath("render.toml").read_text("utf-8")
-    raw = tomllib.loads(text)
+    raw = data.toml_table("render.toml")
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
 
 

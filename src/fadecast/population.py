@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
+from fadecast import data
 from fadecast.profile import Profile, parse_profile
 
 __all__ = ["population_definition", "reference_population"]
@@ -26,8 +25,7 @@ COURSE_START = dt.date(2025, 3, 3)
 @functools.cache
 def population_definition() -> Mapping[str, Any]:
     """The population's definition as read from the packaged TOML file."""
-    text = resources.files("fadecast.data").joinpath("reference_population.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return data.toml_table("reference_population.toml")
 
 
 def _choice(rng: np.random.Generator, weights: Mapping[str, Any]) -> str:
@@ -95,7 +93,7 @@ def reference_population(n: int, *, seed: int = 0) -> list[Profile]:
         destination = _choice(rng, holidays["destinations"])
         if lifestyle["holiday_weeks"] > 0 and abroad and _latitude(city) > 45.0:
             lifestyle["holiday_city"] = destination
-        data = {
+        entry = {
             "name": f"reference-{i:04d}",
             "person": {
                 "birth_year": round(COURSE_START.year - age),
@@ -113,5 +111,5 @@ def reference_population(n: int, *, seed: int = 0) -> list[Profile]:
                 ],
             },
         }
-        out.append(parse_profile(data, today=COURSE_START))
+        out.append(parse_profile(entry, today=COURSE_START))
     return out

@@ -20,13 +20,12 @@ types V–VI get a warning that removal needs more conservative laser settings.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from fadecast import data
 from fadecast.errors import InputError
 
 __all__ = [
@@ -109,8 +108,7 @@ class _Scale:
 @functools.cache
 def _scale() -> _Scale:
     """Read and check the packaged data file (once)."""
-    text = resources.files("fadecast.data").joinpath("kirby_desai.toml").read_text("utf-8")
-    table: dict[str, Any] = tomllib.loads(text)
+    table = data.toml_table("kirby_desai.toml")
     points: dict[str, Mapping[str, int]] = {}
     for factor in FACTORS:
         entry = {str(k): int(v) for k, v in table[factor]["points"].items()}

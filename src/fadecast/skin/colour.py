@@ -29,10 +29,11 @@ Research and Application 30:21-30.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from fadecast import data
 
 __all__ = [
     "OBSERVER",
@@ -78,9 +79,7 @@ def spectral_weights() -> Array:
     ``colour.sd_to_XYZ(..., method="Integration", shape=...)`` sums (CIE 015:2018),
     read from the packaged table.
     """
-    text = resources.files("fadecast.data").joinpath("cie1931_2deg_d65_weights.csv")
-    with text.open("r", encoding="utf-8") as f:
-        table = np.loadtxt(f, delimiter=",", comments="#", skiprows=5)
+    table = data.csv_array("cie1931_2deg_d65_weights.csv")
     weights: Array = np.ascontiguousarray(table[:, 1:], dtype=np.float64)
     weights.flags.writeable = False
     return weights

@@ -58,12 +58,12 @@ of Dermatology 77:1133-1144 (epidermis 99.75 µm over all sites; scalp and face
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from fadecast import data
 from fadecast.skin import colour
 
 __all__ = [
@@ -256,14 +256,10 @@ def epidermis_absorption_jacques1998(
 @functools.cache
 def _haemoglobin_table() -> Array:
     """Prahl's table: columns wavelength [nm], ε_HbO2, ε_Hb [cm⁻¹/(mol/L)]."""
-    text = resources.files("fadecast.data").joinpath("skin_optics.csv").read_text("utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    header = [h.strip() for h in lines[0].split(",")]
-    if header != ["wavelength_nm", "epsilon_hbo2", "epsilon_hb"]:
+    header = data.csv_header("skin_optics.csv")
+    if header != ("wavelength_nm", "epsilon_hbo2", "epsilon_hb"):
         raise ValueError(f"unexpected columns in skin_optics.csv: {header}")
-    table = np.array([[float(v) for v in ln.split(",")] for ln in lines[1:]], dtype=np.float64)
-    table.flags.writeable = False
-    return table
+    return data.csv_array("skin_optics.csv")
 
 
 def blood_absorption_prahl1999(

@@ -7,14 +7,14 @@ a :class:`Pigment` with its component spectra on a wavelength grid.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from fadecast import data
 
 __all__ = [
     "Pigment",
@@ -99,8 +99,7 @@ def absorption_spectrum(
 
 @functools.cache
 def _catalogue() -> Mapping[str, Any]:
-    text = resources.files("fadecast.data").joinpath("pigments.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return data.toml_table("pigments.toml")
 
 
 def pigment_names() -> tuple[str, ...]:

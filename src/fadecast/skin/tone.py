@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from fadecast import data
 from fadecast.skin import colour, optics
 
 __all__ = [
@@ -79,8 +78,7 @@ class SkinTone:
 
 @functools.cache
 def _table() -> dict[str, Any]:
-    text = resources.files("fadecast.data").joinpath("skin_tones.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return data.toml_table("skin_tones.toml")
 
 
 def skin_lab_gamut() -> dict[str, tuple[float, float]]:
