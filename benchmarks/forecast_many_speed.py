@@ -39,8 +39,8 @@ from _common import (
     results_table,
     verdict,
 )
-from fadecast.places import resolve_city
-from fadecast.profile import Profile, parse_profile
+from fadecast.inputs.places import resolve_city
+from fadecast.inputs.profile import Profile, parse_profile
 
 SAMPLES = 2000
 TARGET_SPEEDUP = 5.0

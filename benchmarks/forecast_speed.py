@@ -32,7 +32,7 @@ from _common import (
     verdict,
 )
 from fadecast.forecasting import _time_grid
-from fadecast.profile import Profile, load_profile
+from fadecast.inputs.profile import Profile, load_profile
 
 SAMPLES = 2000
 HORIZON_YEARS = 30.0

@@ -54,10 +54,10 @@ from _common import (
     verdict,
 )
 from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.measure.accuracy import match_detections
 from fadecast.measure.measurement import exclude_rectangle, measure_photo
 from fadecast.measure.photo import linear_from_srgb8, luminance, read_photo
-from fadecast.profile import load_profile
 from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import RenderSettings, render_profile
 

@@ -31,8 +31,8 @@ from _common import (
     results_table,
     verdict,
 )
-from fadecast.plan import plan
-from fadecast.profile import Profile, parse_profile
+from fadecast.inputs.profile import Profile, parse_profile
+from fadecast.planning import plan
 
 SAMPLES = 2000
 YEARS_AHEAD = 40

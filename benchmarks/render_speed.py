@@ -32,7 +32,7 @@ from _common import (
     verdict,
 )
 from fadecast.forecasting import dot_states, scenario_from_profile
-from fadecast.profile import load_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.render import raster
 from fadecast.render.scene import RenderSettings, _dots, closeup_linear_rgb, make_scene
 from fadecast.skin import colour

@@ -21,8 +21,8 @@ import numpy as np
 
 from fadecast import __version__
 from fadecast.forecasting import MODEL_VERSION, ForecastResult, forecast, forecast_many
-from fadecast.population import population_definition, reference_population
-from fadecast.profile import Profile, load_profile, parse_profile
+from fadecast.inputs.population import population_definition, reference_population
+from fadecast.inputs.profile import Profile, load_profile, parse_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "calibration.md"

@@ -2,7 +2,7 @@
 
 The parameter table (from ``data/parameters.toml``), the pigment table (from
 ``data/pigments.toml``), the picture parameters (``data/render.toml``) and the fitted
-hair-loss chains (``data/hair_loss.toml`` through ``fadecast.hair``) are written
+hair-loss chains (``data/hair_loss.toml`` through ``fadecast.planning.hair``) are written
 between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers, so the prose around
 them stays hand-written and the numbers stay the code's own. Run
 ``python scripts/make_docs.py``; ``--check`` exits 1 when the file is out of date.
@@ -17,8 +17,8 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from fadecast import hair
-from fadecast.parameters import load_parameters, load_render_parameters
+from fadecast.inputs.parameters import load_parameters, load_render_parameters
+from fadecast.planning import hair
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 STAGES = ("exposure", "kinetics", "appearance", "forecast")

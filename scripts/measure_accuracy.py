@@ -23,6 +23,7 @@ import numpy as np
 
 from fadecast import __version__
 from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.measure.accuracy import Score, match_detections, score
 from fadecast.measure.figures import FLAGS, MAX_SPACING_DIAMETERS
 from fadecast.measure.measurement import (
@@ -33,7 +34,6 @@ from fadecast.measure.measurement import (
     measure_photo,
 )
 from fadecast.measure.photo import MAX_PHOTO_PIXELS, linear_from_srgb8
-from fadecast.profile import load_profile
 from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import Renders, RenderSettings, render_profile
 

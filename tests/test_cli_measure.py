@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.measure.photo import linear_from_srgb8
-from fadecast.profile import load_profile
 from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import RenderSettings, render_profile
 

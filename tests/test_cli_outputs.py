@@ -136,8 +136,8 @@ def photo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from PIL import Image
 
     from fadecast.forecasting import scenario_from_profile
+    from fadecast.inputs.profile import load_profile
     from fadecast.measure.photo import linear_from_srgb8
-    from fadecast.profile import load_profile
     from fadecast.render.degrade import PhotoConditions, photograph
     from fadecast.render.scene import RenderSettings, render_profile
 

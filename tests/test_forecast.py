@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from fadecast.errors import InputError
 from fadecast.forecasting import FACTORS, ForecastResult, forecast, forecast_many
-from fadecast.population import reference_population
-from fadecast.profile import Profile, load_profile, parse_profile
+from fadecast.inputs.population import reference_population
+from fadecast.inputs.profile import Profile, load_profile, parse_profile
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)

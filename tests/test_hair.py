@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fadecast import hair
+from fadecast.planning import hair
 
 
 @pytest.mark.parametrize("scale", hair.SCALES)

@@ -12,9 +12,9 @@ import pytest
 from icalendar import Calendar, Event
 
 import fadecast
-from fadecast.ics import client_label, plan_calendar, session_uid
-from fadecast.plan import PlanResult, plan
-from fadecast.profile import Profile, parse_profile
+from fadecast.inputs.profile import Profile, parse_profile
+from fadecast.planning import PlanResult, plan
+from fadecast.report.ics import client_label, plan_calendar, session_uid
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)

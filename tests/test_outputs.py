@@ -1,4 +1,4 @@
-"""Tests of fadecast.outputs: only regular files, all or nothing, nothing made on a refusal."""
+"""Tests of fadecast.report.files: only regular files, all or nothing, nothing made on a refusal."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fadecast.errors import InputError, OutputError
-from fadecast.outputs import (
+from fadecast.report.files import (
     MAX_NAME_BYTES,
     check_output_file,
     check_output_folder,

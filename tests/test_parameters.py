@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from fadecast import parameters
-from fadecast.parameters import Distribution
+from fadecast.inputs import parameters
+from fadecast.inputs.parameters import Distribution
 
 
 def test_every_parameter_is_documented() -> None:
@@ -76,7 +76,7 @@ def test_impossible_beta_is_refused() -> None:
 
 
 def test_picture_parameters_are_documented_and_fixed() -> None:
-    from fadecast.parameters import load_render_parameters, render_values
+    from fadecast.inputs.parameters import load_render_parameters, render_values
 
     table = load_render_parameters()
     assert table, "render.toml must not be empty"
@@ -86,6 +86,6 @@ def test_picture_parameters_are_documented_and_fixed() -> None:
         assert p.unit and p.source and p.description, name
     assert render_values()["observer_distance_m"] == pytest.approx(2.0)
     # Kept apart from the Monte Carlo table, whose draws they must not shift.
-    from fadecast.parameters import load_parameters
+    from fadecast.inputs.parameters import load_parameters
 
     assert not set(table) & set(load_parameters())

@@ -14,18 +14,16 @@ from hypothesis import strategies as st
 
 from fadecast import forecasting
 from fadecast.errors import InputError
-from fadecast.personal import (
+from fadecast.forecasting.personal import (
     LOW_EFFECTIVE_SAMPLE_SIZE,
     MAX_RESIDUAL_SD,
-    MIN_SD_DELTA_E00,
-    Observation,
     effective_sample_size,
     likelihood_weights,
-    measurement_sd,
     normalised_weights,
     weighted_quantiles,
 )
-from fadecast.profile import load_profile, parse_profile
+from fadecast.inputs.measurements import MIN_SD_DELTA_E00, Observation, measurement_sd
+from fadecast.inputs.profile import load_profile, parse_profile
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -167,7 +165,7 @@ def test_observation_is_plain_data() -> None:
 
 
 def test_a_plan_follows_the_personal_forecast(tmp_path: Path) -> None:
-    from fadecast.plan import plan
+    from fadecast.planning import plan
 
     text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
     extra = (
@@ -193,7 +191,7 @@ def test_a_plan_follows_the_personal_forecast(tmp_path: Path) -> None:
 
 
 def test_systematic_resampling_keeps_the_weights() -> None:
-    from fadecast.personal import systematic_resample
+    from fadecast.forecasting.personal import systematic_resample
 
     weights = np.array([0.5, 0.25, 0.25, 0.0])
     picks = systematic_resample(weights, np.random.default_rng(0))
@@ -409,7 +407,7 @@ def test_a_folder_is_not_a_measurement_file(tmp_path: Path) -> None:
 
 
 def test_the_misfit_is_finite_and_about_one_when_the_errors_are_right() -> None:
-    from fadecast.personal import weighted_rms_misfit
+    from fadecast.forecasting.personal import weighted_rms_misfit
 
     rng = np.random.default_rng(3)
     truth = rng.uniform(2.0, 6.0, size=(1, 4))

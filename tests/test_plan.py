@@ -12,10 +12,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from fadecast import aftercare
 from fadecast.forecasting import forecast
-from fadecast.plan import PlanResult, plan
-from fadecast.profile import MAX_PRICE, Profile, parse_profile
+from fadecast.inputs.profile import MAX_PRICE, Profile, parse_profile
+from fadecast.planning import PlanResult, habits, plan
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -144,7 +143,7 @@ def test_each_habit_delays_touchups_and_saves_money() -> None:
     )
     planned = run(profile)
     by_key = {w.key: w for w in planned.what_ifs}
-    assert set(by_key) == {h.key for h in aftercare.HABITS}
+    assert set(by_key) == {h.key for h in habits.HABITS}
     # Every habit applies to a sunbed user with no sunscreen, no hat and a sunny holiday.
     for what_if in planned.what_ifs:
         assert what_if.applicable, what_if.key
@@ -174,9 +173,9 @@ def test_habits_a_client_already_has_do_not_apply() -> None:
     }
     profile = make(lifestyle=life)
     for key in ("hat_outdoors", "daily_spf30", "spf50_reapplied", "less_sunny_holiday"):
-        assert aftercare.apply_habit(profile, key) is None, key
+        assert habits.apply_habit(profile, key) is None, key
     with pytest.raises(ValueError, match="habit must be one of"):
-        aftercare.apply_habit(profile, "sunhat")
+        habits.apply_habit(profile, "sunhat")
 
 
 # ----------------------------------------------------------------------------- permanence

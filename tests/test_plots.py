@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fadecast import plots
 from fadecast.forecasting import ForecastResult, forecast
-from fadecast.profile import load_profile
+from fadecast.inputs.profile import load_profile
+from fadecast.report import plots
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -74,8 +74,8 @@ def test_figure_bytes_rejects_unknown_formats() -> None:
 
 
 def test_plan_timeline_has_a_row_per_likely_session_and_the_same_bytes() -> None:
-    from fadecast.plan import plan
-    from fadecast.profile import parse_profile
+    from fadecast.inputs.profile import parse_profile
+    from fadecast.planning import plan
 
     text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
     profile = parse_profile(

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from fadecast.errors import InputError
-from fadecast.profile import MAX_PRICE, load_profile, parse_profile, profile_json_schema
+from fadecast.inputs.profile import MAX_PRICE, load_profile, parse_profile, profile_json_schema
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "src" / "fadecast" / "examples").glob("*.toml"))
 TODAY = dt.date(2026, 11, 23)

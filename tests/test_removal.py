@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fadecast import removal
 from fadecast.errors import InputError
+from fadecast.planning import removal
 from fadecast.skin.pigments import pigment_names
 
 # Keyword name of each categorical factor in kirby_desai(), with its allowed values.

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from fadecast.forecasting import forecast
-from fadecast.profile import load_profile, parse_profile
-from fadecast.report import report_html
+from fadecast.inputs.profile import load_profile, parse_profile
+from fadecast.report.html import report_html
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -105,7 +105,7 @@ def test_demo_writes_the_report_and_says_where(tmp_path: Path) -> None:
 
 
 def test_report_gains_a_plan_section_with_sessions_costs_and_habits() -> None:
-    from fadecast.plan import plan
+    from fadecast.planning import plan
 
     path = EXAMPLES / "sunbed-user.toml"
     text = (

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import fadecast
-from fadecast.profile import parse_profile
-from fadecast.summary import format_summary
+from fadecast.inputs.profile import parse_profile
+from fadecast.report.forecast_text import format_summary
 
 EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)

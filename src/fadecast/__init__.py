@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from fadecast.version import __version__
 
 __all__ = [
     "ForecastResult",
@@ -33,14 +33,14 @@ _LAZY = {
     "forecast": "fadecast.forecasting",
     "forecast_many": "fadecast.forecasting",
     "ForecastResult": "fadecast.forecasting",
-    "load_profile": "fadecast.profile",
-    "parse_profile": "fadecast.profile",
-    "Profile": "fadecast.profile",
+    "load_profile": "fadecast.inputs.profile",
+    "parse_profile": "fadecast.inputs.profile",
+    "Profile": "fadecast.inputs.profile",
 }
 
 if TYPE_CHECKING:
     from fadecast.forecasting import ForecastResult, forecast, forecast_many
-    from fadecast.profile import Profile, load_profile, parse_profile
+    from fadecast.inputs.profile import Profile, load_profile, parse_profile
 
 
 def __getattr__(name: str) -> Any:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fadecast import __version__
 from fadecast.errors import FadecastError, InputError
+from fadecast.version import __version__
 
 if TYPE_CHECKING:
     from fadecast.forecasting import ForecastResult
-    from fadecast.plan import PlanResult
-    from fadecast.profile import Costs, Profile
+    from fadecast.inputs.profile import Costs, Profile
+    from fadecast.planning import PlanResult
 
 app = typer.Typer(
     name="fadecast",
@@ -65,7 +65,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 def _run_forecast(path: Path, samples: int, seed: int, today: str | None) -> ForecastResult:
     from fadecast.forecasting import forecast
-    from fadecast.profile import load_profile
+    from fadecast.inputs.profile import load_profile
 
     day = _parse_today(today)
     profile = load_profile(path, today=day)
@@ -76,7 +76,7 @@ def _emit(result: ForecastResult, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        from fadecast.summary import format_summary
+        from fadecast.report.forecast_text import format_summary
 
         typer.echo(format_summary(result))
 
@@ -113,7 +113,7 @@ def _run_plan(
     costs: Costs | None = None,
 ) -> PlanResult:
     """A plan with ``--until-age`` errors named as the option."""
-    from fadecast.plan import default_until_age, plan
+    from fadecast.planning import default_until_age, plan
 
     day = today or dt.date.today()
     try:
@@ -136,7 +136,7 @@ def _plan_costs(profile: Profile, price: float | None, currency: str | None) -> 
     """The profile's prices with the command line's on top (a flat price replaces a table)."""
     from pydantic import ValidationError
 
-    from fadecast.profile import Costs
+    from fadecast.inputs.profile import Costs
 
     costs = profile.costs
     update: dict[str, Any] = {}
@@ -181,27 +181,27 @@ def plan_command(
     """Plan every session until an age: touch-ups for fading, area extensions for hair
     loss and design changes, with costs, what aftercare habits buy, and what removal
     would take."""
-    from fadecast.profile import load_profile
+    from fadecast.inputs.profile import load_profile
 
     day = _parse_today(today)
     loaded = load_profile(profile, today=day)
     costs = _plan_costs(loaded, price_per_session, currency)
     target: Path | None = None
     if ics is not None:
-        from fadecast.outputs import check_output_file
+        from fadecast.report.files import check_output_file
 
         target = check_output_file(ics, option="--ics", example="plan.ics", suffix=".ics")
     result = _run_plan(loaded, until_age, samples=samples, seed=seed, today=day, costs=costs)
     if target is not None:
-        from fadecast.ics import plan_calendar
-        from fadecast.outputs import write_files
+        from fadecast.report.files import write_files
+        from fadecast.report.ics import plan_calendar
 
         calendar = plan_calendar(result, client=loaded.name)
         write_files(target.parent, {target.name: calendar}, option="--ics")
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        from fadecast.plan_summary import format_plan
+        from fadecast.report.plan_text import format_plan
 
         typer.echo(format_plan(result))
         if target is not None:
@@ -235,17 +235,17 @@ def _write_report(
 ) -> Path:
     """Forecast (unless given), render and plot a profile; write ``index.html`` into ``out``."""
     from fadecast.forecasting import forecast, scenario_from_profile
-    from fadecast.outputs import check_output_folder, write_files
-    from fadecast.plots import (
+    from fadecast.inputs.profile import load_profile
+    from fadecast.render.scene import RenderSettings, check_years, render_profile
+    from fadecast.report.files import check_output_folder, write_files
+    from fadecast.report.html import report_html
+    from fadecast.report.pictures import strip_png
+    from fadecast.report.plots import (
         attribution_figure,
         fade_curve_figure,
         figure_bytes,
         plan_timeline_figure,
     )
-    from fadecast.profile import load_profile
-    from fadecast.render.files import strip_png
-    from fadecast.render.scene import RenderSettings, check_years, render_profile
-    from fadecast.report import report_html
 
     year_list = _parse_years(years)
     try:
@@ -430,9 +430,9 @@ def render_command(
         check_settings(settings)
     except InputError as exc:
         raise InputError(_RENDER_OPTIONS.get(exc.field, exc.field), exc.message) from None
-    from fadecast.outputs import check_output_folder, write_files
-    from fadecast.profile import load_profile
-    from fadecast.render.files import picture_names, render_files
+    from fadecast.inputs.profile import load_profile
+    from fadecast.report.files import check_output_folder, write_files
+    from fadecast.report.pictures import picture_names, render_files
 
     day = _parse_today(today)
     loaded = load_profile(profile, today=day)
@@ -484,7 +484,7 @@ def measure_command(
     from fadecast.measure.measurement import measure_photo
     from fadecast.measure.photo import read_photo
     from fadecast.measure.reference import parse_rectangle
-    from fadecast.outputs import check_output_file
+    from fadecast.report.files import check_output_file
 
     if overlay_path is not None:
         check_output_file(overlay_path, option="--overlay", example="check.png", suffix=".png")
@@ -514,7 +514,7 @@ def measure_command(
     outputs: dict[Path, tuple[str, dict[str, bytes]]] = {}
     if overlay_path is not None:
         from fadecast.measure.overlay import overlay
-        from fadecast.outputs import png_bytes
+        from fadecast.report.files import png_bytes
 
         image = png_bytes(overlay(srgb, result))
         outputs.setdefault(overlay_path.parent, ("--overlay", {}))[1][overlay_path.name] = image
@@ -524,7 +524,7 @@ def measure_command(
         table = dots_csv(result).encode("utf-8")
         outputs.setdefault(dots_path.parent, ("--dots", {}))[1][dots_path.name] = table
     if outputs:
-        from fadecast.outputs import write_files
+        from fadecast.report.files import write_files
 
         for folder, (option, files) in outputs.items():
             write_files(folder, files, option=option)
@@ -532,7 +532,7 @@ def measure_command(
         data = {"file": photo.name, **result.to_dict()}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        from fadecast.measure_summary import format_measurement
+        from fadecast.report.measure_text import format_measurement
 
         typer.echo(format_measurement(result, name=photo.name))
         if overlay_path is not None:
@@ -544,7 +544,7 @@ def measure_command(
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of a profile."""
-    from fadecast.profile import profile_json_schema
+    from fadecast.inputs.profile import profile_json_schema
 
     typer.echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
 

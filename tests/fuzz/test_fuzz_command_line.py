@@ -20,7 +20,7 @@ from PIL import Image
 
 from fadecast.cli import main
 from fadecast.errors import InputError
-from fadecast.outputs import check_output_file, write_files
+from fadecast.report.files import check_output_file, write_files
 
 EXAMPLES = Path(__file__).parents[2] / "src" / "fadecast" / "examples"
 OFFICE = EXAMPLES / "temperate-office-worker.toml"

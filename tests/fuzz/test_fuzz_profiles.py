@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import fadecast
 from fadecast.errors import InputError
-from fadecast.plan import default_until_age, plan
-from fadecast.profile import load_profile, parse_profile
+from fadecast.inputs.profile import load_profile, parse_profile
+from fadecast.planning import default_until_age, plan
 
 TODAY = dt.date(2026, 11, 23)
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

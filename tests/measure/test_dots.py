@@ -14,9 +14,9 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.measure import dots
 from fadecast.measure.photo import linear_from_srgb8, luminance
-from fadecast.profile import load_profile
 from fadecast.render.scene import Renders, RenderSettings, render_profile
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"

@@ -20,11 +20,11 @@ from scipy import ndimage
 
 from fadecast.errors import InputError
 from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.measure import dots
 from fadecast.measure.measurement import measure_photo
 from fadecast.measure.photo import LinearRGB, read_photo
 from fadecast.measure.reference import parse_rectangle
-from fadecast.profile import load_profile
 from fadecast.render.scene import Renders, RenderSettings, render_profile
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"

@@ -11,10 +11,10 @@ import pytest
 
 from fadecast.errors import InputError
 from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.measure.accuracy import score
 from fadecast.measure.measurement import measure_photo
 from fadecast.measure.photo import linear_from_srgb8
-from fadecast.profile import load_profile
 from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import Renders, RenderSettings, render_profile
 

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from fadecast.forecasting import Scenario, dot_states, scenario_from_profile
-from fadecast.profile import load_profile
+from fadecast.inputs.profile import load_profile
 from fadecast.render import raster
-from fadecast.render.files import render_files
 from fadecast.render.layout import dot_layout, poisson_disk_bridson2007
 from fadecast.render.scene import Renders, RenderSettings, render_profile
+from fadecast.report.pictures import render_files
 from fadecast.skin import colour
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
@@ -47,7 +47,7 @@ def _png_lab(image: np.ndarray) -> np.ndarray:
 
 
 def _png(image: np.ndarray) -> bytes:
-    from fadecast.outputs import png_bytes
+    from fadecast.report.files import png_bytes
 
     return png_bytes(image)
 
@@ -273,7 +273,7 @@ def test_cli_rejects_an_unwritable_folder(tmp_path: Path) -> None:
 
 
 def test_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
-    from fadecast.outputs import write_files
+    from fadecast.report.files import write_files
 
     files = {"a.png": b"1", "b.png": b"2", "c/d.png": b"3"}  # the last name is invalid
     with pytest.raises(ValueError, match="folders"):

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast import __version__
 from fadecast.errors import InputError
 from fadecast.measure import dots, figures, reference
 from fadecast.measure.photo import MAX_PHOTO_PIXELS, LinearRGB
 from fadecast.measure.scale import Marker, find_marker
+from fadecast.version import __version__
 
 __all__ = [
     "CARD_REFLECTANCE_RANGE",

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast import parameters
 from fadecast.errors import InputError
 from fadecast.forecasting import DotStates, ModelCache, Scenario
+from fadecast.inputs import parameters
 from fadecast.render import layout as layout_mod
 from fadecast.render import raster, texture
 from fadecast.skin import appearance, colour

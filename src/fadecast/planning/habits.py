@@ -1,7 +1,7 @@
 """Aftercare what-ifs: sun habits a client could adopt, as changes to their profile.
 
 Each habit is a pure function from a profile to the profile with that habit (or ``None``
-when the client already has it, or it does not apply). The plan (:mod:`fadecast.plan`)
+when the client already has it, or it does not apply). The plan (:mod:`fadecast.planning`)
 runs each changed profile with the same draws and reports what the habit buys: years
 added to the next touch-up, touch-ups avoided until the horizon, and money saved. Every
 habit lowers the UV reaching the pigment, so each can only delay touch-ups.
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fadecast import parameters, places
-from fadecast.profile import Lifestyle, Profile, Sunscreen
+from fadecast.inputs import parameters, places
+from fadecast.inputs.profile import Lifestyle, Profile, Sunscreen
 from fadecast.sun import exposure
 
 __all__ = ["HABITS", "Habit", "apply_habit"]

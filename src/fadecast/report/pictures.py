@@ -1,6 +1,6 @@
 """The files of a render: PNGs per year, the strip and the manifest, as bytes.
 
-Nothing here touches the disk; :func:`fadecast.outputs.write_files` writes the result
+Nothing here touches the disk; :func:`fadecast.report.files.write_files` writes the result
 all at once.
 """
 
@@ -10,12 +10,12 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 
-from fadecast import __version__
 from fadecast.forecasting import MODEL_VERSION, Scenario, scenario_from_profile
-from fadecast.outputs import png_bytes
-from fadecast.profile import Profile
+from fadecast.inputs.profile import Profile
 from fadecast.render.scene import Renders, RenderSettings, manifest, render_profile
 from fadecast.render.strip import year_strip
+from fadecast.report.files import png_bytes
+from fadecast.version import __version__
 
 __all__ = ["picture_names", "render_files"]
 

@@ -6,7 +6,7 @@ Three kinds of session follow the course:
   photolabile pigment has discoloured past acceptability), the draw gets a session; its
   pigment is added to what is left, and detection starts again once it has healed. The
   intervals follow from the model, draw by draw, not from a fixed cycle.
-- **extension**: when a draw's hair loss (:mod:`fadecast.hair`) moves past the treated
+- **extension**: when a draw's hair loss (:mod:`fadecast.planning.hair`) moves past the treated
   stage, the new area is tattooed in a session in the middle of that year.
 - **design**: the client's wishes in ``[goals]``, one session at each chosen age.
 
@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast import aftercare, hair, parameters, removal
 from fadecast.errors import InputError
 from fadecast.forecasting import (
     _DAYS_PER_YEAR,
@@ -52,8 +51,10 @@ from fadecast.forecasting import (
     personal_weights,
     scenario_from_profile,
 )
-from fadecast.personal import effective_sample_size, systematic_resample
-from fadecast.profile import MAX_AGE_YEARS, Costs, Goals, Hair, Profile
+from fadecast.forecasting.personal import effective_sample_size, systematic_resample
+from fadecast.inputs import parameters
+from fadecast.inputs.profile import MAX_AGE_YEARS, Costs, Goals, Hair, Profile
+from fadecast.planning import habits, hair, removal
 from fadecast.skin import kinetics, tone
 
 __all__ = [
@@ -482,7 +483,7 @@ def _what_ifs(
     horizon = setting.horizon_years
     base_next = _next_after(base_fade, setting.today_years, horizon)
     out: list[WhatIf] = []
-    for habit in aftercare.HABITS:
+    for habit in habits.HABITS:
         changed = habit.change(profile)
         if changed is None:
             out.append(WhatIf(habit.key, habit.label, False, 0.0, False, 0.0, 0.0))
@@ -585,7 +586,7 @@ def plan(
     costs
         Prices to use instead of the profile's ``[costs]``.
     what_ifs
-        Whether to weigh the aftercare habits of :mod:`fadecast.aftercare` (each one
+        Whether to weigh the aftercare habits of :mod:`fadecast.planning.habits` (each one
         more run of the fade-driven touch-ups, with the same draws).
 
     Returns

@@ -1,6 +1,6 @@
 """The lifetime plan as an iCalendar (RFC 5545) file, one all-day event per session.
 
-:func:`plan_calendar` turns a :class:`~fadecast.plan.PlanResult` into the bytes of a
+:func:`plan_calendar` turns a :class:`~fadecast.planning.PlanResult` into the bytes of a
 VCALENDAR that calendar apps import: one all-day VEVENT on the median (P50) date of each
 planned session, with the reason, the P10-P90 window, the share of simulated futures that
 have the session and the client's age in the description. The module does no I/O: the
@@ -36,9 +36,9 @@ import uuid
 
 from icalendar import Calendar, Event
 
-from fadecast import __version__
-from fadecast.plan import PlannedSession, PlanResult
-from fadecast.plan_summary import session_title
+from fadecast.planning import PlannedSession, PlanResult
+from fadecast.report.plan_text import session_title
+from fadecast.version import __version__
 
 __all__ = ["CALENDAR_NAME", "UID_NAMESPACE", "client_label", "plan_calendar", "session_uid"]
 
@@ -164,7 +164,7 @@ def plan_calendar(result: PlanResult, *, client: str | None = None) -> bytes:
     Parameters
     ----------
     result
-        A plan from :func:`fadecast.plan.plan`.
+        A plan from :func:`fadecast.planning.plan`.
     client
         The client's name or reference (for example the profile's ``name``): it names
         the calendar and keys the events' UIDs. Without it the UIDs are keyed by the

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from fadecast.summary import FACTOR_LABELS
+from fadecast.report.forecast_text import FACTOR_LABELS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from fadecast.forecasting import ForecastResult
-    from fadecast.plan import PlanResult
+    from fadecast.planning import PlanResult
 
 __all__ = ["attribution_figure", "fade_curve_figure", "figure_bytes", "plan_timeline_figure"]
 
@@ -175,7 +175,7 @@ def plan_timeline_figure(result: PlanResult) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    from fadecast.plan_summary import session_title
+    from fadecast.report.plan_text import session_title
 
     sessions = [s for s in result.sessions if s.share >= TIMELINE_MIN_SHARE]
     fig = _figure(7.0, 0.32 * max(len(sessions), 1) + 1.5)

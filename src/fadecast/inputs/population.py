@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from fadecast import data
-from fadecast.profile import Profile, parse_profile
+from fadecast.inputs.profile import Profile, parse_profile
 
 __all__ = ["population_definition", "reference_population"]
 
@@ -37,7 +37,7 @@ def _choice(rng: np.random.Generator, weights: Mapping[str, Any]) -> str:
 
 
 def _latitude(city: str) -> float:
-    from fadecast.places import resolve_city
+    from fadecast.inputs.places import resolve_city
 
     return resolve_city(city).latitude_deg
 

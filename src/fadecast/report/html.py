@@ -16,13 +16,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from fadecast import __version__
 from fadecast.forecasting import MODEL_VERSION, ForecastResult
-from fadecast.plots import FACTOR_NAMES, attribution_figure, fade_curve_figure, figure_bytes
-from fadecast.summary import years_text
+from fadecast.report.forecast_text import years_text
+from fadecast.report.plots import FACTOR_NAMES, attribution_figure, fade_curve_figure, figure_bytes
+from fadecast.version import __version__
 
 if TYPE_CHECKING:
-    from fadecast.plan import PlanResult
+    from fadecast.planning import PlanResult
 
 __all__ = ["report_html"]
 
@@ -66,7 +66,7 @@ def _date(value: dt.date | None, fallback: str) -> str:
 
 def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
     """The lifetime plan: timeline, sessions, costs, habits, permanence and removal."""
-    from fadecast.plan_summary import date_text, money_text, session_title
+    from fadecast.report.plan_text import date_text, money_text, session_title
 
     e = html.escape
 
@@ -164,7 +164,7 @@ def report_html(
         The page's title (e.g. with the profile's name); by default from the place.
     plots_svg
         The fade curve and attribution plots as SVG, if already made
-        (:func:`fadecast.plots.figure_bytes`); else they are made here.
+        (:func:`fadecast.report.plots.figure_bytes`); else they are made here.
     progress
         Called with the name of each part as it is made.
     plan
@@ -245,7 +245,7 @@ def report_html(
     plan_section = ""
     if plan is not None:
         if timeline_svg is None:
-            from fadecast.plots import plan_timeline_figure
+            from fadecast.report.plots import plan_timeline_figure
 
             say("plan")
             timeline_svg = figure_bytes(plan_timeline_figure(plan), "svg")

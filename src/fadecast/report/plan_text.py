@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from fadecast.plan import PlannedSession, PlanResult
-from fadecast.removal import KirbyDesaiEstimate
+from fadecast.planning import PlannedSession, PlanResult
+from fadecast.planning.removal import KirbyDesaiEstimate
 
 __all__ = ["date_text", "format_plan", "money_text", "session_title"]
 

@@ -39,7 +39,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from fadecast.errors import InputError
-from fadecast.personal import MIN_SD_DELTA_E00
+from fadecast.inputs.measurements import MIN_SD_DELTA_E00
 from fadecast.skin.pigments import pigment_names
 from fadecast.skin.tone import skin_lab_gamut
 

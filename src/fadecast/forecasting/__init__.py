@@ -21,22 +21,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast import __version__, parameters, places
 from fadecast.errors import InputError
-from fadecast.personal import (
+from fadecast.forecasting.personal import (
     LOW_EFFECTIVE_SAMPLE_SIZE,
     MAX_RESIDUAL_SD,
-    Observation,
     effective_sample_size,
     likelihood_weights,
-    measurement_sd,
     weighted_quantiles,
     weighted_rms_misfit,
 )
-from fadecast.profile import Profile
+from fadecast.inputs import parameters, places
+from fadecast.inputs.measurements import Observation, measurement_sd
+from fadecast.inputs.profile import Profile
 from fadecast.skin import appearance, kinetics, optics, tone
 from fadecast.skin.pigments import Pigment, load_pigment
 from fadecast.sun import exposure, uv
+from fadecast.version import __version__
 
 __all__ = [
     "EARLIEST_TODAY",
@@ -1126,7 +1126,7 @@ class Attribution:
 
 @dataclass(frozen=True)
 class Personal:
-    """The forecast re-weighted by the client's own measurements (see fadecast.personal)."""
+    """The forecast re-weighted by the client's own measurements (:mod:`.personal`)."""
 
     touchup_years: tuple[float, float, float]  # P10/P50/P90, inf beyond the horizon [yr]
     effective_sample_size: float  # of the re-weighted draws
@@ -1258,7 +1258,7 @@ def _observed(sc: Scenario, run: _Run) -> tuple[Array, Array, Array]:
 
 
 def personal_weights(sc: Scenario, run: _Run) -> Array:
-    """Each draw's weight given the scenario's measurements (see fadecast.personal)."""
+    """Each draw's weight given the scenario's measurements (see fadecast.forecasting.personal)."""
     return likelihood_weights(*_observed(sc, run))
 
 

@@ -17,26 +17,17 @@ Pure numpy: arrays in, arrays out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
-    "ABSOLUTE_SD_DELTA_E00",
-    "FLAG_SD_FACTOR",
     "LOW_EFFECTIVE_SAMPLE_SIZE",
     "MAX_RESIDUAL_SD",
-    "MIN_SD_DELTA_E00",
-    "RELATIVE_SD",
-    "SD_FLAGS",
-    "Observation",
     "effective_sample_size",
     "likelihood_weights",
     "log_likelihoods",
-    "measurement_sd",
     "normalised_weights",
     "systematic_resample",
     "weighted_quantiles",
@@ -45,34 +36,6 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-#: Error of a social-distance contrast measured from a calibrated photo (white card,
-#: untreated skin in view), absolute part. Assumed from the render accuracy tests
-#: (docs/measure.md), where per-dot median contrasts land within about ± 0.7 ΔE00 of
-#: the truth; no clinical photo series exists to set it. [ΔE00]
-ABSOLUTE_SD_DELTA_E00 = 0.5
-#: ... and the part proportional to the contrast (lighting, exposure). [1]
-RELATIVE_SD = 0.10
-#: Quality flags that bias a measured contrast, each multiplying its error by
-#: :data:`FLAG_SD_FACTOR`: no white card, no untreated skin in view (the contrast is
-#: understated), an overexposed card, blur, a greyscale photo (no chroma in the
-#: contrast), too few dots to be a pattern.
-SD_FLAGS = frozenset(
-    {
-        "no_white_reference",
-        "white_reference_clipped",
-        "no_bare_skin",
-        "out_of_focus",
-        "greyscale",
-        "too_few_dots",
-    }
-)
-FLAG_SD_FACTOR = 2.0
-#: Smallest error a measurement may state. A bench spectrophotometer on a flat colour
-#: tile repeats to a few hundredths of a ΔE unit; a photo of a dotted scalp, read through
-#: a camera, a white card and a dot mask, cannot be ten times better than the ± 0.7 ΔE00
-#: of the render accuracy tests (docs/measure.md). A stated error below this is a typo,
-#: and would let one photo overrule every other figure. [ΔE00]
-MIN_SD_DELTA_E00 = 0.1
 #: Below this effective sample size the personal window rests on too few draws to trust:
 #: the measurements fit few of the model's futures. [1]
 LOW_EFFECTIVE_SAMPLE_SIZE = 30.0
@@ -83,31 +46,6 @@ MAX_RESIDUAL_SD = 2.0
 #: Misfits are held at this many errors: a draw that far off weighs nothing against one
 #: that fits at all, and the square of a larger one could overflow. [1]
 _MAX_STANDARD_SCORE = 1e150
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One measured contrast.
-
-    Attributes
-    ----------
-    years
-        Time after the first session. [yr]
-    social_delta_e00
-        The measured social-distance contrast. [ΔE00]
-    sd_delta_e00
-        Its error (standard deviation). [ΔE00]
-    """
-
-    years: float
-    social_delta_e00: float
-    sd_delta_e00: float
-
-
-def measurement_sd(social_delta_e00: float, flags: Sequence[str] = ()) -> float:
-    """Default error of a measured contrast, widened for each biasing flag. [ΔE00]"""
-    sd = math.hypot(ABSOLUTE_SD_DELTA_E00, RELATIVE_SD * social_delta_e00)
-    return sd * FLAG_SD_FACTOR ** sum(1 for f in set(flags) if f in SD_FLAGS)
 
 
 def log_likelihoods(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
