@@ -31,7 +31,7 @@ from _common import (
     results_table,
     verdict,
 )
-from fadecast.forecasting import _time_grid
+from fadecast.forecasting.detection import time_grid
 from fadecast.inputs.profile import Profile, load_profile
 
 SAMPLES = 2000
@@ -45,7 +45,8 @@ def time_steps(profile: Profile) -> tuple[int, str]:
     sessions = profile.treatment.sessions
     assert sessions is not None, "the example gives its session dates"
     last_years = (sessions[-1] - sessions[0]).days / _DAYS_PER_YEAR
-    return len(_time_grid(last_years, HORIZON_YEARS)), "`len(fadecast.forecasting._time_grid(...))`"
+    grid = time_grid(last_years, HORIZON_YEARS)
+    return len(grid), "`len(fadecast.forecasting.detection.time_grid(...))`"
 
 
 def report(repeats: int, floor_per_round: int, today: dt.date) -> str:

@@ -362,9 +362,9 @@ def test_forecast_many_tabulates_photolabile_pigment_in_the_sun(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An organic pigment in the sun is shared over age and dose at the pigment."""
-    from fadecast import forecasting
+    from fadecast.forecasting import emulator
 
-    monkeypatch.setattr(forecasting, "_EMULATOR_RUNS_PER_NODE", 0.0)  # any group tabulates
+    monkeypatch.setattr(emulator, "EMULATOR_RUNS_PER_NODE", 0.0)  # any group tabulates
     profiles = [
         with_(
             treatment__pigment="organic-blend",
@@ -392,15 +392,19 @@ def test_touch_up_is_the_earliest_criterion() -> None:
         with_(treatment__pigment="organic-blend", lifestyle__outdoor_hours_weekend=8.0),
         today=TODAY,
     )
+    from fadecast.forecasting import chain, detection
+    from fadecast.forecasting import run as runs
+
     cache = forecasting.ModelCache()
-    draws = forecasting._draws(200, 0)
-    run = forecasting._simulate(sc, draws, cache, curves=False)
-    det = forecasting._detection_window(forecasting._detection(sc, cache))
-    expo = forecasting._exposure(sc, draws, cache)
-    curves = forecasting._contrast_curves(
-        sc, draws, expo.dermal, det.times, cache, placement=sc.placement, closeup=False
+    params = forecasting.Params.sampled(200, 0)
+    run = runs.simulate(sc, params, cache, curves=False)
+    det = detection.detection_window(detection.detection(sc, cache))
+    expo = chain.scalp_exposure(sc, params, cache)
+    rates = chain.clearance_rates(sc, params, expo.dermal, cache, placement=sc.placement)
+    curves = chain.contrast_curves(
+        sc, params, rates, det.times, cache, placement=sc.placement, closeup=False
     )
-    criteria = forecasting._touchup_criteria(curves, det)
+    criteria = detection.touchup_criteria(curves, det)
     assert criteria.shape == (2, 200)
     np.testing.assert_array_equal(run.touchup_years, criteria.min(axis=0))
     assert np.any(criteria[1] < criteria[0])  # discolouration decides some draws
@@ -409,13 +413,13 @@ def test_touch_up_is_the_earliest_criterion() -> None:
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(2, 300), times=st.integers(1, 5), seed=st.integers(0, 2**32 - 1))
 def test_curve_quantiles_match_numpy(n: int, times: int, seed: int) -> None:
-    from fadecast.forecasting import _curve_quantiles
+    from fadecast.forecasting.statistics import curve_quantiles
 
     curves = np.random.default_rng(seed).normal(3.0, 1.0, (n, times))
     expected = np.quantile(curves, [0.1, 0.5, 0.9], axis=0)
     # Sorted on a 16-bit code: agreement to half a code step of the curves' range.
     half_step = 0.5 * np.ptp(curves) / 65535
-    got = _curve_quantiles(curves, (0.1, 0.5, 0.9))
+    got = curve_quantiles(curves, (0.1, 0.5, 0.9))
     assert np.all(np.abs(got - expected) <= half_step * (1 + 1e-9) + 1e-12)
 
 
@@ -427,11 +431,11 @@ def test_curve_quantiles_match_numpy(n: int, times: int, seed: int) -> None:
     share=st.floats(0.0, 1.0),
 )
 def test_bracket_reconstructs_points_between_nodes(nodes: list[float], share: float) -> None:
-    from fadecast.forecasting import _bracket
+    from fadecast.forecasting.emulator import bracket
 
     grid = np.sort(np.array(nodes))
     x = np.array([grid[0] + share * (grid[-1] - grid[0])])
-    low, high, weight = _bracket(grid, x)
+    low, high, weight = bracket(grid, x)
     assert np.all((weight >= 0.0) & (weight <= 1.0 + 1e-12))
     rebuilt = (1.0 - weight) * grid[low] + weight * grid[high]
     np.testing.assert_allclose(rebuilt, x, rtol=1e-9, atol=1e-9)

@@ -22,6 +22,8 @@ from fadecast.forecasting.personal import (
     normalised_weights,
     weighted_quantiles,
 )
+from fadecast.forecasting.run import simulate
+from fadecast.forecasting.statistics import curve_at
 from fadecast.inputs.measurements import MIN_SD_DELTA_E00, Observation, measurement_sd
 from fadecast.inputs.profile import load_profile, parse_profile
 
@@ -79,14 +81,14 @@ def test_hidden_truths_are_recovered_from_noisy_measurements() -> None:
     profile = load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY)
     sc = forecasting.scenario_from_profile(profile, today=TODAY)
     cache = forecasting.ModelCache()
-    prior = forecasting._simulate(sc, forecasting._draws(2000, 0), cache)
-    hidden = forecasting._simulate(sc, forecasting._draws(300, 12345), cache)
+    prior = simulate(sc, forecasting.Params.sampled(2000, 0), cache)
+    hidden = simulate(sc, forecasting.Params.sampled(300, 12345), cache)
     horizon = sc.horizon_years
     prior_t = np.minimum(prior.touchup_years, horizon)
     prior_p50 = float(np.median(prior_t))
     times = (1.0, 2.0, 3.0)
-    model = np.stack([forecasting._at(prior.times, prior.social, t) for t in times], axis=1)
-    truth_curves = np.stack([forecasting._at(hidden.times, hidden.social, t) for t in times], 1)
+    model = np.stack([curve_at(prior.times, prior.social, t) for t in times], axis=1)
+    truth_curves = np.stack([curve_at(hidden.times, hidden.social, t) for t in times], 1)
     rng = np.random.default_rng(7)
     closer = covered = 0
     for k in range(len(hidden.touchup_years)):

@@ -1,4 +1,4 @@
-"""Personal calibration: a client's measured contrasts re-weight the Monte Carlo draws.
+"""Personal calibration: a client's measured contrasts re-weight the Monte Carlo params.
 
 Each draw of the forecast is a possible client; dated measurements of the client's own
 SMP (the social-distance contrast read from photos by ``fadecast measure``) say how
@@ -17,10 +17,16 @@ Pure numpy: arrays in, arrays out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from fadecast.forecasting.result import Personal
+from fadecast.forecasting.run import Run
+from fadecast.forecasting.scenario import Scenario
+from fadecast.forecasting.statistics import curve_at
 
 __all__ = [
     "LOW_EFFECTIVE_SAMPLE_SIZE",
@@ -29,6 +35,9 @@ __all__ = [
     "likelihood_weights",
     "log_likelihoods",
     "normalised_weights",
+    "observed_contrasts",
+    "personal_weights",
+    "personal_window",
     "systematic_resample",
     "weighted_quantiles",
     "weighted_rms_misfit",
@@ -111,7 +120,7 @@ def normalised_weights(log_weights: ArrayLike) -> Array:
 
 
 def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
-    """Normalised weights of draws given measured values.
+    """Normalised weights of params given measured values.
 
     Parameters
     ----------
@@ -217,7 +226,7 @@ def weighted_quantiles(values: ArrayLike, weights: ArrayLike, q: Sequence[float]
 
 
 def systematic_resample(weights: ArrayLike, rng: np.random.Generator) -> NDArray[np.intp]:
-    """Indices of ``len(weights)`` draws taken in proportion to their weights.
+    """Indices of ``len(weights)`` params taken in proportion to their weights.
 
     Systematic resampling (Kitagawa 1996): one uniform offset, then evenly spaced
     points through the cumulative weights; each draw is taken ``n·w`` times, give or
@@ -230,3 +239,33 @@ def systematic_resample(weights: ArrayLike, rng: np.random.Generator) -> NDArray
     cumulative = np.cumsum(w / w.sum())
     cumulative[-1] = 1.0
     return np.asarray(np.searchsorted(cumulative, points, side="right"), dtype=np.intp)
+
+
+def observed_contrasts(sc: Scenario, run: Run) -> tuple[Array, Array, Array]:
+    """Each draw's contrast at the measurements ``(n, m)``, the measured values and
+    their errors ``(m,)``. [ΔE00]"""
+    model = np.stack([curve_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
+    observed = np.array([o.social_delta_e00 for o in sc.observations])
+    sd = np.array([o.sd_delta_e00 for o in sc.observations])
+    return model, observed, sd
+
+
+def personal_weights(sc: Scenario, run: Run) -> Array:
+    """Each draw's weight given the scenario's measurements (:func:`likelihood_weights`)."""
+    return likelihood_weights(*observed_contrasts(sc, run))
+
+
+def personal_window(sc: Scenario, run: Run) -> Personal | None:
+    """The run re-weighted by the scenario's measurements, or None without any."""
+    if not sc.observations:
+        return None
+    model, observed, sd = observed_contrasts(sc, run)
+    weights = likelihood_weights(model, observed, sd)
+    q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
+    p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
+    return Personal(
+        touchup_years=(p10, p50, p90),
+        effective_sample_size=effective_sample_size(weights),
+        measurements=len(sc.observations),
+        residual_sd=weighted_rms_misfit(model, observed, sd, weights),
+    )

@@ -27,32 +27,34 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fadecast.errors import InputError
-from fadecast.forecasting import (
-    _DAYS_PER_YEAR,
-    STANDARD_COURSE_DAYS,
-    ModelCache,
-    Scenario,
-    _check_samples,
-    _course_load,
-    _curves_of_state,
-    _detection,
-    _draws,
-    _exposure,
-    _first_crossing,
-    _kinetic_inputs,
-    _Load,
-    _quantiles,
-    _Rates,
-    _rates,
-    _session_deposit,
-    _simulate,
-    _state_of_load,
-    _time_grid,
+from fadecast.forecasting import check_samples
+from fadecast.forecasting.cache import ModelCache
+from fadecast.forecasting.chain import (
+    ClearanceRates,
+    PigmentLoad,
+    clearance_rates,
+    contrast_of_dots,
+    course_load,
+    dot_state,
+    kinetic_inputs,
+    scalp_exposure,
+    session_deposit,
+)
+from fadecast.forecasting.detection import detection, first_crossing, time_grid
+from fadecast.forecasting.params import Params
+from fadecast.forecasting.personal import (
+    effective_sample_size,
     personal_weights,
+    systematic_resample,
+)
+from fadecast.forecasting.run import simulate
+from fadecast.forecasting.scenario import (
+    DAYS_PER_YEAR,
+    STANDARD_COURSE_DAYS,
+    Scenario,
     scenario_from_profile,
 )
-from fadecast.forecasting.personal import effective_sample_size, systematic_resample
-from fadecast.inputs import parameters
+from fadecast.forecasting.statistics import touchup_quantiles
 from fadecast.inputs.profile import MAX_AGE_YEARS, Costs, Goals, Hair, Profile
 from fadecast.planning import habits, hair, removal
 from fadecast.skin import kinetics, tone
@@ -191,7 +193,7 @@ class PlanResult:
         """Calendar date of a time since the first session (None if beyond the horizon)."""
         if not math.isfinite(years) or years > self.horizon_years:
             return None
-        return self.scenario.first_session + dt.timedelta(days=round(years * _DAYS_PER_YEAR))
+        return self.scenario.first_session + dt.timedelta(days=round(years * DAYS_PER_YEAR))
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain data (JSON-ready)."""
@@ -247,7 +249,7 @@ class PlanResult:
 
 def _plan_grid(last_session_yr: float, horizon_years: float) -> Array:
     """The forecast's grid up to 15 years, then quarter years to the horizon. [yr]"""
-    grid = _time_grid(last_session_yr, horizon_years)
+    grid = time_grid(last_session_yr, horizon_years)
     grid = grid[grid <= horizon_years]
     later = np.arange(15.0, horizon_years, _PLAN_STEP_YEARS)
     return np.unique(np.round(np.concatenate([grid, later, [horizon_years]]), 10))
@@ -261,18 +263,18 @@ def _rows(mapping: Mapping[str, Any], rows: NDArray[np.intp], n: int) -> dict[st
     }
 
 
-def _scenario_rates(sc: Scenario, draws: Mapping[str, Array], cache: ModelCache) -> _Rates:
+def _scenario_rates(sc: Scenario, params: Params, cache: ModelCache) -> ClearanceRates:
     """Clearance and photolysis rates of a scenario's draws (from its exposure)."""
-    expo = _exposure(sc, draws, cache)
-    return _rates(sc, draws, expo.dermal, cache, placement=sc.placement)
+    expo = scalp_exposure(sc, params, cache)
+    return clearance_rates(sc, params, expo.dermal, cache, placement=sc.placement)
 
 
 def _fade_sessions(
     sc: Scenario,
-    draws: Mapping[str, Array],
+    params: Params,
     cache: ModelCache,
     *,
-    rates: _Rates,
+    rates: ClearanceRates,
     horizon_years: float,
     today_years: float,
     other_sessions: Array,
@@ -283,16 +285,16 @@ def _fade_sessions(
     design sessions: they add pigment too. A touch-up that fell due before today has not
     happened (it would be in the profile's sessions), so it is due today.
     """
-    central = parameters.central_values()
-    n = len(draws["clearance_rate_per_year"])
+    central = params.central
+    n = params.samples
     placement = sc.placement
-    det = _detection(sc, cache)
+    det = detection(sc, cache)
     times = _plan_grid(float(sc.session_years()[-1]), horizon_years)
-    course = _course_load(sc, draws, rates, times, cache, placement=placement)
+    course = course_load(sc, params, rates, times, cache, placement=placement)
     per_component = course.per_component.copy()
     age_weighted = course.mean_age * per_component.sum(axis=1)
-    inputs = _kinetic_inputs(sc, draws, rates, cache, placement=placement)
-    deposit = _session_deposit(sc, draws, cache)
+    inputs = kinetic_inputs(sc, params, rates, cache, placement=placement)
+    deposit = session_deposit(sc, params, cache)
     for column in other_sessions.T:
         if np.isfinite(column).any():
             load, weighted = kinetics.session_load(times, column, deposit, **inputs)
@@ -310,13 +312,13 @@ def _fade_sessions(
         window = times[first:]
         loads = per_component[active, :, first:]
         mean_age = kinetics.load_mean_age(age_weighted[active, first:], loads.sum(axis=1))
-        state = _state_of_load(
-            sc, _rows(draws, active, n), _Load(loads, mean_age), cache, placement=placement
+        state = dot_state(
+            sc, params.rows(active), PigmentLoad(loads, mean_age), cache, placement=placement
         )
-        curves = _curves_of_state(sc, state, cache, placement=placement, closeup=False)
-        due = _first_crossing(window, curves.social, det.level, start[active])
+        curves = contrast_of_dots(sc, state, cache, placement=placement, closeup=False)
+        due = first_crossing(window, curves.social, det.level, start[active])
         if curves.drift is not None:
-            shifted = _first_crossing(window, -curves.drift, -acceptable, start[active])
+            shifted = first_crossing(window, -curves.drift, -acceptable, start[active])
             due = np.minimum(due, shifted)
         due = np.where(due <= horizon_years, np.maximum(due, today_years), np.inf)
         column = np.full(n, np.inf)
@@ -456,7 +458,7 @@ def _next_after(fade: Array, today_years: float, horizon_years: float) -> Array:
 class _Setting:
     """What every run of a plan shares: draws, cache, horizon and the other sessions."""
 
-    draws: Mapping[str, Array]
+    params: Params
     cache: ModelCache
     horizon_years: float
     today_years: float
@@ -491,9 +493,9 @@ def _what_ifs(
         sc = dataclasses.replace(scenario_from_profile(changed, today=today), horizon_years=horizon)
         fade = _fade_sessions(
             sc,
-            setting.draws,
+            setting.params,
             setting.cache,
-            rates=_scenario_rates(sc, setting.draws, setting.cache),
+            rates=_scenario_rates(sc, setting.params, setting.cache),
             horizon_years=horizon,
             today_years=setting.today_years,
             other_sessions=setting.other_sessions,
@@ -523,16 +525,16 @@ PERMANENCE_YEARS: tuple[float, ...] = (10.0, 20.0, 50.0)
 
 
 def _permanence(
-    sc: Scenario, draws: Mapping[str, Array], cache: ModelCache, rates: _Rates
+    sc: Scenario, params: Params, cache: ModelCache, rates: ClearanceRates
 ) -> Permanence:
     """What remains of the recorded sessions if no touch-up ever follows."""
     placement = sc.placement
     last = float(sc.session_years()[-1])
-    healed = last + parameters.central_values()["healed_after_years"]
+    healed = last + params.central["healed_after_years"]
     times = np.array([healed, *(last + y for y in PERMANENCE_YEARS)])
-    course = _course_load(sc, draws, rates, times, cache, placement=placement)
-    state = _state_of_load(sc, draws, course, cache, placement=placement)
-    social = _curves_of_state(sc, state, cache, placement=placement, closeup=False).social
+    course = course_load(sc, params, rates, times, cache, placement=placement)
+    state = dot_state(sc, params, course, cache, placement=placement)
+    social = contrast_of_dots(sc, state, cache, placement=placement, closeup=False).social
     total = course.per_component.sum(axis=1)
     remaining = total[:, 1:] / np.where(total[:, :1] > 0, total[:, :1], 1.0)
     q = np.quantile(social[:, 1:], [0.1, 0.5, 0.9], axis=0)
@@ -542,8 +544,8 @@ def _permanence(
         delta_e00_p50=tuple(float(v) for v in q[1]),
         delta_e00_p90=tuple(float(v) for v in q[2]),
         remaining_share_p50=tuple(float(v) for v in np.median(remaining, axis=0)),
-        fixed_share_p50=float(np.median(draws["fixed_share"])),
-        perceptible_delta_e00=parameters.central_values()["perceptibility_delta_e00"],
+        fixed_share_p50=float(np.median(params.drawn["fixed_share"])),
+        perceptible_delta_e00=params.central["perceptibility_delta_e00"],
     )
 
 
@@ -555,7 +557,7 @@ def default_until_age(profile: Profile, today: dt.date | None = None) -> float:
     """
     sc = scenario_from_profile(profile, today=today)
     today = today or dt.date.today()
-    age_today = sc.age_at_first_session() + max((today - sc.first_session).days, 0) / _DAYS_PER_YEAR
+    age_today = sc.age_at_first_session() + max((today - sc.first_session).days, 0) / DAYS_PER_YEAR
     return float(max(DEFAULT_UNTIL_AGE, min(math.ceil(age_today) + 10, MAX_UNTIL_AGE)))
 
 
@@ -600,12 +602,12 @@ def plan(
     ValueError
         If ``samples`` is out of range.
     """
-    _check_samples(samples)
+    check_samples(samples)
     today = today or dt.date.today()
     sc = scenario_from_profile(profile, today=today)
     costs = costs or profile.costs
     age0 = sc.age_at_first_session()
-    today_years = max((today - sc.first_session).days / _DAYS_PER_YEAR, 0.0)
+    today_years = max((today - sc.first_session).days / DAYS_PER_YEAR, 0.0)
     horizon_years = float(until_age) - age0
     age_today = age0 + today_years
     if not (horizon_years > today_years + 1.0 and until_age <= MAX_UNTIL_AGE):
@@ -615,17 +617,17 @@ def plan(
             f"({age_today:.1f}) and at most {MAX_UNTIL_AGE}, got {until_age:g}",
         )
     sc = dataclasses.replace(sc, horizon_years=horizon_years)
-    draws = _draws(samples, seed)
-    cache = ModelCache()
+    params = Params.sampled(samples, seed)
+    cache = ModelCache(params.central)
     personal_ess: float | None = None
     if sc.observations:
         # Measured photos: keep the draws in proportion to how well they explain them.
-        weights = personal_weights(sc, _simulate(sc, draws, cache))
+        weights = personal_weights(sc, simulate(sc, params, cache))
         personal_ess = effective_sample_size(weights)
         picks = systematic_resample(
             weights, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(5,)))
         )
-        draws = {name: values[picks] for name, values in draws.items()}
+        params = params.rows(picks)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(4,)))
     extensions, paths = _extension_sessions(
         sc,
@@ -640,7 +642,7 @@ def plan(
     )
     design_times = np.tile(np.array([t for _, t in design], dtype=np.float64), (samples, 1))
     setting = _Setting(
-        draws=draws,
+        params=params,
         cache=cache,
         horizon_years=horizon_years,
         today_years=today_years,
@@ -649,10 +651,10 @@ def plan(
         paths=paths,
         present_stage=profile.hair.stage if profile.hair else 0,
     )
-    rates = _scenario_rates(sc, draws, cache)
+    rates = _scenario_rates(sc, params, cache)
     fade = _fade_sessions(
         sc,
-        draws,
+        params,
         cache,
         rates=rates,
         horizon_years=horizon_years,
@@ -662,13 +664,13 @@ def plan(
 
     sessions: list[PlannedSession] = []
     for k in range(fade.shape[1]):
-        p10, p50, p90 = _quantiles(fade[:, k], horizon_years)
+        p10, p50, p90 = touchup_quantiles(fade[:, k], horizon_years)
         share = float(np.isfinite(fade[:, k]).mean())
         if share > 0.0:
             reason = "fading" if k else "fading (the forecast's first touch-up)"
             sessions.append(PlannedSession("fade", k + 1, reason, p10, p50, p90, share))
     for k in range(extensions.shape[1]):
-        p10, p50, p90 = _quantiles(extensions[:, k], horizon_years)
+        p10, p50, p90 = touchup_quantiles(extensions[:, k], horizon_years)
         share = float(np.isfinite(extensions[:, k]).mean())
         sessions.append(
             PlannedSession(
@@ -753,7 +755,7 @@ def plan(
         stage_p50_at_horizon=stage_p50,
         fade_years=fade,
         what_ifs=tuple(habits),
-        permanence=_permanence(sc, draws, cache, rates),
+        permanence=_permanence(sc, params, cache, rates),
         removal_now=removal_now,
         removal_at_horizon=removal_later,
         personal_effective_sample_size=personal_ess,

@@ -20,10 +20,13 @@ from scipy import special
 
 __all__ = [
     "clearance_integral",
+    "clearance_rate",
     "dot_width_sq",
+    "healed_dot_sigma",
     "junction_erosion_rate",
     "lateral_diffusivity",
     "load_mean_age",
+    "peak_density",
     "pigment_load",
     "session_load",
     "shallow_share",
@@ -419,3 +422,135 @@ def dot_width_sq(
     sigma0_sq = np.asarray(sigma0_mm, dtype=np.float64) ** 2
     d = np.asarray(diffusivity_mm2_per_year, dtype=np.float64)
     return np.asarray(sigma0_sq[..., None] + 2.0 * d[..., None] * age, dtype=np.float64)
+
+
+def clearance_rate(
+    biological_rate_per_year: ArrayLike,
+    *,
+    age_offset_years: float,
+    age_slope_per_decade: ArrayLike,
+    uv_dose: ArrayLike,
+    uv_clearance_per_dose: ArrayLike,
+    erosion_rate_per_year: ArrayLike,
+) -> tuple[Array, Array]:
+    """Clearance rate of the mobile pool, ``k(t) = k0 + k1 t``.
+
+    ``k0 = k_bio (1 + s Δa) + c_UV · H + k_erosion`` and ``k1 = k_bio s``: the biological
+    rate drifts with age (``s`` per year, from the slope per decade, ``Δa`` the age at the
+    first session less the reference age), the UV dose at the pigment ``H`` adds clearance
+    through inflammation, and pigment near the junction erodes (:func:`junction_erosion_rate`).
+
+    Parameters
+    ----------
+    biological_rate_per_year
+        Biological clearance rate at the reference age (the pigment's, immune and smoking
+        factors applied), shape ``(n,)``. [1/yr]
+    age_offset_years
+        Age at the first session less the reference age. [yr]
+    age_slope_per_decade
+        Relative change of the biological rate per decade of age, shape ``(n,)``. [1/decade]
+    uv_dose
+        Dermal UV dose reaching the pigment, shape ``(n,)``. [SED-equivalent/yr]
+    uv_clearance_per_dose
+        Clearance per unit of that dose, shape ``(n,)``. [1/SED-equivalent]
+    erosion_rate_per_year
+        Junction erosion rate at the pigment's depth, shape ``(n,)``. [1/yr]
+
+    Returns
+    -------
+    k0, k1 : ndarray
+        The rate at the first session [1/yr] and its change per year [1/yr²].
+
+    Examples
+    --------
+    >>> k0, k1 = clearance_rate(0.06, age_offset_years=10.0, age_slope_per_decade=0.1,
+    ...                         uv_dose=100.0, uv_clearance_per_dose=1e-4,
+    ...                         erosion_rate_per_year=0.0)
+    >>> round(float(k0), 4), round(float(k1), 5)
+    (0.076, 0.0006)
+    """
+    k_bio = np.asarray(biological_rate_per_year, dtype=np.float64)
+    age_slope = np.asarray(age_slope_per_decade, dtype=np.float64) / 10.0
+    k0 = (
+        k_bio * (1.0 + age_slope * age_offset_years)
+        + np.asarray(uv_clearance_per_dose, dtype=np.float64)
+        * np.asarray(uv_dose, dtype=np.float64)
+        + np.asarray(erosion_rate_per_year, dtype=np.float64)
+    )
+    return np.asarray(k0, dtype=np.float64), np.asarray(k_bio * age_slope, dtype=np.float64)
+
+
+def healed_dot_sigma(
+    sigma_at_reference_mm: ArrayLike,
+    depth_mm: ArrayLike,
+    *,
+    reference_depth_mm: float,
+    depth_exponent: float,
+) -> Array:
+    """Gaussian width of a freshly healed dot at a depth: ``σ0 = σ_ref (z / z_ref)^p``.
+
+    Deeper pigment is deposited in a wider column and blurs more through the dermis above
+    it, so the healed dot widens with depth as a power law.
+
+    Parameters
+    ----------
+    sigma_at_reference_mm
+        Healed width at the reference (optimal) depth. [mm]
+    depth_mm
+        Pigment depth. [mm]
+    reference_depth_mm
+        The reference depth. [mm]
+    depth_exponent
+        Exponent ``p``. [1]
+
+    Returns
+    -------
+    ndarray
+        ``σ0``. [mm]
+
+    Examples
+    --------
+    >>> round(float(healed_dot_sigma(0.2, 0.8, reference_depth_mm=0.4, depth_exponent=0.5)), 6)
+    0.282843
+    """
+    depth = np.asarray(depth_mm, dtype=np.float64)
+    return np.asarray(
+        np.asarray(sigma_at_reference_mm, dtype=np.float64)
+        * (depth / reference_depth_mm) ** depth_exponent,
+        dtype=np.float64,
+    )
+
+
+def peak_density(load_mg_cm2: ArrayLike, *, sigma0_mm: ArrayLike, sigma_sq_mm2: ArrayLike) -> Array:
+    """Peak areal density of a dot that spread from ``σ0`` to ``σ``: ``L σ0² / σ²``.
+
+    Spreading conserves pigment: a Gaussian dot's mass is ``2π σ² × peak``, so the peak
+    falls as the width grows.
+
+    Parameters
+    ----------
+    load_mg_cm2
+        Peak-equivalent load (the peak the dot would have at width ``σ0``), shape
+        ``(n, T)``. [mg/cm²]
+    sigma0_mm
+        Healed width, shape ``(n,)``. [mm]
+    sigma_sq_mm2
+        Squared width now (:func:`dot_width_sq`), shape ``(n, T)``. [mm²]
+
+    Returns
+    -------
+    ndarray
+        Peak density, shape ``(n, T)``. [mg/cm²]
+
+    Examples
+    --------
+    >>> peak_density([[1.0]], sigma0_mm=[0.2], sigma_sq_mm2=[[0.08]]).tolist()
+    [[0.5000000000000001]]
+    """
+    sigma0 = np.asarray(sigma0_mm, dtype=np.float64)
+    return np.asarray(
+        np.asarray(load_mg_cm2, dtype=np.float64)
+        * sigma0[..., None] ** 2
+        / np.asarray(sigma_sq_mm2, dtype=np.float64),
+        dtype=np.float64,
+    )
