@@ -161,6 +161,16 @@ def test_bad_command_lines_give_one_line_and_exit_2(args: tuple[str, ...], expec
     assert expected in proc.stderr
 
 
+def test_no_command_shows_the_help_laid_out_and_exits_2() -> None:
+    done = run()
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("Usage: fadecast")
+    assert any(line.strip().startswith("forecast ") for line in lines)
+    assert len(lines) > 10
+
+
 def test_version() -> None:
     proc = run("--version")
     assert proc.returncode == 0

@@ -6,6 +6,7 @@ standard error with exit code 2; nothing else is written when that happens.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -36,9 +37,10 @@ app = typer.Typer(
 DEMO_EXAMPLE = "temperate-office-worker.toml"
 
 
-def _parse_today(value: str | None) -> dt.date | None:
+def _parse_today(value: str | None) -> dt.date:
+    """The date ``--today`` names, or the real date: the only place the clock is read."""
     if value is None:
-        return None
+        return dt.date.today()
     from fadecast.forecasting import EARLIEST_TODAY, LATEST_TODAY
 
     allowed = f"a date as YYYY-MM-DD from {EARLIEST_TODAY} to {LATEST_TODAY}"
@@ -109,13 +111,13 @@ def _run_plan(
     *,
     samples: int,
     seed: int,
-    today: dt.date | None,
+    today: dt.date,
     costs: Costs | None = None,
 ) -> PlanResult:
     """A plan with ``--until-age`` errors named as the option."""
     from fadecast.planning import default_until_age, plan
 
-    day = today or dt.date.today()
+    day = today
     try:
         return plan(
             profile,
@@ -260,7 +262,7 @@ def _write_report(
     with bar:
         sc = scenario_from_profile(profile, today=day)
         if result is None:
-            result = forecast(sc, samples=samples, seed=seed, today=day or dt.date.today())
+            result = forecast(sc, samples=samples, seed=seed, today=day)
         advance(1)
         lifetime: PlanResult | None = None
         try:
@@ -581,6 +583,12 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(argv: list[str] | None) -> None:
+    if not (sys.argv[1:] if argv is None else argv):
+        # No command at all: the help as it is laid out (not squashed into an error line),
+        # on standard error with the exit code of a usage error.
+        with contextlib.redirect_stdout(sys.stderr), contextlib.suppress(typer.Exit):
+            app(args=["--help"], prog_name="fadecast", standalone_mode=False)
+        sys.exit(2)
     try:
         code = app(args=argv, prog_name="fadecast", standalone_mode=False)
     except typer.Abort:

@@ -177,7 +177,7 @@ def forecast(
     *,
     samples: int = 2000,
     seed: int = 0,
-    today: dt.date | None = None,
+    today: dt.date,
     attribution: bool = True,
 ) -> ForecastResult:
     """Forecast how one client's SMP fades.
@@ -207,6 +207,23 @@ def forecast(
         For an unknown city, or a ``today`` outside 1980-01-01 to 2999-12-31.
     ValueError
         If ``samples`` is out of range.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from pathlib import Path
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> path = Path(str(resources.files("fadecast") / "examples" / "temperate-office-worker.toml"))
+    >>> profile = load_profile(path, today=today)
+    >>> result = forecast(profile, samples=200, seed=0, today=today)
+    >>> [round(years, 1) for years in result.touchup_years]  # P10, median, P90 [yr]
+    [3.1, 6.0, 11.1]
+    >>> result.touchup_dates[1]
+    datetime.date(2031, 2, 27)
+    >>> result.attribution[0].factor
+    'sun_exposure'
     """
     check_samples(samples)
     today = checked_today(today)
@@ -230,7 +247,7 @@ def forecast_many(
     *,
     samples: int = 2000,
     seed: int = 0,
-    today: dt.date | None = None,
+    today: dt.date,
     attribution: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> list[ForecastResult]:
@@ -257,6 +274,19 @@ def forecast_many(
     -------
     list of ForecastResult
         In the order of ``profiles``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from pathlib import Path
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> path = Path(str(resources.files("fadecast") / "examples" / "temperate-office-worker.toml"))
+    >>> profile = load_profile(path, today=today)
+    >>> results = forecast_many([profile, profile], samples=200, seed=0, today=today)
+    >>> [round(r.touchup_years[1], 1) for r in results]
+    [6.0, 6.0]
     """
     check_samples(samples)
     today = checked_today(today)
@@ -380,6 +410,21 @@ def dot_states(
     Returns
     -------
     DotStates
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from pathlib import Path
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> path = Path(str(resources.files("fadecast") / "examples" / "temperate-office-worker.toml"))
+    >>> profile = load_profile(path, today=today)
+    >>> states = dot_states(profile, [0.0, 5.0], today=today)
+    >>> states.social_delta_e00.round(2).tolist()  # healed, and five years on [ΔE00]
+    [7.48, 4.66]
+    >>> states.sigma_mm.round(3).tolist()  # the dot widens as pigment spreads [mm]
+    [0.283, 0.324]
     """
     sc = profile if isinstance(profile, Scenario) else scenario_from_profile(profile, today=today)
     span = np.asarray(years, dtype=np.float64)

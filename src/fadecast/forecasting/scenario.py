@@ -114,7 +114,7 @@ class Scenario:
 
 
 def scenario_from_profile(
-    profile: Profile, *, today: dt.date | None = None, central: Mapping[str, float] | None = None
+    profile: Profile, *, today: dt.date, central: Mapping[str, float] | None = None
 ) -> Scenario:
     """Resolve a validated profile: places from the gazetteer, defaults from the table.
 
@@ -123,7 +123,7 @@ def scenario_from_profile(
     profile
         A validated profile.
     today
-        The date a prospective course starts (default the real date).
+        The date taken as today: a prospective course starts then.
     central
         Central parameter values for the profile's defaults (hat UPF, sunscreen
         reapplication, sunbed minutes, touch-up threshold); default the table's.
@@ -214,8 +214,19 @@ def scenario_from_profile(
 
 
 def checked_today(today: dt.date | None) -> dt.date:
-    """``today``, or the real date; refused outside EARLIEST_TODAY-LATEST_TODAY."""
-    day = today or dt.date.today()
+    """``today`` as given, refused outside EARLIEST_TODAY-LATEST_TODAY.
+
+    The core never reads the clock: the shells pass the date (the command line's
+    ``--today``, else the real date), so every figure can be reproduced.
+
+    Examples
+    --------
+    >>> checked_today(dt.date(2026, 6, 1))
+    datetime.date(2026, 6, 1)
+    """
+    if today is None:
+        raise ValueError("today must be given: the date is passed in, never read from the clock")
+    day = today
     if not EARLIEST_TODAY <= day <= LATEST_TODAY:
         raise InputError(
             "today", f"must be a date from {EARLIEST_TODAY} to {LATEST_TODAY}, got {day}"

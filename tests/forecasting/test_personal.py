@@ -27,7 +27,7 @@ from fadecast.forecasting.statistics import curve_at
 from fadecast.inputs.measurements import MIN_SD_DELTA_E00, Observation, measurement_sd
 from fadecast.inputs.profile import load_profile, parse_profile
 
-EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
 
 

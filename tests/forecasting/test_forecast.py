@@ -22,7 +22,7 @@ from fadecast.forecasting import FACTORS, ForecastResult, forecast, forecast_man
 from fadecast.inputs.population import reference_population
 from fadecast.inputs.profile import Profile, load_profile, parse_profile
 
-EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
 SAMPLES = 400
 
@@ -322,7 +322,7 @@ def test_forecast_many_agrees_with_forecast() -> None:
 
 def test_samples_out_of_range_are_refused() -> None:
     with pytest.raises(ValueError, match="samples"):
-        forecast(example("temperate-office-worker"), samples=5)
+        forecast(example("temperate-office-worker"), samples=5, today=TODAY)
 
 
 def test_the_package_exposes_the_documented_api() -> None:
