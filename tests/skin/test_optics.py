@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy.optimize import brentq
 
+from fadecast.inputs.parameters import load_parameters
 from fadecast.skin import colour, optics
 
 GREY_K = np.full((1, 31), 10.0)  # carbon-black-like flat absorber [cm²/mg]
@@ -417,6 +418,21 @@ def test_melanin_for_lightness_clips_and_vectorises() -> None:
     assert 0.0 < f[0, 1] < f[1, 0] < 0.5
     with pytest.raises(ValueError):
         optics.melanin_fraction_for_lightness(np.nan)
+
+
+def test_melanin_for_lightness_scalar_and_array_optics_agree() -> None:
+    # Scalar optics: table bracket and false position; array optics: bisection.
+    targets = np.array([80.0, 70.0, 65.0, 47.0, 37.7, 26.0])
+    scalar = optics.melanin_fraction_for_lightness(targets)
+    array = optics.melanin_fraction_for_lightness(
+        targets, epidermis_mm=np.full(targets.shape, optics.EPIDERMIS_MM)
+    )
+    assert_allclose(array, scalar, rtol=0, atol=1e-10)
+    assert_allclose(_lab(optics.skin_reflectance(scalar))[..., 0], targets, rtol=0, atol=1e-9)
+
+
+def test_default_epidermis_is_the_parameter_tables() -> None:
+    assert optics.EPIDERMIS_MM == load_parameters()["epidermis_mm"].value == 0.1
 
 
 def test_uva_transmission_relative() -> None:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from fadecast import data
 from fadecast.sun import exposure
 
 
@@ -107,6 +108,34 @@ def test_activity_windows_are_distributions() -> None:
     for name, window in exposure.ACTIVITY_WINDOWS.items():
         assert sum(window.values()) == pytest.approx(1.0), name
         assert all(0 <= h < 24 for h in window), name
+
+
+def test_activity_windows_come_from_the_data_file() -> None:
+    table = data.toml_table("activity_windows.toml")
+    assert list(exposure.ACTIVITY_WINDOWS) == list(table)
+    for name, entry in table.items():
+        assert entry["description"] and entry["source"], name
+        assert entry["unit"] == "1", name
+        assert entry["confidence"] in {"H", "M", "L"}, name
+        weights = {int(hour): weight for hour, weight in entry["value"].items()}
+        assert dict(exposure.ACTIVITY_WINDOWS[name]) == weights, name
+
+
+def test_activity_windows_are_exactly_the_documented_fractions() -> None:
+    windows = {name: dict(window) for name, window in exposure.ACTIVITY_WINDOWS.items()}
+    assert windows == {
+        "weekday": {7: 1 / 6, 8: 1 / 6, 12: 1 / 3, 17: 1 / 6, 18: 1 / 6},
+        "weekend": dict.fromkeys(range(10, 17), 1 / 7),
+        "outdoor_job": dict.fromkeys(range(8, 17), 1 / 9),
+        "holiday": dict.fromkeys(range(10, 16), 1 / 6),
+    }
+
+
+def test_activity_windows_are_read_only() -> None:
+    with pytest.raises(TypeError):
+        exposure.ACTIVITY_WINDOWS["weekday"][12] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        exposure.ACTIVITY_WINDOWS["nap"] = {0: 1.0}  # type: ignore[index]
 
 
 def test_activity_uv_index_is_the_weighted_mean() -> None:

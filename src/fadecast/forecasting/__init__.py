@@ -426,7 +426,10 @@ def dot_states(
     >>> states.sigma_mm.round(3).tolist()  # the dot widens as pigment spreads [mm]
     [0.283, 0.324]
     """
-    sc = profile if isinstance(profile, Scenario) else scenario_from_profile(profile, today=today)
+    if isinstance(profile, Scenario):
+        sc = profile
+    else:
+        sc = scenario_from_profile(profile, today=checked_today(today))
     span = np.asarray(years, dtype=np.float64)
     if span.ndim != 1 or np.any(span < 0) or np.any(span > RESIDUAL_YEARS):
         raise ValueError(f"years must be a list of values in [0, {RESIDUAL_YEARS:g}]")

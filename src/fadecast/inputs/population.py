@@ -24,7 +24,13 @@ COURSE_START = dt.date(2025, 3, 3)
 
 @functools.cache
 def population_definition() -> Mapping[str, Any]:
-    """The population's definition as read from the packaged TOML file."""
+    """The population's definition as read from the packaged TOML file.
+
+    Examples
+    --------
+    >>> sorted(population_definition())[:4]
+    ['age', 'holidays', 'immune', 'lifestyles']
+    """
     return data.toml_table("reference_population.toml")
 
 

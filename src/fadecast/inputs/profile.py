@@ -589,6 +589,26 @@ def parse_profile(data: Mapping[str, Any], *, today: dt.date | None = None) -> P
     ------
     InputError
         For the first problem found, naming the field and what is allowed.
+
+    Examples
+    --------
+    The smallest profile: a person, a place and a way of life; the treatment defaults
+    to carbon black at the optimal depth:
+
+    >>> import datetime as dt
+    >>> tables = {
+    ...     "person": {"birth_year": 1988, "skin": {"fitzpatrick": 2}},
+    ...     "place": {"city": "Manchester"},
+    ...     "lifestyle": {"outdoor_hours_weekday": 1.0, "outdoor_hours_weekend": 4.0},
+    ... }
+    >>> profile = parse_profile(tables, today=dt.date(2026, 11, 23))
+    >>> profile.treatment.pigment, profile.treatment.placement, profile.lifestyle.hat_share
+    ('carbon-black', 'optimal', 0)
+    >>> tables["lifestyle"]["hat_share"] = 1.4
+    >>> parse_profile(tables, today=dt.date(2026, 11, 23))
+    Traceback (most recent call last):
+        ...
+    fadecast.errors.InputError: lifestyle.hat_share: must be less than or equal to 1, got 1.4
     """
     try:
         return Profile.model_validate(data, context={"today": today or dt.date.today()})
@@ -619,6 +639,19 @@ def load_profile(path: str | Path, *, today: dt.date | None = None) -> Profile:
     ------
     InputError
         If the file cannot be read, is not valid TOML, or does not validate.
+
+    Examples
+    --------
+    The packaged example of a temperate-city office worker:
+
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=dt.date(2026, 11, 23))
+    >>> profile.place.city, profile.person.skin.fitzpatrick, profile.treatment.pigment
+    ('Manchester', 2, 'carbon-black')
+    >>> [str(day) for day in profile.treatment.sessions or ()]
+    ['2025-03-01', '2025-03-15', '2025-04-05']
     """
     p = Path(path)
     try:
@@ -767,7 +800,14 @@ def _read_regular_file(path: Path, field: str) -> bytes:
 
 
 def profile_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a profile (as printed by ``fadecast schema``)."""
+    """The JSON Schema of a profile (as printed by ``fadecast schema``).
+
+    Examples
+    --------
+    >>> schema = profile_json_schema()
+    >>> schema["title"], schema["required"]
+    ('fadecast profile', ['person', 'place', 'lifestyle'])
+    """
     schema = Profile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "fadecast profile"

@@ -101,6 +101,17 @@ def lattice_profile(width_ratio: float) -> Array:
         Density relative to a single dot's peak at ``_CELL_NODES²`` midpoint nodes covering
         the quarter cell ``[0, ½]²`` (in units of the spacing), neighbours within three
         cells included. [1]
+
+    Examples
+    --------
+    Over a cell the Gaussian dots hold, on average, ``2π σ²`` times a dot's peak density
+    (0.5655 for σ = 0.3 spacings); the densest node lies nearest the dot's centre:
+
+    >>> profile = lattice_profile(0.3)
+    >>> profile.shape, round(float(profile.mean()), 4), round(float(2 * np.pi * 0.3**2), 4)
+    ((64,), 0.5655, 0.5655)
+    >>> round(float(profile.max()), 3), round(float(profile.min()), 3)
+    (1.006, 0.254)
     """
     nodes = (np.arange(_CELL_NODES) + 0.5) / (2 * _CELL_NODES)
     qx, qy = np.meshgrid(nodes, nodes, indexing="ij")
@@ -153,6 +164,23 @@ def photolysis_progress(load: ArrayLike, pigment: Pigment) -> Array:
     -------
     ndarray
         x, shape ``(..., T)``; zeros for lightfast pigments. [SED-equivalent]
+
+    Examples
+    --------
+    The organic blend's loads after 0, 500 and 2000 SED of dermal dose give that dose
+    back; a lightfast pigment has none:
+
+    >>> from fadecast.skin import optics, pigments
+    >>> blend = pigments.load_pigment("organic-blend", optics.WAVELENGTHS_NM)
+    >>> dose = np.array([0.0, 500.0, 2000.0])
+    >>> load = 0.004 * blend.shares[:, None] * np.exp(
+    ...     -blend.photolysis_per_dermal_sed[:, None] * dose
+    ... )
+    >>> photolysis_progress(load, blend).round(6).tolist()
+    [0.0, 500.0, 2000.0]
+    >>> ink = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
+    >>> photolysis_progress(np.ones((1, 3)), ink).tolist()
+    [0.0, 0.0, 0.0]
     """
     arr = np.asarray(load, dtype=np.float64)
     if pigment.is_lightfast:
@@ -203,6 +231,29 @@ def tone_xyz(
         Grid of log10 local pigment density, shape ``(F,)``. [log10 mg/cm²]
     xyz : ndarray
         Tristimulus values, shape ``(P, F, 3)``. [1]
+
+    Examples
+    --------
+    At the faintest density the colour is the client's skin; at the densest, near black:
+
+    >>> from fadecast.skin import colour, optics, pigments, tone
+    >>> skin = tone.skin_tone(fitzpatrick=2)
+    >>> ink = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
+    >>> log10_density, xyz = tone_xyz(
+    ...     ink,
+    ...     [0.0],
+    ...     skin_lab=skin.lab,
+    ...     melanin_fraction=skin.melanin_fraction,
+    ...     depth_mm=0.25,
+    ...     epidermis_mm=optics.EPIDERMIS_MM,
+    ...     layer_mm=0.1,
+    ... )
+    >>> log10_density.shape, xyz.shape
+    ((160,), (1, 160, 3))
+    >>> colour.xyz_to_lab(xyz[0, 0]).round(1).tolist(), skin.lab
+    ([65.0, 8.0, 13.5], (65.0, 8.0, 13.5))
+    >>> colour.xyz_to_lab(xyz[0, -1]).round(1).tolist()
+    [48.3, -1.3, -2.0]
     """
     shares = _composition(pigment, np.atleast_1d(np.asarray(progress, dtype=np.float64)))
     fine_log10 = np.linspace(_LOG10_DENSITY[0] - 1.0, _LOG10_DENSITY[-1] + 1.2, 160)
@@ -253,6 +304,25 @@ def contrast_table(
     Returns
     -------
     ContrastTable
+
+    Examples
+    --------
+    Carbon black at 0.25 mm in Fitzpatrick II skin: a lightfast pigment has a single
+    progress node:
+
+    >>> from fadecast.skin import optics, pigments, tone
+    >>> skin = tone.skin_tone(fitzpatrick=2)
+    >>> ink = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
+    >>> table = contrast_table(
+    ...     ink,
+    ...     skin_lab=skin.lab,
+    ...     melanin_fraction=skin.melanin_fraction,
+    ...     depth_mm=0.25,
+    ...     epidermis_mm=optics.EPIDERMIS_MM,
+    ...     layer_mm=0.1,
+    ... )
+    >>> table.social_delta_e00.shape, table.progress.tolist(), table.skin_lab.tolist()
+    ((56, 1, 23), [0.0], [65.0, 8.0, 13.5])
     """
     progress = _progress_grid(pigment)
     fine_log10, xyz_fine = tone_xyz(
@@ -361,6 +431,29 @@ def stencil(
     Returns
     -------
     Stencil
+
+    Examples
+    --------
+    Locate two dots once, then read their mean-tone and dot-centre contrasts together
+    (see :func:`interpolate`):
+
+    >>> from fadecast.skin import optics, pigments, tone
+    >>> skin = tone.skin_tone(fitzpatrick=2)
+    >>> ink = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
+    >>> table = contrast_table(
+    ...     ink,
+    ...     skin_lab=skin.lab,
+    ...     melanin_fraction=skin.melanin_fraction,
+    ...     depth_mm=0.25,
+    ...     epidermis_mm=optics.EPIDERMIS_MM,
+    ...     layer_mm=0.1,
+    ... )
+    >>> where = stencil(table, [0.0025, 0.00125], 0.0, 0.3)
+    >>> where.shape
+    (2,)
+    >>> both = np.stack([table.social_delta_e00, table.closeup_delta_e00])
+    >>> interpolate(both, where).round(2).tolist()
+    [[5.02, 2.71], [8.37, 4.68]]
     """
     rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
     s = np.asarray(width_ratio, dtype=np.float64)
@@ -425,6 +518,26 @@ def interpolate(values: Array, where: Stencil, *, vanishes_without_pigment: bool
     -------
     ndarray
         The quantities, shape ``values.shape[:-3] + where.shape``.
+
+    Examples
+    --------
+    The mean tone's CIELAB, a colour, is clamped rather than scaled below the grid:
+
+    >>> from fadecast.skin import optics, pigments, tone
+    >>> skin = tone.skin_tone(fitzpatrick=2)
+    >>> ink = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
+    >>> table = contrast_table(
+    ...     ink,
+    ...     skin_lab=skin.lab,
+    ...     melanin_fraction=skin.melanin_fraction,
+    ...     depth_mm=0.25,
+    ...     epidermis_mm=optics.EPIDERMIS_MM,
+    ...     layer_mm=0.1,
+    ... )
+    >>> where = stencil(table, [0.0025, 0.00125], 0.0, 0.3)
+    >>> lab = np.moveaxis(table.social_lab, -1, 0)  # (3, density, progress, width)
+    >>> interpolate(lab, where, vanishes_without_pigment=False).round(1).tolist()
+    [[60.1, 62.2], [6.1, 7.1], [9.7, 11.5]]
     """
     arr = np.asarray(values, dtype=np.float64)
     leading = arr.shape[:-3]
@@ -466,6 +579,27 @@ def lookup(
     -------
     ndarray
         Contrast, broadcast shape of the inputs. [ΔE00]
+
+    Examples
+    --------
+    The mean-tone contrast of a fresh dot of the typical deposit (0.0025 mg/cm²), of half
+    of it and of none; and the contrast growing with the dot's width at the same peak:
+
+    >>> from fadecast.skin import optics, pigments, tone
+    >>> skin = tone.skin_tone(fitzpatrick=2)
+    >>> ink = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
+    >>> table = contrast_table(
+    ...     ink,
+    ...     skin_lab=skin.lab,
+    ...     melanin_fraction=skin.melanin_fraction,
+    ...     depth_mm=0.25,
+    ...     epidermis_mm=optics.EPIDERMIS_MM,
+    ...     layer_mm=0.1,
+    ... )
+    >>> lookup(table, table.social_delta_e00, [0.0025, 0.00125, 0.0], 0.0, 0.3).round(2).tolist()
+    [5.02, 2.71, 0.0]
+    >>> lookup(table, table.social_delta_e00, 0.0025, 0.0, [0.2, 0.3, 0.5]).round(2).tolist()
+    [2.21, 5.02, 11.46]
     """
     where = stencil(table, peak_density_mg_cm2, progress, width_ratio)
     return interpolate(values, where, vanishes_without_pigment=vanishes_without_pigment)
@@ -498,6 +632,28 @@ def discolouration(
     -------
     ndarray
         Discolouration. [ΔE00]
+
+    Examples
+    --------
+    The organic blend shifts in hue as its azo component fades; carbon black never does:
+
+    >>> from fadecast.skin import optics, pigments, tone
+    >>> skin = tone.skin_tone(fitzpatrick=2)
+    >>> def table_of(name: str) -> ContrastTable:
+    ...     ink = pigments.load_pigment(name, optics.WAVELENGTHS_NM)
+    ...     return contrast_table(
+    ...         ink,
+    ...         skin_lab=skin.lab,
+    ...         melanin_fraction=skin.melanin_fraction,
+    ...         depth_mm=0.25,
+    ...         epidermis_mm=optics.EPIDERMIS_MM,
+    ...         layer_mm=0.1,
+    ...     )
+    >>> blend = table_of("organic-blend")
+    >>> discolouration(blend, 0.004, [0.0, 500.0, 2000.0], 0.3).round(2).tolist()
+    [0.0, 0.65, 2.1]
+    >>> float(discolouration(table_of("carbon-black"), 0.0025, 2000.0, 0.3))
+    0.0
     """
     if len(table.progress) == 1:
         shapes = (np.shape(peak_density_mg_cm2), np.shape(progress), np.shape(width_ratio))

@@ -78,6 +78,12 @@ def spectral_weights() -> Array:
     spectral power distribution aligned to the grid by colour-science, exactly what
     ``colour.sd_to_XYZ(..., method="Integration", shape=...)`` sums (CIE 015:2018),
     read from the packaged table.
+
+    Examples
+    --------
+    >>> w = spectral_weights()
+    >>> w.shape, round(float(w[:, 1].sum()), 12)
+    ((31, 3), 1.0)
     """
     table = data.csv_array("cie1931_2deg_d65_weights.csv")
     weights: Array = np.ascontiguousarray(table[:, 1:], dtype=np.float64)
@@ -121,6 +127,16 @@ def reflectance_to_xyz(reflectance: ArrayLike) -> Array:
     ------
     ValueError
         When the last axis does not hold 31 samples.
+
+    Examples
+    --------
+    The perfect reflecting diffuser is the D65 white of the package grid (the tabulated
+    D65 white is 0.9505, 1, 1.0888):
+
+    >>> reflectance_to_xyz(np.ones(31)).round(4).tolist()
+    [0.9494, 1.0, 1.0871]
+    >>> reflectance_to_xyz(np.full((2, 5, 31), 0.18)).shape
+    (2, 5, 3)
     """
     r = np.asarray(reflectance, dtype=np.float64)
     if r.ndim == 0 or r.shape[-1] != _N_WAVELENGTHS:
@@ -167,6 +183,16 @@ def xyz_to_lab(xyz: ArrayLike) -> Array:
     -------
     ndarray
         ``(L*, a*, b*)``, shape ``(..., 3)``. [CIELAB]
+
+    Examples
+    --------
+    The white is L* = 100; a neutral grey of 18 % reflectance is L* = 116 · 0.18^(1/3) - 16
+    = 49.5 (CIE 015:2018):
+
+    >>> white = reflectance_to_xyz(np.ones(31))
+    >>> lab = xyz_to_lab([white, 0.18 * white])
+    >>> lab[:, 0].round(2).tolist(), bool(np.allclose(lab[:, 1:], 0.0))
+    ([100.0, 49.5], True)
     """
     xyz_arr = np.asarray(xyz, dtype=np.float64)
     f = _lab_f(xyz_arr / _white_xyz())
@@ -193,6 +219,15 @@ def lab_to_xyz(lab: ArrayLike) -> Array:
     -------
     ndarray
         Tristimulus values, shape ``(..., 3)``. [1]
+
+    Examples
+    --------
+    L* = 50 is 18.4 % of the white's luminance, and the round trip is exact:
+
+    >>> round(float(lab_to_xyz([50.0, 0.0, 0.0])[1]), 4)
+    0.1842
+    >>> xyz_to_lab(lab_to_xyz([65.0, 8.0, 13.5])).round(10).tolist()
+    [65.0, 8.0, 13.5]
     """
     lab_arr = np.asarray(lab, dtype=np.float64)
     fy = (lab_arr[..., 0] + 16.0) / 116.0
@@ -213,6 +248,11 @@ def reflectance_to_lab(reflectance: ArrayLike) -> Array:
     -------
     ndarray
         ``(L*, a*, b*)``, shape ``(..., 3)``. [CIELAB]
+
+    Examples
+    --------
+    >>> reflectance_to_lab(np.full(31, 0.18)).round(2).tolist()
+    [49.5, 0.0, 0.0]
     """
     return xyz_to_lab(reflectance_to_xyz(reflectance))
 
@@ -234,6 +274,18 @@ def delta_e_ciede2000(lab1: ArrayLike, lab2: ArrayLike) -> Array:
     ----------
     Luo M. R., Cui G., Rigg B. (2001). Color Research and Application 26:340-350.
     Sharma G., Wu W., Dalal E. N. (2005). Color Research and Application 30:21-30.
+
+    Examples
+    --------
+    Pairs 1, 10 (hues on either side of the a* axis) and 34 (near black) of Sharma et al.
+    (2005), Table 1, whose published differences are 2.0425, 7.1792 and 0.9082:
+
+    >>> lab1 = [[50.0, 2.6772, -79.7751], [50.0, 2.4900, -0.0010], [2.0776, 0.0795, -1.1350]]
+    >>> lab2 = [[50.0, 0.0000, -82.7485], [50.0, -2.4900, 0.0010], [0.9033, -0.0636, -0.5514]]
+    >>> delta_e_ciede2000(lab1, lab2).round(4).tolist()
+    [2.0425, 7.1792, 0.9082]
+    >>> float(delta_e_ciede2000([65.0, 8.0, 13.5], [65.0, 8.0, 13.5]))
+    0.0
     """
     a, b = np.broadcast_arrays(
         np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64)
@@ -304,6 +356,15 @@ def ita_deg(lab: ArrayLike) -> Array:
     ----------
     Chardon A., Cretois I., Hourseau C. (1991). International Journal of Cosmetic
     Science 13:191-208.
+
+    Examples
+    --------
+    The representative Fitzpatrick II and VI colours: light (41-55°) and dark (< -30°):
+
+    >>> ita_deg([[65.0, 8.0, 13.5], [37.7, 17.2, 14.7]]).round(1).tolist()
+    [48.0, -39.9]
+    >>> float(ita_deg([60.0, 10.0, 0.0]))  # b* = 0: the sign of L* - 50
+    90.0
     """
     lab_arr = np.asarray(lab, dtype=np.float64)
     if lab_arr.ndim == 0 or lab_arr.shape[-1] != 3:
@@ -345,6 +406,11 @@ def xyz_to_linear_srgb(xyz: ArrayLike) -> Array:
     -------
     ndarray
         Linear R, G, B, shape ``(..., 3)``; the white is ``(1, 1, 1)``. [1]
+
+    Examples
+    --------
+    >>> xyz_to_linear_srgb(reflectance_to_xyz(np.ones(31))).round(12).tolist()
+    [1.0, 1.0, 1.0]
     """
     return np.asarray(
         np.asarray(xyz, dtype=np.float64) @ np.linalg.inv(_rgb_to_xyz_matrix()).T,
@@ -354,7 +420,16 @@ def xyz_to_linear_srgb(xyz: ArrayLike) -> Array:
 
 def linear_srgb_to_xyz(rgb: ArrayLike) -> Array:
     """CIE XYZ (white ``Y = 1``) of linear-light sRGB (inverse of
-    :func:`xyz_to_linear_srgb`)."""
+    :func:`xyz_to_linear_srgb`).
+
+    Examples
+    --------
+    The luminance of the red, green and blue primaries, 0.2126, 0.7152 and 0.0722 in
+    IEC 61966-2-1, shifted slightly by the package's realised D65 white:
+
+    >>> linear_srgb_to_xyz(np.eye(3))[:, 1].round(4).tolist()
+    [0.2121, 0.7158, 0.072]
+    """
     return np.asarray(np.asarray(rgb, dtype=np.float64) @ _rgb_to_xyz_matrix().T, dtype=np.float64)
 
 
@@ -370,6 +445,14 @@ def srgb_encode(linear: ArrayLike) -> Array:
     -------
     ndarray
         Encoded R'G'B' in [0, 1]. [1]
+
+    Examples
+    --------
+    Linear up to 0.0031308, then ``1.055 L^(1/2.4) - 0.055``: 18 % grey encodes to 0.461
+    (118 of 255) and half the light to 0.735:
+
+    >>> srgb_encode([0.0, 0.0031308, 0.18, 0.5, 1.0, 1.5]).round(4).tolist()
+    [0.0, 0.0404, 0.4614, 0.7354, 1.0, 1.0]
     """
     lin = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
     return np.asarray(
@@ -394,6 +477,13 @@ def xyz_to_srgb(xyz: ArrayLike) -> Array:
     -------
     ndarray
         Encoded R'G'B', shape ``(..., 3)``. [1]
+
+    Examples
+    --------
+    >>> xyz_to_srgb(reflectance_to_xyz(np.ones(31))).round(6).tolist()
+    [1.0, 1.0, 1.0]
+    >>> xyz_to_srgb(srgb_to_xyz([0.8, 0.6, 0.5])).round(6).tolist()  # round trip
+    [0.8, 0.6, 0.5]
     """
     return srgb_encode(xyz_to_linear_srgb(xyz))
 
@@ -411,6 +501,13 @@ def srgb_to_xyz(rgb: ArrayLike) -> Array:
     -------
     ndarray
         Tristimulus values, shape ``(..., 3)``. [1]
+
+    Examples
+    --------
+    An 8-bit white pixel is the D65 white:
+
+    >>> srgb_to_xyz(np.array([255, 255, 255]) / 255).round(4).tolist()
+    [0.9494, 1.0, 1.0871]
     """
     encoded = np.asarray(rgb, dtype=np.float64)
     linear = np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)

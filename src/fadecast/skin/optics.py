@@ -53,6 +53,14 @@ Xu H., Fonseca M., Wolner Z., et al. (2017). Reference values for skin microanat
 systematic review and meta-analysis of ex vivo studies. Journal of the American Academy
 of Dermatology 77:1133-1144 (epidermis 99.75 µm over all sites; scalp and face
 66-122 µm).
+
+Examples
+--------
+The default epidermal thickness is the parameter table's ``epidermis_mm``:
+
+>>> from fadecast import data
+>>> EPIDERMIS_MM == data.toml_table("parameters.toml")["epidermis_mm"]["value"] == 0.1
+True
 """
 
 from __future__ import annotations
@@ -114,9 +122,9 @@ INTERFACES: tuple[str, ...] = ("simple", "saunderson1942")
 UVA_MODELS: tuple[str, ...] = ("kaidbey1979", "jacques1998")
 """Choices for the epidermal UVA transmission."""
 
-EPIDERMIS_MM = 0.1
-"""Default epidermal thickness: 99.75 µm over all sites, scalp and face 66-122 µm (Xu et al.
-2017). [mm]"""
+EPIDERMIS_MM = float(data.toml_table("parameters.toml")["epidermis_mm"]["value"])
+"""Default epidermal thickness: the value of ``epidermis_mm`` in ``data/parameters.toml``
+(Xu et al. 2017: 99.75 µm over all sites, scalp and face 66-122 µm). [mm]"""
 DIFFUSE_PATH_FACTOR = 2.0
 """Mean path of a diffuse (Lambertian) flux across a thin layer, per unit thickness. [1]"""
 SURFACE_REFLECTANCE = 0.04
@@ -192,6 +200,11 @@ def melanin_absorption_jacques1998(wavelength_nm: ArrayLike) -> Array:
     References
     ----------
     Jacques S. L. (1998). Skin optics summary. Oregon Medical Laser Center News.
+
+    Examples
+    --------
+    >>> melanin_absorption_jacques1998([400.0, 500.0, 700.0]).round(0).tolist()
+    [1428.0, 679.0, 221.0]
     """
     wl = _wavelengths(wavelength_nm)
     return np.asarray(6.6e11 * wl**-3.33, dtype=np.float64)
@@ -215,6 +228,11 @@ def skin_baseline_absorption_jacques1998(wavelength_nm: ArrayLike) -> Array:
     References
     ----------
     Jacques S. L. (1998). Skin optics summary. Oregon Medical Laser Center News.
+
+    Examples
+    --------
+    >>> skin_baseline_absorption_jacques1998([400.0, 500.0, 700.0]).round(3).tolist()
+    [2.319, 0.702, 0.266]
     """
     wl = _wavelengths(wavelength_nm)
     return np.asarray(0.244 + 85.3 * np.exp(-(wl - 154.0) / 66.2), dtype=np.float64)
@@ -244,6 +262,16 @@ def epidermis_absorption_jacques1998(
     References
     ----------
     Jacques S. L. (1998). Skin optics summary. Oregon Medical Laser Center News.
+
+    Examples
+    --------
+    At 500 nm, without melanin, for light skin (3.8 % melanosomes) and for the darkest
+    skin Jacques (1998) reports (43 %):
+
+    >>> epidermis_absorption_jacques1998([0.0, 0.038, 0.43], [500.0])[:, 0].round(1).tolist()
+    [0.7, 26.5, 292.4]
+    >>> epidermis_absorption_jacques1998(0.038).shape  # on WAVELENGTHS_NM
+    (31,)
     """
     f = _leading(melanin_fraction, "melanin_fraction", high=1.0)
     return np.asarray(
@@ -293,6 +321,16 @@ def blood_absorption_prahl1999(
     ----------
     Prahl S. (1999). Tabulated molar extinction coefficient for hemoglobin in water.
     Oregon Medical Laser Center.
+
+    Examples
+    --------
+    Blood at 75 % saturation absorbs most at the Soret band (420 nm), less at the Q bands
+    (550 nm) and little in the red (700 nm); at 560 nm deoxygenated blood absorbs more:
+
+    >>> blood_absorption_prahl1999(0.75, [420.0, 550.0, 700.0]).round(1).tolist()
+    [2474.8, 244.3, 3.6]
+    >>> blood_absorption_prahl1999([1.0, 0.0], [560.0])[:, 0].round(1).tolist()
+    [174.6, 288.0]
     """
     wl = _wavelengths(wavelength_nm)
     table = _haemoglobin_table()
@@ -334,6 +372,15 @@ def dermis_absorption_jacques1998(
     References
     ----------
     Jacques S. L. (1998). Skin optics summary. Oregon Medical Laser Center News.
+
+    Examples
+    --------
+    The default dermis (0.5 % blood at 75 % saturation) at 550 nm, and bloodless:
+
+    >>> dermis_absorption_jacques1998(wavelength_nm=[550.0]).round(2).tolist()
+    [1.68]
+    >>> dermis_absorption_jacques1998(0.0, wavelength_nm=[550.0]).round(2).tolist()
+    [0.46]
     """
     b = _leading(blood_fraction, "blood_fraction", high=1.0)
     return np.asarray(
@@ -382,6 +429,16 @@ def dermis_reduced_scattering(
     ----------
     Jacques S. L. (1998). Skin optics summary. Oregon Medical Laser Center News.
     Jacques S. L. (2013). Physics in Medicine and Biology 58:R37-R61.
+
+    Examples
+    --------
+    At 400, 500 and 700 nm; the 2013 spectrum is ``a'`` = 43.6 cm⁻¹ at 500 nm by
+    construction:
+
+    >>> dermis_reduced_scattering([400.0, 500.0, 700.0]).round(1).tolist()
+    [103.1, 49.9, 19.1]
+    >>> dermis_reduced_scattering([400.0, 500.0, 700.0], "jacques2013").round(1).tolist()
+    [72.8, 43.6, 25.9]
     """
     _check_choice("scattering model", model, SCATTERING_MODELS)
     wl = _wavelengths(wavelength_nm)
@@ -419,6 +476,12 @@ def kubelka_munk_coefficients_vangemert1987(
     References
     ----------
     van Gemert M. J. C., Star W. M. (1987). Lasers in the Life Sciences 1:287-298.
+
+    Examples
+    --------
+    >>> k, s = kubelka_munk_coefficients_vangemert1987(1.0, 20.0)
+    >>> float(k), float(s)
+    (2.0, 15.0)
     """
     k, s = np.broadcast_arrays(
         2.0 * np.asarray(mu_a, dtype=np.float64), 0.75 * np.asarray(mu_s_reduced, dtype=np.float64)
@@ -456,6 +519,14 @@ def kubelka_munk_infinite(k: ArrayLike, s: ArrayLike) -> Array:
     ----------
     Kubelka P., Munk F. (1931). Ein Beitrag zur Optik der Farbanstriche. Zeitschrift
     für technische Physik 12:593-601.
+
+    Examples
+    --------
+    The Kubelka-Munk function ``K/S = (1 - R∞)² / (2 R∞)`` is 0.25 for R∞ = 0.5; a
+    non-absorbing medium reflects everything, a non-scattering one nothing:
+
+    >>> kubelka_munk_infinite([0.25, 0.0, 1.0], [1.0, 1.0, 0.0]).tolist()
+    [0.5, 1.0, 0.0]
     """
     k_arr, s_arr = _nonnegative(k, s)
     denom = k_arr + s_arr + np.sqrt(k_arr * k_arr + 2.0 * k_arr * s_arr)
@@ -507,6 +578,21 @@ def kubelka_munk_layer(k: ArrayLike, s: ArrayLike, thickness: ArrayLike) -> tupl
     ----------
     Kubelka P. (1948). New contributions to the optics of intensely light-scattering
     materials. Part I. Journal of the Optical Society of America 38:448-457.
+
+    Examples
+    --------
+    A non-absorbing layer with ``S X = 1`` reflects and transmits half; a non-scattering
+    one with ``K X = 2`` transmits ``e⁻²``; a very thick layer reflects R∞:
+
+    >>> r, t = kubelka_munk_layer(0.0, 1.0, 1.0)
+    >>> float(r), float(t)
+    (0.5, 0.5)
+    >>> r, t = kubelka_munk_layer(2.0, 0.0, 1.0)
+    >>> float(r), round(float(t), 4), round(float(np.exp(-2.0)), 4)
+    (0.0, 0.1353, 0.1353)
+    >>> r, t = kubelka_munk_layer(0.25, 1.0, 100.0)
+    >>> round(float(r), 12), float(t) < 1e-20
+    (0.5, True)
     """
     k_arr, s_arr, x_arr = _nonnegative(k, s, thickness)
     return _layer_optical(k_arr * x_arr, s_arr * x_arr)
@@ -533,6 +619,13 @@ def kubelka_munk_stack(r1: ArrayLike, t1: ArrayLike, r2: ArrayLike) -> Array:
     References
     ----------
     Kubelka P. (1954). Journal of the Optical Society of America 44:330-335.
+
+    Examples
+    --------
+    ``0.2 + 0.7² · 0.5 / (1 - 0.2 · 0.5) = 0.4722``:
+
+    >>> round(float(kubelka_munk_stack(0.2, 0.7, 0.5)), 4)
+    0.4722
     """
     r1_arr, t1_arr, r2_arr = _nonnegative(r1, t1, r2)
     denom = 1.0 - r1_arr * r2_arr
@@ -571,6 +664,14 @@ def epidermal_transmission(
     -------
     ndarray
         T_epi, shape ``(*broadcast.shape, n_wavelengths)``. [1]
+
+    Examples
+    --------
+    Light skin (3.8 % melanosomes) lets a third of diffuse violet light through and most
+    of the red:
+
+    >>> epidermal_transmission(0.038, wavelength_nm=[400.0, 500.0, 700.0]).round(3).tolist()
+    [0.323, 0.589, 0.841]
     """
     mu = epidermis_absorption_jacques1998(melanin_fraction, wavelength_nm)
     d_cm = _leading(epidermis_mm, "epidermis_mm") * _MM_TO_CM
@@ -652,6 +753,21 @@ def skin_reflectance(
     ------
     ValueError
         For unknown options or out-of-range parameters.
+
+    Examples
+    --------
+    The lightness of melanin-free skin, light skin (3.8 % melanosomes, Fitzpatrick II)
+    and the darkest modelled skin, with the simple and the Saunderson interface:
+
+    >>> from fadecast.skin import colour
+    >>> r = skin_reflectance([0.0, 0.038, 0.5])
+    >>> r.shape
+    (3, 31)
+    >>> colour.reflectance_to_lab(r)[:, 0].round(1).tolist()
+    [85.0, 65.0, 23.8]
+    >>> r = skin_reflectance([0.0, 0.038, 0.5], interface="saunderson1942")
+    >>> colour.reflectance_to_lab(r)[:, 0].round(1).tolist()
+    [75.3, 53.1, 23.7]
     """
     _check_choice("scattering", scattering, SCATTERING_MODELS)
     _check_choice("interface", interface, INTERFACES)
@@ -722,6 +838,24 @@ def pigmented_skin_reflectance(
     ------
     ValueError
         For inconsistent shapes, negative densities, unknown options.
+
+    Examples
+    --------
+    Light skin with the typical deposit of carbon black (0.0025 mg/cm²) at 0.25 mm and at
+    0.6 mm: the deeper dot looks lighter, as the dermis above it scatters light back
+    before it reaches the pigment:
+
+    >>> from fadecast.skin import colour, pigments
+    >>> ink = pigments.load_pigment("carbon-black", WAVELENGTHS_NM)
+    >>> def lab(density: float, depth: float) -> list[float]:
+    ...     r = pigmented_skin_reflectance(
+    ...         0.038, [density], ink.k_cm2_per_mg, ink.s_cm2_per_mg, depth_mm=depth
+    ...     )
+    ...     return colour.reflectance_to_lab(r).round(1).tolist()
+    >>> lab(0.0, 0.25)  # no pigment: bare skin
+    [65.0, 6.9, 26.8]
+    >>> lab(0.0025, 0.25), lab(0.0025, 0.6)
+    ([57.3, 3.8, 19.8], [61.9, 3.0, 22.8])
     """
     _check_choice("scattering", scattering, SCATTERING_MODELS)
     _check_choice("interface", interface, INTERFACES)
@@ -770,9 +904,15 @@ def melanin_fraction_for_lightness(
 ) -> Array:
     """Melanosome volume fraction at which :func:`skin_reflectance` has a given L*.
 
-    L* of the modelled skin falls monotonically with f_mel; the inverse is found by
-    vectorised bisection on :data:`MELANIN_FRACTION_RANGE` = [0, 0.5] to ~1e-13.
-    Targets outside the modelled range are clipped to it: an L* above that of
+    L* of the modelled skin falls monotonically with f_mel on
+    :data:`MELANIN_FRACTION_RANGE` = [0, 0.5], and the inverse is found there, vectorised
+    over the targets. With scalar optical parameters (the usual case) each target is
+    bracketed between two nodes of a cached table of L* at 257 melanin fractions, then
+    refined by false position (regula falsi, Illinois variant) until the L* of every
+    target inside the table's range is within 1e-9 of it, or for at most 20 steps. With
+    array-valued ``epidermis_mm``, ``blood_fraction`` or ``oxygen_saturation`` it runs 45
+    bisection steps on the whole range instead (a bracket of 0.5 · 2⁻⁴⁵ ≈ 1.4e-14 in
+    f_mel). Targets outside the modelled range are clipped to it: an L* above that of
     melanin-free skin (≈ 85 with the defaults) gives 0, an L* below that of f_mel = 0.5
     (≈ 24, set by the surface reflection) gives 0.5.
 
@@ -788,6 +928,19 @@ def melanin_fraction_for_lightness(
     -------
     ndarray
         f_mel, broadcast shape. [1]
+
+    Examples
+    --------
+    The representative Fitzpatrick II and VI skins (L* 65.0 and 37.7), and targets
+    beyond the model's lightest and darkest skin:
+
+    >>> melanin_fraction_for_lightness([65.0, 37.7, 90.0, 20.0]).round(4).tolist()
+    [0.0379, 0.1293, 0.0, 0.5]
+
+    A thinner epidermis needs more melanin for the same L* (array parameters):
+
+    >>> melanin_fraction_for_lightness(65.0, epidermis_mm=[0.066, 0.1, 0.122]).round(4).tolist()
+    [0.058, 0.0379, 0.0309]
     """
     target = np.asarray(lightness, dtype=np.float64)
     if np.any(~np.isfinite(target)):
@@ -944,6 +1097,17 @@ def uva_transmission_relative(
     melanin - a comparison of black and Caucasian skin. Journal of the American
     Academy of Dermatology 1:249-260.
     Jacques S. L. (1998). Skin optics summary. Oregon Medical Laser Center News.
+
+    Examples
+    --------
+    The representative Fitzpatrick II skin lets about five times as much UVA through as
+    the type VI skin (Kaidbey et al. 1979); the uniform Jacques (1998) epidermis, 34 times:
+
+    >>> f_ii, f_vi = melanin_fraction_for_lightness([65.0, 37.7])
+    >>> round(float(uva_transmission_relative(f_ii, f_vi)), 2)
+    5.06
+    >>> round(float(uva_transmission_relative(f_ii, f_vi, model="jacques1998")), 1)
+    34.3
     """
     _check_choice("model", model, UVA_MODELS)
     gamma = UVA_MELANIN_EFFICIENCY if model == "kaidbey1979" else 1.0

@@ -84,6 +84,16 @@ def absorption_spectrum(
     -------
     ndarray
         Specific absorption k(λ). [cm²/mg]
+
+    Examples
+    --------
+    A power law ``k550 (λ / 550 nm)^-angstrom``, and a Gaussian band on a flat base:
+
+    >>> absorption_spectrum({"k550_cm2_per_mg": 100.0, "angstrom": 1.0}, [440.0, 550.0]).tolist()
+    [125.0, 100.0]
+    >>> band = {"peak": 50.0, "centre_nm": 600.0, "sd_nm": 40.0}
+    >>> absorption_spectrum({"bands": [band], "base_cm2_per_mg": 5.0}, [600.0]).tolist()
+    [55.0]
     """
     wl = np.asarray(wavelength_nm, dtype=np.float64)
     if "bands" in component:
@@ -103,7 +113,13 @@ def _catalogue() -> Mapping[str, Any]:
 
 
 def pigment_names() -> tuple[str, ...]:
-    """The pigment classes a profile may name."""
+    """The pigment classes a profile may name.
+
+    Examples
+    --------
+    >>> pigment_names()
+    ('carbon-black', 'iron-oxide', 'organic-blend')
+    """
     return tuple(_catalogue())
 
 
@@ -120,6 +136,21 @@ def load_pigment(name: str, wavelength_nm: Sequence[float] | NDArray[np.float64]
     Returns
     -------
     Pigment
+
+    Raises
+    ------
+    ValueError
+        For a name not in the catalogue, or component shares that do not sum to 1.
+
+    Examples
+    --------
+    >>> from fadecast.skin.optics import WAVELENGTHS_NM
+    >>> ink = load_pigment("carbon-black", WAVELENGTHS_NM)
+    >>> ink.component_names, ink.k_cm2_per_mg.shape, ink.is_lightfast
+    (('carbon black (PBk 7)',), (1, 31), True)
+    >>> blend = load_pigment("organic-blend", WAVELENGTHS_NM)
+    >>> blend.shares.tolist(), blend.is_lightfast
+    ([0.45, 0.35, 0.2], False)
     """
     catalogue = _catalogue()
     if name not in catalogue:

@@ -89,6 +89,11 @@ def skin_lab_gamut() -> dict[str, tuple[float, float]]:
     dict
         ``{"L": (low, high), "a": (low, high), "b": (low, high)}`` from the ``[gamut]``
         tables of ``data/skin_tones.toml`` (sources and confidence there). [CIELAB]
+
+    Examples
+    --------
+    >>> skin_lab_gamut()["L"]
+    (20.0, 85.0)
     """
     table = _table()["gamut"]
     return {key: (float(table[key]["low"]), float(table[key]["high"])) for key in ("L", "a", "b")}
@@ -127,6 +132,13 @@ def skin_lab_from_fitzpatrick(skin_type: int | np.integer[Any]) -> Array:
     -----
     Type → ITA category is approximate (confidence L/M, see the data file): I very
     light, II light, III intermediate, IV tan, V brown, VI dark.
+
+    Examples
+    --------
+    Type VI is a facial cluster centroid of the IADR 2009 shade guide (ITA -40°, dark):
+
+    >>> skin_lab_from_fitzpatrick(6).tolist()
+    [37.7, 17.2, 14.7]
     """
     t = _check_type(skin_type)
     for entry in _table()["fitzpatrick"]:
@@ -154,6 +166,11 @@ def ita_category(ita_deg: float) -> str:
     ------
     ValueError
         Outside [−90, 90].
+
+    Examples
+    --------
+    >>> [ita_category(angle) for angle in (60.0, 55.0, 48.0, 20.0, 0.0, -40.0)]
+    ['very light', 'very light', 'light', 'tan', 'brown', 'dark']
     """
     value = float(ita_deg)
     if not -90.0 <= value <= 90.0:
@@ -182,7 +199,15 @@ def _type_itas() -> Array:
 
 
 def fitzpatrick_of(skin: SkinTone) -> int:
-    """The client's Fitzpatrick type: as given, else the type whose ITA° is nearest."""
+    """The client's Fitzpatrick type: as given, else the type whose ITA° is nearest.
+
+    Examples
+    --------
+    >>> fitzpatrick_of(skin_tone(fitzpatrick=4))
+    4
+    >>> fitzpatrick_of(skin_tone(lab=[60.5, 10.5, 16.0]))  # ITA 33°, intermediate
+    3
+    """
     if skin.fitzpatrick is not None:
         return skin.fitzpatrick
     nearest = np.argmin(np.abs(_type_itas() - skin.ita_deg))
@@ -216,6 +241,15 @@ def skin_lab_from_ita(ita_deg: ArrayLike) -> Array:
     ------
     ValueError
         Outside [−90, 90] or not finite.
+
+    Examples
+    --------
+    At the ITA° of the Fitzpatrick II colour it gives that colour back; ITA 0° is
+    L* = 50:
+
+    >>> ita_ii = float(colour.ita_deg(skin_lab_from_fitzpatrick(2)))
+    >>> skin_lab_from_ita([ita_ii, 0.0]).round(2).tolist()
+    [[65.0, 8.0, 13.5], [50.0, 14.62, 17.69]]
     """
     ita = np.asarray(ita_deg, dtype=np.float64)
     if np.any(~np.isfinite(ita)) or np.any(np.abs(ita) > 90.0):
@@ -273,6 +307,19 @@ def skin_tone(
     ------
     ValueError
         Unless exactly one input is given, or for an invalid value.
+
+    Examples
+    --------
+    >>> skin = skin_tone(fitzpatrick=2)
+    >>> skin.lab, round(skin.ita_deg, 1), round(skin.melanin_fraction, 4)
+    ((65.0, 8.0, 13.5), 48.0, 0.0379)
+    >>> skin = skin_tone(ita_deg=-10.0)  # brown skin
+    >>> [round(v, 1) for v in skin.lab], round(skin.melanin_fraction, 4)
+    ([47.0, 16.0, 17.0], 0.0884)
+    >>> skin_tone(fitzpatrick=2, ita_deg=48.0)
+    Traceback (most recent call last):
+        ...
+    ValueError: give exactly one of fitzpatrick, lab or ita_deg; got fitzpatrick, ita_deg
     """
     given = [
         name

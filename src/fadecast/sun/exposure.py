@@ -4,16 +4,29 @@ The ambient clear-sky UV index is computed hour by hour over a reference year
 (:func:`clear_sky_uv_index_year`); a person's outdoor time samples it through activity
 windows (:data:`ACTIVITY_WINDOWS`), a seasonal cycle and holiday weeks; protection
 (hat, sunscreen, hair) scales what reaches the scalp. All functions are pure numpy.
+
+Examples
+--------
+The activity windows come from ``data/activity_windows.toml`` and cannot be changed:
+
+>>> {hour: round(weight, 4) for hour, weight in ACTIVITY_WINDOWS["weekday"].items()}
+{7: 0.1667, 8: 0.1667, 12: 0.3333, 17: 0.1667, 18: 0.1667}
+>>> ACTIVITY_WINDOWS["weekday"][12] = 1.0
+Traceback (most recent call last):
+    ...
+TypeError: 'mappingproxy' object does not support item assignment
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from fadecast import data
 from fadecast.sun.solar import solar_position_noaa
 from fadecast.sun.uv import ozone_vanheuklon1979, uv_index_madronich2007
 
@@ -36,16 +49,28 @@ Array = NDArray[np.float64]
 #: Erythemal dose of one hour at UV index 1: 0.025 W/m² · 3600 s / (100 J/m² per SED). [SED]
 SED_PER_UVI_HOUR = 0.9
 
+
+def _activity_windows() -> Mapping[str, Mapping[int, float]]:
+    """The windows of ``data/activity_windows.toml`` as read-only mappings."""
+    windows: dict[str, Mapping[int, float]] = {}
+    for name, entry in data.toml_table("activity_windows.toml").items():
+        weights = {int(hour): float(weight) for hour, weight in entry["value"].items()}
+        if any(not 0 <= hour < 24 for hour in weights) or any(w < 0 for w in weights.values()):
+            raise ValueError(
+                f"activity_windows.toml: window {name!r} must weigh hour bins 0-23 by "
+                "non-negative weights"
+            )
+        windows[name] = MappingProxyType(weights)
+    return MappingProxyType(windows)
+
+
 #: When in the day each kind of outdoor time happens: weights over hour bins of local mean
-#: solar time (bin h covers h:00-h+1:00). Assumed patterns [L]: a weekday of an indoor
-#: worker is commuting and a lunch break; weekends and holidays centre on the middle of
-#: the day; an outdoor job spans the working day.
-ACTIVITY_WINDOWS: Mapping[str, Mapping[int, float]] = {
-    "weekday": {7: 1 / 6, 8: 1 / 6, 12: 1 / 3, 17: 1 / 6, 18: 1 / 6},
-    "weekend": dict.fromkeys(range(10, 17), 1 / 7),
-    "outdoor_job": dict.fromkeys(range(8, 17), 1 / 9),
-    "holiday": dict.fromkeys(range(10, 16), 1 / 6),
-}
+#: solar time (bin h covers h:00-h+1:00), by activity (``"weekday"``, ``"weekend"``,
+#: ``"outdoor_job"``, ``"holiday"``). Assumed patterns [L], read from
+#: ``data/activity_windows.toml`` with their sources: a weekday of an indoor worker is
+#: commuting and a lunch break; weekends and holidays spread over the middle of the day;
+#: an outdoor job spans the working day. Read-only.
+ACTIVITY_WINDOWS: Mapping[str, Mapping[int, float]] = _activity_windows()
 
 _DAYS = 365
 _SUMMER_SOLSTICE_DOY = {True: 172, False: 355}  # northern, southern hemisphere
@@ -73,6 +98,17 @@ def clear_sky_uv_index_year(
     -------
     ndarray
         UV index, shape ``(365, 24)``: day of year (0-based) by hour of local solar time. [1]
+
+    Examples
+    --------
+    Manchester: the clear-sky UV index peaks at 6.5 around solar noon in early July:
+
+    >>> uvi = clear_sky_uv_index_year(53.48, -2.24)
+    >>> uvi.shape
+    (365, 24)
+    >>> day, hour = np.unravel_index(np.argmax(uvi), uvi.shape)
+    >>> round(float(uvi.max()), 1), int(day) + 1, int(hour)
+    (6.5, 182, 12)
     """
     epoch = dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()
     day = np.arange(_DAYS, dtype=np.float64)[:, None]
@@ -99,6 +135,16 @@ def activity_uv_index(uv_index_year: ArrayLike, activity: str) -> Array:
     -------
     ndarray
         Shape ``(365,)``. [1]
+
+    Examples
+    --------
+    On a made-up day whose UV index equals the hour, each window's mean is its mean hour:
+
+    >>> uvi = np.tile(np.arange(24.0), (365, 1))
+    >>> float(activity_uv_index(uvi, "weekend")[0])  # 10:00-17:00
+    13.0
+    >>> round(float(activity_uv_index(uvi, "weekday")[0]), 3)  # commute and lunch
+    12.333
     """
     if activity not in ACTIVITY_WINDOWS:
         raise ValueError(f"activity {activity!r} not in {tuple(ACTIVITY_WINDOWS)}")
@@ -125,6 +171,17 @@ def seasonal_weight(latitude_deg: float, amplitude: float) -> Array:
     -------
     ndarray
         Weights with mean 1, shape ``(365,)``. [1]
+
+    Examples
+    --------
+    At Manchester the weight peaks at the June solstice (day 172); on the equator it is
+    flat, and at 25° it has half the amplitude:
+
+    >>> w = seasonal_weight(53.5, 0.3)
+    >>> round(float(w.max()), 2), int(np.argmax(w)) + 1, round(float(w.mean()), 3)
+    (1.3, 172, 1.0)
+    >>> float(seasonal_weight(1.3, 0.3).max()), round(float(seasonal_weight(25.0, 0.3).max()), 2)
+    (1.0, 1.15)
     """
     taper = float(np.clip((abs(latitude_deg) - 15.0) / 20.0, 0.0, 1.0))
     solstice = _SUMMER_SOLSTICE_DOY[latitude_deg >= 0]
@@ -147,6 +204,19 @@ def holiday_mask(home_latitude_deg: float, weeks: float) -> Array:
     -------
     ndarray
         Share of each day on holiday, in [0, 1], summing to ``7 · weeks``, shape ``(365,)``. [1]
+
+    Examples
+    --------
+    Two weeks centred on 15 July (day 196) in the north: half a day on 8 and 22 July and
+    every day in between. One week centred on 15 January in the south:
+
+    >>> mask = holiday_mask(53.5, 2.0)
+    >>> days = np.flatnonzero(mask) + 1
+    >>> float(mask.sum()), int(days[0]), int(days[-1]), float(mask[days[0] - 1])
+    (14.0, 189, 203, 0.5)
+    >>> days = np.flatnonzero(holiday_mask(-33.9, 1.0)) + 1
+    >>> int(days[0]), int(days[-1])
+    (12, 18)
     """
     days = min(7.0 * weeks, float(_DAYS))
     centre = _HOLIDAY_CENTRE_DOY[home_latitude_deg >= 0]
@@ -179,6 +249,16 @@ def sunscreen_transmission_faurschou2007(spf: ArrayLike, mg_per_cm2: ArrayLike) 
     ----------
     Faurschou A, Wulf HC. The relation between sun protection factor and amount of
     suncreen applied in vivo. Br J Dermatol 2007;156:716-719.
+
+    Examples
+    --------
+    SPF 30 at the tested 2 mg/cm² lets 1/30 through; at the 1 mg/cm² people apply, its
+    square root, an effective SPF of 5.5 (Faurschou & Wulf 2007):
+
+    >>> sunscreen_transmission_faurschou2007(30.0, [2.0, 1.0]).round(4).tolist()
+    [0.0333, 0.1826]
+    >>> round(1 / float(sunscreen_transmission_faurschou2007(30.0, 1.0)), 1)
+    5.5
     """
     spf_arr = np.asarray(spf, dtype=np.float64)
     if np.any(spf_arr < 1):
@@ -211,6 +291,15 @@ def sunscreen_transmission(
     -------
     ndarray
         Mean transmission, shape of ``half_life_h``. [1]
+
+    Examples
+    --------
+    SPF 30 at 1 mg/cm², renewed every 2 hours: a film that wears off with a half-life of
+    1 h or 2.5 h lets more through than one that stays (1/√30 = 0.183):
+
+    >>> t = sunscreen_transmission(30.0, 1.0, reapply_hours=2.0, half_life_h=[1.0, 2.5, 1e9])
+    >>> t.round(3).tolist()
+    [0.424, 0.277, 0.183]
     """
     half = np.asarray(half_life_h, dtype=np.float64)[..., None]
     t = (np.arange(16) + 0.5) / 16 * reapply_hours
@@ -234,6 +323,13 @@ def hat_transmission(hat_share: ArrayLike, hat_upf: ArrayLike) -> Array:
     -------
     ndarray
         ``(1 - share) + share / UPF``. [1]
+
+    Examples
+    --------
+    A UPF 20 hat worn a fifth of the time outdoors:
+
+    >>> round(float(hat_transmission(0.2, 20.0)), 4)
+    0.81
     """
     share = np.asarray(hat_share, dtype=np.float64)
     return np.asarray(
@@ -262,6 +358,13 @@ def hair_transmission(
     -------
     ndarray
         Transmission in (0, 1]. [1]
+
+    Examples
+    --------
+    Bare scalp, a 0.5 mm buzz cut and 20 cm of hair whose full UPF is 8:
+
+    >>> hair_transmission([0.0, 0.5, 200.0], upf_full=8.0, length_scale_mm=10.0).round(3).tolist()
+    [1.0, 0.745, 0.125]
     """
     length = np.asarray(hair_length_mm, dtype=np.float64)
     upf = 1.0 + (np.asarray(upf_full, dtype=np.float64) - 1.0) * (
@@ -288,6 +391,14 @@ def sunbed_dose_sed(
     -------
     ndarray
         Dose a year. [SED/yr]
+
+    Examples
+    --------
+    One 12-minute session at 0.56 W/m², the mean erythemal irradiance of sunbeds in an
+    English survey of 402 beds (Tierney et al. 2013), is 4.03 SED:
+
+    >>> round(float(sunbed_dose_sed(1, 12, 0.56)), 3)
+    4.032
     """
     seconds = (
         np.asarray(sessions_per_year, dtype=np.float64)

@@ -66,6 +66,17 @@ def julian_day_from_unix(unix_seconds: ArrayLike) -> NDArray[np.float64]:
     References
     ----------
     Meeus, J. (1998). *Astronomical Algorithms*, 2nd ed., chapter 7. Willmann-Bell.
+
+    Examples
+    --------
+    The POSIX epoch is JD 2440587.5 and J2000.0 (2000-01-01 12:00) is JD 2451545.0
+    (Meeus 1998, chapter 7):
+
+    >>> import datetime as dt
+    >>> float(julian_day_from_unix(0.0))
+    2440587.5
+    >>> float(julian_day_from_unix(dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC).timestamp()))
+    2451545.0
     """
     t = np.asarray(unix_seconds, dtype=np.float64)
     return np.asarray(t / _SECONDS_PER_DAY + JULIAN_DAY_UNIX_EPOCH, dtype=np.float64)
@@ -87,6 +98,14 @@ def julian_century_from_unix(unix_seconds: ArrayLike) -> NDArray[np.float64]:
     References
     ----------
     Meeus, J. (1998). *Astronomical Algorithms*, 2nd ed., eq. 25.1. Willmann-Bell.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> float(julian_century_from_unix(dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC).timestamp()))
+    0.0
+    >>> float(julian_century_from_unix(dt.datetime(2100, 1, 1, 12, tzinfo=dt.UTC).timestamp()))
+    1.0
     """
     jd = julian_day_from_unix(unix_seconds)
     return np.asarray((jd - _JULIAN_DAY_J2000) / _DAYS_PER_JULIAN_CENTURY, dtype=np.float64)
@@ -104,6 +123,14 @@ def day_of_year_from_unix(unix_seconds: ArrayLike) -> NDArray[np.float64]:
     -------
     ndarray
         Day of the year, a whole number from 1 to 366 stored as float. [days]
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day_of_year_from_unix([0.0, 59 * 86400.0]).tolist()  # 1 January and 1 March 1970
+    [1.0, 60.0]
+    >>> float(day_of_year_from_unix(dt.datetime(2024, 12, 31, 18, tzinfo=dt.UTC).timestamp()))
+    366.0
     """
     t = np.asarray(unix_seconds, dtype=np.float64)
     days = np.floor(t / _SECONDS_PER_DAY).astype(np.int64).astype("datetime64[D]")
@@ -169,6 +196,20 @@ def solar_declination_deg(unix_seconds: ArrayLike) -> NDArray[np.float64]:
     ----------
     Meeus, J. (1998). *Astronomical Algorithms*, 2nd ed., eq. 25.7. Willmann-Bell.
     NOAA Global Monitoring Laboratory, *Solar Calculation Details*.
+
+    Examples
+    --------
+    Meeus (1998), example 25.a: on 1992 October 13.0 the apparent declination is
+    -7.78507°. At the June solstice of 2024 (20 June, 20:51 UTC) it equals the obliquity
+    of the ecliptic, 23.44°:
+
+    >>> import datetime as dt
+    >>> t = dt.datetime(1992, 10, 13, tzinfo=dt.UTC).timestamp()
+    >>> round(float(solar_declination_deg(t)), 5)
+    -7.78507
+    >>> solstice = dt.datetime(2024, 6, 20, 20, 51, tzinfo=dt.UTC).timestamp()
+    >>> round(float(solar_declination_deg(solstice)), 2)
+    23.44
     """
     declination, _ = _sun_geometry(julian_century_from_unix(unix_seconds))
     return np.asarray(np.degrees(declination), dtype=np.float64)
@@ -192,6 +233,15 @@ def equation_of_time_minutes(unix_seconds: ArrayLike) -> NDArray[np.float64]:
     ----------
     Meeus, J. (1998). *Astronomical Algorithms*, 2nd ed., eq. 28.3. Willmann-Bell.
     NOAA Global Monitoring Laboratory, *Solar Calculation Details*.
+
+    Examples
+    --------
+    Meeus (1998), example 28.b: on 1992 October 13.0 the equation of time is 13.71 min:
+
+    >>> import datetime as dt
+    >>> t = dt.datetime(1992, 10, 13, tzinfo=dt.UTC).timestamp()
+    >>> round(float(equation_of_time_minutes(t)), 2)
+    13.71
     """
     _, eot_min = _sun_geometry(julian_century_from_unix(unix_seconds))
     return eot_min
@@ -240,6 +290,19 @@ def solar_position_noaa(
     Meeus, J. (1998). *Astronomical Algorithms*, 2nd ed. Willmann-Bell.
     NOAA Global Monitoring Laboratory, *Solar Calculation Details*,
     https://gml.noaa.gov/grad/solcalc/calcdetails.html
+
+    Examples
+    --------
+    The worked example of the NREL solar position algorithm (Reda & Andreas 2004,
+    NREL/TP-560-34302): Golden, Colorado (39.742476° N, 105.1786° W) on 2003-10-17 at
+    12:30:30 local time (UTC-7). SPA gives a geometric zenith of 50.128° (50.112° with
+    refraction) and an azimuth of 194.340°:
+
+    >>> import datetime as dt
+    >>> t = dt.datetime(2003, 10, 17, 19, 30, 30, tzinfo=dt.UTC).timestamp()
+    >>> zenith, azimuth = solar_position_noaa(t, 39.742476, -105.1786)
+    >>> round(float(zenith), 2), round(float(azimuth), 2)
+    (50.13, 194.34)
     """
     t = np.asarray(unix_seconds, dtype=np.float64)
     lat_deg = np.asarray(latitude_deg, dtype=np.float64)

@@ -94,6 +94,16 @@ def uv_index_madronich2007(cos_zenith: ArrayLike, ozone_du: ArrayLike) -> NDArra
     ----------
     Madronich, S. (2007). Analytic formula for the clear-sky UV index. *Photochemistry
     and Photobiology* 83(6), 1537-1538. doi:10.1111/j.1751-1097.2007.00200.x
+
+    Examples
+    --------
+    With the sun overhead and 300 DU of ozone the formula gives its leading constant,
+    12.5; at a zenith angle of 60° (mu0 = 0.5) and with the sun below the horizon:
+
+    >>> uv_index_madronich2007([1.0, 0.5, -0.1], 300.0).round(3).tolist()
+    [12.5, 2.336, 0.0]
+    >>> round(float(uv_index_madronich2007(1.0, 250.0)), 2)  # less ozone, more UV
+    15.64
     """
     mu0 = np.asarray(cos_zenith, dtype=np.float64)
     ozone = np.asarray(ozone_du, dtype=np.float64)
@@ -164,6 +174,18 @@ def ozone_vanheuklon1979(
     ----------
     van Heuklon, T. K. (1979). Estimating atmospheric ozone for solar radiation models.
     *Solar Energy* 22(1), 63-68. doi:10.1016/0038-092X(79)90060-4
+
+    Examples
+    --------
+    The equatorial minimum, the northern spring maximum (1 May at 70° N) and Manchester
+    on 1 January, 10 April and 19 July:
+
+    >>> float(ozone_vanheuklon1979(0.0, 0.0, 100.0))
+    235.0
+    >>> round(float(ozone_vanheuklon1979(70.0, 10.0, 121.0)))
+    445
+    >>> ozone_vanheuklon1979(53.48, -2.24, [1.0, 100.0, 200.0]).round(1).tolist()
+    [346.2, 395.1, 370.1]
     """
     lat = np.asarray(latitude_deg, dtype=np.float64)
     lon = np.asarray(longitude_deg, dtype=np.float64)
@@ -224,6 +246,16 @@ def altitude_factor(
 
     World Health Organization (2002). *Global Solar UV Index: A Practical Guide*.
     WHO/SDE/OEH/02.2, Geneva.
+
+    Examples
+    --------
+    Denver (1609 m) gets 17 % more UV than the coast, and the shore of the Dead Sea
+    (-430 m) 5 % less:
+
+    >>> altitude_factor([1609.0, -430.0]).round(3).tolist()
+    [1.172, 0.954]
+    >>> round(float(altitude_factor(2500.0, gain_per_km=0.1)), 2)  # WHO: +10 % per km
+    1.25
     """
     altitude = np.asarray(altitude_m, dtype=np.float64)
     gain = np.asarray(gain_per_km, dtype=np.float64)
@@ -269,6 +301,14 @@ def erythemal_action_cie1998(wavelength_nm: ArrayLike) -> NDArray[np.float64]:
 
     CIE (1998). *Erythema reference action spectrum and standard erythema dose*.
     CIE S 007/E-1998; ISO 17166:1999.
+
+    Examples
+    --------
+    Full effect up to 298 nm, 10^-0.94 = 0.115 at 308 nm, 10^-3.15 = 7.08e-4 at 350 nm and
+    nothing beyond 400 nm:
+
+    >>> [float(f"{a:.3g}") for a in erythemal_action_cie1998([290.0, 298.0, 308.0, 350.0, 450.0])]
+    [1.0, 1.0, 0.115, 0.000708, 0.0]
     """
     wl = np.asarray(wavelength_nm, dtype=np.float64)
     if np.any(wl <= 0.0):
@@ -310,6 +350,14 @@ def erythemal_dose_sed(uv_index: ArrayLike, hours: ArrayLike) -> NDArray[np.floa
 
     CIE (1998). *Erythema reference action spectrum and standard erythema dose*.
     CIE S 007/E-1998.
+
+    Examples
+    --------
+    One hour at UV index 1 is 0.9 SED; two hours at UV index 8, a clear midsummer noon in
+    southern Europe, are 14.4 SED:
+
+    >>> float(erythemal_dose_sed(1.0, 1.0)), float(erythemal_dose_sed(8.0, 2.0))
+    (0.9, 14.4)
     """
     uvi = np.asarray(uv_index, dtype=np.float64)
     duration_h = np.asarray(hours, dtype=np.float64)

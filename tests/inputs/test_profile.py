@@ -15,7 +15,7 @@ import pytest
 from fadecast.errors import InputError
 from fadecast.inputs.profile import MAX_PRICE, load_profile, parse_profile, profile_json_schema
 
-EXAMPLES = sorted((Path(__file__).parents[1] / "src" / "fadecast" / "examples").glob("*.toml"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "src" / "fadecast" / "examples").glob("*.toml"))
 TODAY = dt.date(2026, 11, 23)
 
 BASE = """
