@@ -203,11 +203,11 @@ def test_malformed_and_missing_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[person\nbirth_year = 1988\n")
     with pytest.raises(InputError, match="not valid TOML"):
-        load_profile(bad)
+        load_profile(bad, today=TODAY)
     with pytest.raises(InputError, match="file not found"):
-        load_profile(tmp_path / "missing.toml")
+        load_profile(tmp_path / "missing.toml", today=TODAY)
     with pytest.raises(InputError, match="is a directory"):
-        load_profile(tmp_path)
+        load_profile(tmp_path, today=TODAY)
 
 
 def test_schema_describes_the_contract() -> None:

@@ -488,9 +488,12 @@ class Profile(_Model):
 
 
 def _today(info: ValidationInfo) -> dt.date:
+    """The date validation treats as today, from the context (the clock is never read)."""
     ctx = info.context if isinstance(info.context, Mapping) else {}
     today = ctx.get("today")
-    return today if isinstance(today, dt.date) else dt.date.today()
+    if not isinstance(today, dt.date):
+        raise TypeError("a profile is validated with context={'today': <date>}: see parse_profile")
+    return today
 
 
 def _years_after(day: dt.date, years: int) -> dt.date:
@@ -568,7 +571,7 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
-def parse_profile(data: Mapping[str, Any], *, today: dt.date | None = None) -> Profile:
+def parse_profile(data: Mapping[str, Any], *, today: dt.date) -> Profile:
     """Validate a profile given as a mapping (e.g. parsed TOML or JSON).
 
     Numbers must be numbers (an integer for a float is fine), booleans booleans and
@@ -579,7 +582,7 @@ def parse_profile(data: Mapping[str, Any], *, today: dt.date | None = None) -> P
     data
         The profile's tables.
     today
-        The date validation treats as today (ages, sessions ahead); default the real date.
+        The date validation treats as today (ages, sessions ahead).
 
     Returns
     -------
@@ -611,14 +614,14 @@ def parse_profile(data: Mapping[str, Any], *, today: dt.date | None = None) -> P
     fadecast.errors.InputError: lifestyle.hat_share: must be less than or equal to 1, got 1.4
     """
     try:
-        return Profile.model_validate(data, context={"today": today or dt.date.today()})
+        return Profile.model_validate(data, context={"today": today})
     except ValidationError as exc:
         raise _describe_error(exc.errors(include_url=False)[0], Profile) from None
     except RecursionError:
         raise InputError("profile", "is nested too deeply (tables inside tables)") from None
 
 
-def load_profile(path: str | Path, *, today: dt.date | None = None) -> Profile:
+def load_profile(path: str | Path, *, today: dt.date) -> Profile:
     """Read and validate a profile TOML file.
 
     A UTF-8 byte-order mark at the start is ignored. ``[[measurements]]`` entries that
@@ -629,7 +632,7 @@ def load_profile(path: str | Path, *, today: dt.date | None = None) -> Profile:
     path
         The TOML file, at most 1 MiB.
     today
-        The date validation treats as today; default the real date.
+        The date validation treats as today.
 
     Returns
     -------
