@@ -34,7 +34,12 @@ from _common import (
 from fadecast.forecasting import dot_states, scenario_from_profile
 from fadecast.inputs.profile import load_profile
 from fadecast.render import raster
-from fadecast.render.scene import RenderSettings, _dots, closeup_linear_rgb, make_scene
+from fadecast.render.scene import (
+    RenderSettings,
+    closeup_linear_rgb,
+    dot_widths_and_peaks,
+    make_scene,
+)
 from fadecast.skin import colour
 
 TARGET_SECONDS = 0.150
@@ -50,7 +55,7 @@ def report(repeats: int) -> str:
     states = dot_states(sc, [YEAR])
     start = time.perf_counter()
     scene = make_scene(sc, settings)
-    sigma, peak = _dots(scene, states, 0)
+    sigma, peak = dot_widths_and_peaks(scene, states, 0)
     grid, xyz_grid = scene.tone(float(states.progress[0]))
     setup_seconds = time.perf_counter() - start
     n_px = settings.pixels

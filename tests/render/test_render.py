@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import json
@@ -25,14 +26,12 @@ from fadecast.skin import colour
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 YEARS = (0.0, 1.0, 3.0, 5.0, 7.0, 10.0)
+TODAY = dt.date(2026, 11, 23)
 
 
 @functools.cache
 def _scenario(name: str = "temperate-office-worker") -> Scenario:
-    import datetime as dt
-
-    today = dt.date(2026, 11, 23)
-    return scenario_from_profile(load_profile(EXAMPLES / f"{name}.toml", today=today), today=today)
+    return scenario_from_profile(load_profile(EXAMPLES / f"{name}.toml", today=TODAY), today=TODAY)
 
 
 @functools.cache
@@ -72,7 +71,7 @@ def test_dot_centres_in_the_png_match_the_manifest(name: str) -> None:
 
 
 def test_manifest_describes_every_dot() -> None:
-    files = render_files(_scenario(), [0.0, 5.0], RenderSettings(size_mm=10.0, seed=2))
+    files = render_files(_scenario(), [0.0, 5.0], RenderSettings(size_mm=10.0, seed=2), today=TODAY)
     truth = json.loads(files["manifest.json"])
     assert truth["mm_per_px"] == pytest.approx(1 / 20)
     assert [y["year"] for y in truth["years"]] == [0.0, 5.0]
@@ -206,10 +205,11 @@ def test_gaussian_sum_matches_direct_evaluation() -> None:
 
 def test_renders_are_deterministic_per_seed() -> None:
     settings = RenderSettings(size_mm=10.0, seed=7, stubble=True)
-    a = render_files(_scenario(), [0.0, 3.0], settings)
-    b = render_files(_scenario(), [0.0, 3.0], settings)
+    a = render_files(_scenario(), [0.0, 3.0], settings, today=TODAY)
+    b = render_files(_scenario(), [0.0, 3.0], settings, today=TODAY)
     assert a == b
-    c = render_files(_scenario(), [0.0, 3.0], RenderSettings(size_mm=10.0, seed=8, stubble=True))
+    other = RenderSettings(size_mm=10.0, seed=8, stubble=True)
+    c = render_files(_scenario(), [0.0, 3.0], other, today=TODAY)
     assert c["closeup_y0.png"] != a["closeup_y0.png"]
 
 

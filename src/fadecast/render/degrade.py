@@ -56,7 +56,32 @@ class PhotoConditions:
 def photograph(
     linear_rgb: NDArray[np.floating], conditions: PhotoConditions, *, rng: np.random.Generator
 ) -> NDArray[np.uint8]:
-    """The 8-bit sRGB photo of a scene in linear light, shape ``(H, W, 3)``."""
+    """The 8-bit sRGB photo of a scene in linear light, shape ``(H, W, 3)``.
+
+    Parameters
+    ----------
+    linear_rgb
+        The scene in linear-light sRGB (white 1), shape ``(H, W, 3)``. [1]
+    conditions
+        How it is photographed.
+    rng
+        Random generator of the sensor noise.
+
+    Returns
+    -------
+    ndarray
+        The photo, 8-bit sRGB ``(H, W, 3)``.
+
+    Examples
+    --------
+    A grey scene with a white card, under warm light (less blue):
+
+    >>> scene = np.full((40, 40, 3), 0.2)
+    >>> warm = PhotoConditions(card_px=(5, 5, 10), light_rgb=(1.0, 1.0, 0.8))
+    >>> photo = photograph(scene, warm, rng=np.random.default_rng(0))
+    >>> photo.shape, photo[10, 10].tolist(), photo[30, 30].tolist()  # card, then scene
+    ((40, 40, 3), [243, 243, 221], [124, 124, 111])
+    """
     scene = np.array(linear_rgb, dtype=np.float64)
     w = scene.shape[1]
     if conditions.card_px is not None:

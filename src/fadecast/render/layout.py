@@ -59,6 +59,14 @@ def poisson_disk_bridson2007(
     ----------
     Bridson R. Fast Poisson disk sampling in arbitrary dimensions. SIGGRAPH 2007
     sketches, article 22.
+
+    Examples
+    --------
+    >>> points = poisson_disk_bridson2007(10.0, 10.0, 0.8, np.random.default_rng(0))
+    >>> gaps = np.hypot(*(points[:, None] - points[None, :]).transpose(2, 0, 1))
+    >>> np.fill_diagonal(gaps, np.inf)
+    >>> bool(gaps.min() >= 0.8 and np.all((points >= 0.0) & (points < 10.0)))
+    True
     """
     if width_mm <= 0 or height_mm <= 0 or radius_mm <= 0:
         raise ValueError("width_mm, height_mm and radius_mm must be positive")
@@ -190,6 +198,18 @@ def dot_layout(
     Returns
     -------
     DotLayout
+
+    Examples
+    --------
+    About one dot per spacing², none in front of a hairline:
+
+    >>> rng = np.random.default_rng(0)
+    >>> dots = dot_layout(20.0, 20.0, spacing_mm=1.0, rng=rng)
+    >>> round(dots.count / (20.0 * 20.0), 1)
+    1.0
+    >>> lined = dot_layout(20.0, 20.0, spacing_mm=1.0, rng=rng, hairline_mm=5.0)
+    >>> bool(lined.centres_mm[:, 1].min() >= 5.0 and lined.count < dots.count)
+    True
     """
     centres = poisson_disk_bridson2007(width_mm, height_mm, disk_fraction * spacing_mm, rng)
     n = len(centres)

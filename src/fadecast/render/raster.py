@@ -72,6 +72,14 @@ def gaussian_sum(
     -------
     ndarray
         The field, shape ``shape``, single precision.
+
+    Examples
+    --------
+    One Gaussian centred on pixel (4, 4): its peak there, its volume ``2π σ² a`` in all.
+
+    >>> field = gaussian_sum((9, 9), [[4.5, 4.5]], [1.5], [2.0])
+    >>> field.dtype, float(field[4, 4]), round(float(field.sum()), 1)
+    (dtype('float32'), 2.0, 28.1)
     """
     centres = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
     sigma = np.asarray(sigma_px, dtype=np.float64)
@@ -112,6 +120,13 @@ def density_at(
     -------
     ndarray
         Values, shape ``(M,)``.
+
+    Examples
+    --------
+    At the centre, and one sd away (``exp(-1/2)`` of the peak):
+
+    >>> density_at([[4.5, 4.5], [6.0, 4.5]], [[4.5, 4.5]], [1.5], [2.0]).round(4)
+    array([2.    , 1.2131])
     """
     points = np.asarray(points_px, dtype=np.float64).reshape(-1, 2)
     centres = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
@@ -149,6 +164,16 @@ def xyz_from_density(density_mg_cm2: ArrayLike, log10_grid: Array, xyz_grid: Arr
     -------
     ndarray
         XYZ, shape ``density.shape + (3,)``. [1]
+
+    Examples
+    --------
+    Half way between the grid's two densities in log10 is half way between their colours:
+
+    >>> grid, xyz = np.array([-3.0, 0.0]), np.array([[0.5, 0.5, 0.5], [0.1, 0.1, 0.1]])
+    >>> xyz_from_density([0.0, 10**-1.5, 1.0], grid, xyz).round(6)
+    array([[0.5, 0.5, 0.5],
+           [0.3, 0.3, 0.3],
+           [0.1, 0.1, 0.1]])
     """
     rho = np.asarray(density_mg_cm2, dtype=np.float64)
     step = (log10_grid[-1] - log10_grid[0]) / (len(log10_grid) - 1)
@@ -194,6 +219,19 @@ def blur_linear(picture: NDArray[np.floating[Any]], sigma_px: float) -> Array:
     -------
     ndarray
         Blurred picture, same shape. [1]
+
+    Examples
+    --------
+    Blurring keeps an even picture as it is and spreads a point:
+
+    >>> even = blur_linear(np.full((60, 60, 3), 0.25), 5.0)
+    >>> even.shape, float(even.min()), float(even.max())
+    ((60, 60, 3), 0.25, 0.25)
+    >>> point = np.zeros((61, 61, 3))
+    >>> point[30, 30] = 1.0
+    >>> spread = blur_linear(point, 2.0)
+    >>> bool(spread[30, 30, 0] < 0.1), round(float(spread[..., 0].sum()), 3)
+    (True, 1.0)
     """
     if sigma_px <= 0:
         return np.asarray(picture, dtype=np.float64)
@@ -246,6 +284,13 @@ def density_colours(
     Returns
     -------
     DensityColours
+
+    Examples
+    --------
+    >>> grid, xyz = np.array([-3.0, 0.0]), np.array([[0.5, 0.5, 0.5], [0.1, 0.1, 0.1]])
+    >>> table = density_colours(grid, xyz, 1.0)
+    >>> table.linear_rgb.shape, table.max_density_mg_cm2
+    ((4096, 3), 1.0)
     """
     top = max(float(max_density_mg_cm2), 1e-12)
     density = np.linspace(0.0, 1.0, entries) ** 2 * top
@@ -256,7 +301,19 @@ def density_colours(
 def linear_rgb_from_density(
     density_mg_cm2: NDArray[np.floating[Any]], table: DensityColours
 ) -> NDArray[np.float32]:
-    """Linear-light sRGB at each local density from a :class:`DensityColours` table."""
+    """Linear-light sRGB at each local density from a :class:`DensityColours` table.
+
+    Examples
+    --------
+    The table's ends: bare skin at no pigment, and the darkest entry at its top density
+    (and above, clamped).
+
+    >>> grid, xyz = np.array([-3.0, 0.0]), np.array([[0.5, 0.5, 0.5], [0.1, 0.1, 0.1]])
+    >>> table = density_colours(grid, xyz, 1.0)
+    >>> rgb = linear_rgb_from_density(np.array([0.0, 1.0, 5.0]), table)
+    >>> rgb.dtype, bool(np.all(rgb[0] > rgb[1])), bool(np.all(rgb[1] == rgb[2]))
+    (dtype('float32'), True, True)
+    """
     entries = len(table.linear_rgb)
     scaled = np.asarray(density_mg_cm2, dtype=np.float32) * np.float32(
         1.0 / table.max_density_mg_cm2
@@ -285,6 +342,11 @@ def encode_srgb8(linear_rgb: ArrayLike) -> NDArray[np.uint8]:
     code value of each step's midpoint, so the result is within one code value of the
     exact rounding (at the darkest codes, where a step spans more than one code, the
     error is largest; skin and pigment never reach there).
+
+    Examples
+    --------
+    >>> encode_srgb8([0.0, 0.214, 1.0, 1.5])  # 0.214 of the light is about half the code
+    array([  0, 127, 255, 255], dtype=uint8)
     """
     lin = np.asarray(linear_rgb, dtype=np.float32)
     index = np.clip(lin * np.float32(_ENCODE_STEPS), 0.0, _ENCODE_STEPS - 1).astype(np.intp)

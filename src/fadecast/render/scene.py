@@ -37,6 +37,7 @@ __all__ = [
     "check_settings",
     "check_years",
     "closeup_linear_rgb",
+    "dot_widths_and_peaks",
     "make_scene",
     "manifest",
     "render_profile",
@@ -77,12 +78,27 @@ class RenderSettings:
 
     @property
     def pixels(self) -> int:
-        """Pixels along each side."""
+        """Pixels along each side.
+
+        Examples
+        --------
+        >>> RenderSettings(size_mm=10.0, px_per_mm=20.0).pixels
+        200
+        """
         return max(round(self.size_mm * self.px_per_mm), 1)
 
 
 def check_settings(settings: RenderSettings) -> None:
-    """Raise InputError naming the setting when a picture cannot or should not be made."""
+    """Raise InputError naming the setting when a picture cannot or should not be made.
+
+    Examples
+    --------
+    >>> check_settings(RenderSettings(size_mm=10.0))
+    >>> check_settings(RenderSettings(px_per_mm=1.0))
+    Traceback (most recent call last):
+      ...
+    fadecast.errors.InputError: px_per_mm: must be between 2 and 100, got 1
+    """
     if not 5.0 <= settings.size_mm <= 200.0:
         raise InputError("size_mm", f"must be between 5 and 200, got {settings.size_mm:g}")
     if not 2.0 <= settings.px_per_mm <= 100.0:
@@ -148,6 +164,21 @@ def make_scene(sc: Scenario, settings: RenderSettings, *, cache: ModelCache | No
     Returns
     -------
     Scene
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.forecasting import scenario_from_profile
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
+    >>> scene = make_scene(sc, RenderSettings(size_mm=5.0, px_per_mm=10.0, seed=1))
+    >>> scene.skin_factor.shape, scene.hair_coverage.max()  # 50 x 50 px, no stubble
+    ((50, 50), np.float32(0.0))
+    >>> bool(scene.layout.count > 0)
+    True
     """
     check_settings(settings)
     cache = cache or ModelCache()
@@ -258,9 +289,25 @@ def render_year(scene: Scene, states: DotStates, index: int) -> YearPicture:
     Returns
     -------
     YearPicture
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.forecasting import dot_states, scenario_from_profile
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
+    >>> scene = make_scene(sc, RenderSettings(size_mm=5.0, px_per_mm=10.0))
+    >>> picture = render_year(scene, dot_states(sc, [0.0, 5.0]), 1)
+    >>> picture.year, picture.closeup_srgb.shape, picture.closeup_srgb.dtype
+    (5.0, (50, 50, 3), dtype('uint8'))
+    >>> picture.centre_lab.shape == (scene.layout.count, 3)
+    True
     """
     ppm = scene.settings.px_per_mm
-    sigma, peak = _dots(scene, states, index)
+    sigma, peak = dot_widths_and_peaks(scene, states, index)
     grid, xyz_grid = scene.tone(float(states.progress[index]))
     rgb = closeup_linear_rgb(scene, sigma, peak, grid, xyz_grid)
     social = raster.blur_linear(rgb, scene.social_sigma_mm * ppm)
@@ -310,6 +357,17 @@ def visible_diameter(sigma: Array, peak: Array, log10_grid: Array, xyz_grid: Arr
     -------
     ndarray
         Diameters, shape ``(N,)``, in the unit of ``sigma``; 0 for a dot with no pigment.
+
+    Examples
+    --------
+    Where colour is linear in density, half depth is half the peak: the full width at
+    half maximum of a Gaussian, ``2 σ sqrt(2 ln 2) ≈ 2.355 σ``.
+
+    >>> log10_grid = np.linspace(-6.0, 0.0, 601)
+    >>> y = 0.4 * (1.0 - 0.05 * 10**log10_grid)
+    >>> xyz_grid = np.stack([y, y, y], axis=1)
+    >>> visible_diameter(np.array([0.1, 0.2]), np.array([0.2, 0.0]), log10_grid, xyz_grid)
+    array([0.23547703, 0.        ])
     """
     y = xyz_grid[:, 1]
     darkness = np.maximum.accumulate(1.0 - y / y[0])  # monotone in density
@@ -322,8 +380,47 @@ def visible_diameter(sigma: Array, peak: Array, log10_grid: Array, xyz_grid: Arr
     return np.where(depth > 0.0, width, 0.0)
 
 
-def _dots(scene: Scene, states: DotStates, index: int) -> tuple[Array, Array]:
-    """Each dot's width [mm] and peak density [mg/cm²] at one of the states' years."""
+def dot_widths_and_peaks(scene: Scene, states: DotStates, index: int) -> tuple[Array, Array]:
+    """Each dot's Gaussian width and peak pigment density at one of the states' years.
+
+    Dot ``i`` with size factor ``s_i`` and load factor ``l_i`` has width ``σ_i² = (s_i
+    σ₀)² + (σ(t)² - σ₀²)`` (its own healed width plus the model's spread since) and holds
+    ``l_i s_i²`` times the nominal dot's pigment ``ρ(t) σ(t)²``, so its peak is ``ρ(t)
+    σ(t)² l_i s_i² / σ_i²``.
+
+    Parameters
+    ----------
+    scene
+        The patch, from :func:`make_scene`.
+    states
+        The nominal dot over the years, from :func:`fadecast.forecasting.dot_states`.
+    index
+        Which of the states' years.
+
+    Returns
+    -------
+    sigma_mm : ndarray
+        Each dot's Gaussian standard deviation, shape ``(N,)``. [mm]
+    peak_mg_cm2 : ndarray
+        Each dot's peak pigment density, shape ``(N,)``. [mg/cm²]
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.forecasting import dot_states, scenario_from_profile
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
+    >>> scene = make_scene(sc, RenderSettings(size_mm=5.0, px_per_mm=10.0))
+    >>> states = dot_states(sc, [0.0, 10.0])
+    >>> healed, later = (dot_widths_and_peaks(scene, states, i) for i in (0, 1))
+    >>> healed[0].shape == (scene.layout.count,)
+    True
+    >>> bool(np.all(later[0] > healed[0]) and np.all(later[1] < healed[1]))  # wider, paler
+    True
+    """
     dots = scene.layout
     size = dots.size_factor
     spread_sq = max(float(states.sigma_mm[index] ** 2 - states.sigma0_mm**2), 0.0)
@@ -352,6 +449,22 @@ def closeup_linear_rgb(
     -------
     ndarray
         Linear R, G, B (white 1), single precision. [1]
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.forecasting import dot_states, scenario_from_profile
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
+    >>> scene = make_scene(sc, RenderSettings(size_mm=5.0, px_per_mm=10.0))
+    >>> states = dot_states(sc, [1.0])
+    >>> sigma, peak = dot_widths_and_peaks(scene, states, 0)
+    >>> rgb = closeup_linear_rgb(scene, sigma, peak, *scene.tone(float(states.progress[0])))
+    >>> rgb.shape, rgb.dtype, bool(0.0 < rgb.min() and rgb.max() < 1.0)
+    ((50, 50, 3), dtype('float32'), True)
     """
     ppm = scene.settings.px_per_mm
     n_px = scene.settings.pixels
@@ -372,7 +485,41 @@ def closeup_linear_rgb(
 def manifest(
     scene: Scene, pictures: Sequence[YearPicture], files: dict[float, Any]
 ) -> dict[str, Any]:
-    """The ground truth of a set of renders, as JSON-ready data."""
+    """The ground truth of a set of renders, as JSON-ready data.
+
+    Parameters
+    ----------
+    scene
+        The patch.
+    pictures
+        Its pictures over the years.
+    files
+        What to record as each year's files, by year (for example the names of its
+        close-up and social-distance pictures); a year not listed gets none.
+
+    Returns
+    -------
+    dict
+        The patch (scale, size, seed, skin, dot count, hairline, stubble, blur of the
+        social view) and, per year, every dot's position, width, peak density, model
+        colour, visible diameter and surrounding skin.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.forecasting import scenario_from_profile
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
+    >>> renders = render_profile(sc, [0.0, 5.0], RenderSettings(size_mm=5.0, px_per_mm=10.0))
+    >>> truth = manifest(renders.scene, renders.pictures, {})
+    >>> truth["size_px"], [year["year"] for year in truth["years"]]
+    ([50, 50], [0.0, 5.0])
+    >>> len(truth["years"][0]["dots"]) == truth["dot_count"] == renders.scene.layout.count
+    True
+    """
     settings = scene.settings
     ppm = settings.px_per_mm
     centres = scene.layout.centres_mm * ppm
@@ -435,7 +582,16 @@ MAX_YEARS = 20
 
 def check_years(years: Sequence[float]) -> None:
     """Raise InputError unless years are at most :data:`MAX_YEARS` strictly increasing
-    values in [0, 50]."""
+    values in [0, 50].
+
+    Examples
+    --------
+    >>> check_years([0.0, 1.0, 5.0])
+    >>> check_years([0.0, 5.0, 3.0])
+    Traceback (most recent call last):
+      ...
+    fadecast.errors.InputError: years: must be strictly increasing, e.g. 0,1,3,5,7,10
+    """
     if not years:
         raise InputError("years", "must list at least one year, e.g. 0,1,3,5,7,10")
     if len(years) > MAX_YEARS:
@@ -469,6 +625,22 @@ def render_profile(
     Returns
     -------
     Renders
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.forecasting import scenario_from_profile
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
+    >>> renders = render_profile(sc, [0.0, 5.0], RenderSettings(size_mm=5.0, px_per_mm=10.0))
+    >>> [(p.year, p.closeup_srgb.shape) for p in renders.pictures]
+    [(0.0, (50, 50, 3)), (5.0, (50, 50, 3))]
+    >>> healed, later = renders.pictures
+    >>> bool(later.social_delta_e00 < healed.social_delta_e00)  # it fades
+    True
     """
     check_years(years)
     check_settings(settings)

@@ -14,7 +14,13 @@ _INK = (40, 40, 40)
 
 
 def year_label(year: float) -> str:
-    """How a year is named under its pictures: 'healed' for 0, else 'year N'."""
+    """How a year is named under its pictures: 'healed' for 0, else 'year N'.
+
+    Examples
+    --------
+    >>> [year_label(y) for y in (0.0, 1.0, 2.5)]
+    ['healed', 'year 1', 'year 2.5']
+    """
     if year == 0:
         return "healed"
     return f"year {year:g}"
@@ -47,6 +53,24 @@ def year_strip(
     -------
     ndarray
         The strip, 8-bit RGB ``(H, W, 3)``.
+
+    Raises
+    ------
+    ValueError
+        Unless every row has one picture per year and there is one name per row.
+
+    Examples
+    --------
+    Two views of three years, in tiles of 60 px: a label band of 16 px above the rows,
+    a name column of 90 px, and 8 px gaps.
+
+    >>> black = np.zeros((10, 10, 3), dtype=np.uint8)
+    >>> picture = year_strip(
+    ...     [[black] * 3, [black] * 3], [0.0, 1.0, 5.0], row_names=["close up", "at 2 m"],
+    ...     tile_px=60,
+    ... )
+    >>> picture.shape, picture.dtype
+    ((160, 302, 3), dtype('uint8'))
     """
     from PIL import Image, ImageDraw, ImageFont
 

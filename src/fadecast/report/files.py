@@ -333,7 +333,15 @@ def _clean(temporary: list[tuple[Path, str]], staging: Path | None, made: list[P
 
 def png_bytes(image: NDArray[np.uint8]) -> bytes:
     """PNG encoding of an 8-bit RGB picture ``(H, W, 3)``; the same pixels give the same
-    bytes (no time stamps or other metadata)."""
+    bytes (no time stamps or other metadata).
+
+    Examples
+    --------
+    >>> picture = np.zeros((4, 6, 3), dtype=np.uint8)
+    >>> data = png_bytes(picture)
+    >>> data[:8], data == png_bytes(picture.copy())
+    (b'\\x89PNG\\r\\n\\x1a\\n', True)
+    """
     from PIL import Image
 
     buffer = io.BytesIO()

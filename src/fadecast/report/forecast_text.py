@@ -22,7 +22,13 @@ FACTOR_LABELS = {
 
 
 def years_text(value: float, horizon_years: float) -> str:
-    """A number of years for people: one decimal, or "more than" the horizon if infinite."""
+    """A number of years for people: one decimal, or "more than" the horizon if infinite.
+
+    Examples
+    --------
+    >>> years_text(5.66, 30.0), years_text(math.inf, 30.0)
+    ('5.7', 'more than 30')
+    """
     return f"{value:.1f}" if math.isfinite(value) else f"more than {horizon_years:g}"
 
 
@@ -59,6 +65,22 @@ def format_summary(result: ForecastResult) -> str:
     -------
     str
         Several lines of plain text.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.forecasting import forecast
+    >>> result = forecast(profile, samples=50, seed=0, today=today)
+    >>> text = format_summary(result)
+    >>> print(text.splitlines()[0])
+    Manchester (GB); carbon-black, optimal placement; sessions from 2025-03-01
+    >>> f"(most likely {result.touchup_dates[1]})" in text, "What moves it" in text
+    (True, True)
     """
     sc = result.scenario
     p10, p50, p90 = result.touchup_years

@@ -176,6 +176,22 @@ def report_html(
     -------
     str
         A complete HTML5 document.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.forecasting import forecast
+    >>> result = forecast(profile, samples=50, seed=0, today=today)
+    >>> page = report_html(result, profile_text=example.read_text("utf-8"))
+    >>> page.startswith("<!DOCTYPE html>"), page.count("<svg"), "<script" in page
+    (True, 2, False)
+    >>> print(page.split("<h1>")[1].split("</h1>")[0])
+    SMP forecast, Manchester (GB)
     """
     sc = result.scenario
     say = progress or (lambda _: None)

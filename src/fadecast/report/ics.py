@@ -97,6 +97,11 @@ def session_uid(key: str, kind: str, number: int) -> str:
     -------
     str
         A version-5 UUID followed by ``@fadecast``, the same for the same arguments.
+
+    Examples
+    --------
+    >>> session_uid("client:J. Smith", "fade", 1)
+    '7afd07c1-8965-5d27-8db4-4cd7c40fb871@fadecast'
     """
     return f"{uuid.uuid5(UID_NAMESPACE, f'{key}/{kind}/{number}')}@fadecast"
 
@@ -174,6 +179,24 @@ def plan_calendar(result: PlanResult, *, client: str | None = None) -> bytes:
     -------
     bytes
         The VCALENDAR, UTF-8 with CRLF line endings; the same plan gives the same bytes.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.planning import plan
+    >>> result = plan(profile, samples=50, seed=0, today=today)
+    >>> ical = plan_calendar(result, client="J. Smith")
+    >>> ical.splitlines()[:2], ical.count(b"BEGIN:VEVENT")
+    ([b'BEGIN:VCALENDAR', b'VERSION:2.0'], 2)
+    >>> b"SUMMARY:SMP touch-up 1 (fading)\\r\\nDTSTART;VALUE=DATE:20310316\\r\\n" in ical
+    True
+    >>> plan_calendar(result, client="J. Smith") == ical
+    True
     """
     client = client_label(client)
     key = _client_key(result, client)

@@ -15,7 +15,45 @@ def _spread(value: Spread | None, unit: str, digits: int = 2) -> str:
 
 
 def format_measurement(m: Measurement, *, name: str = "photo") -> str:
-    """Several lines: the dots, their size, their contrast, and what to be wary of."""
+    """Several lines: the dots, their size, their contrast, and what to be wary of.
+
+    Parameters
+    ----------
+    m
+        The measured photo.
+    name
+        What to call the photo on the first line (e.g. its file name).
+
+    Returns
+    -------
+    str
+        The size of the photo, then one line per figure: scale, white card, dot count,
+        density, diameter, edge, coverage, contrast close up and at 2 m, skin colour,
+        blur; then a line per quality flag, starting with ``!``.
+
+    Examples
+    --------
+    A render of a 12 mm patch at 20 px/mm measured with its scale given:
+
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.forecasting import scenario_from_profile
+    >>> sc = scenario_from_profile(profile, today=today)
+    >>> from fadecast.measure.measurement import measure_photo
+    >>> from fadecast.render.scene import RenderSettings, render_profile
+    >>> renders = render_profile(sc, [1.0], RenderSettings(size_mm=12.0, px_per_mm=20.0))
+    >>> measured = measure_photo(renders.pictures[0].closeup_srgb, mm_per_px=0.05)
+    >>> lines = format_measurement(measured, name="closeup_y1.png").splitlines()
+    >>> print("\\n".join(lines[:2]))
+    closeup_y1.png: 240 x 240 px
+      scale         50.0 µm per pixel (given)
+    >>> [line.split(":")[0] for line in lines if line.startswith("  !")]
+    ['  ! no_white_reference', '  ! no_bare_skin']
+    """
     fig = m.figures
     lines = [f"{name}: {m.width_px} x {m.height_px} px"]
     if fig.mm_per_px is not None:

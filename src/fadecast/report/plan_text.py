@@ -23,12 +23,28 @@ _FACTOR_WORDS = {
 
 
 def money_text(amount: float, currency: str) -> str:
-    """An amount of money for people: whole units with thousands separators."""
+    """An amount of money for people: whole units with thousands separators.
+
+    Examples
+    --------
+    >>> money_text(12345.6, "EUR")
+    'EUR 12,346'
+    """
     return f"{currency} {amount:,.0f}"
 
 
 def session_title(session: PlannedSession) -> str:
-    """A session as people would name it, such as "touch-up 2" or "design session"."""
+    """A session as people would name it, such as "touch-up 2" or "design session".
+
+    Examples
+    --------
+    >>> from fadecast.planning import PlannedSession
+    >>> [
+    ...     session_title(PlannedSession(kind, 2, "a reason", 4.0, 6.0, 9.0, 0.8))
+    ...     for kind in ("fade", "extension", "design")
+    ... ]
+    ['touch-up 2', 'area extension 2', 'design session']
+    """
     if session.kind == "fade":
         return f"touch-up {session.number}"
     if session.kind == "extension":
@@ -41,7 +57,21 @@ def _share(share: float) -> str:
 
 
 def date_text(result: PlanResult, years: float) -> str:
-    """A time of the plan as an ISO date, or "after the horizon"."""
+    """A time of the plan as an ISO date, or "after the horizon".
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.planning import plan
+    >>> result = plan(profile, samples=50, seed=0, today=today)
+    >>> date_text(result, 0.0), date_text(result, math.inf)  # the first session, never
+    ('2025-03-01', 'after the horizon')
+    """
     day = result.date_of(years)
     return day.isoformat() if day else "after the horizon"
 
@@ -95,6 +125,22 @@ def format_plan(result: PlanResult) -> str:
     -------
     str
         Several lines of plain text.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.planning import plan
+    >>> result = plan(profile, samples=50, seed=0, today=today)
+    >>> text = format_plan(result)
+    >>> print(text.splitlines()[0])
+    Lifetime plan until age 75 (2063-07-03), 50 simulated futures; made on 2026-06-01
+    >>> "  1. a hat whenever outdoors: next touch-up +" in text, "Laser removal" in text
+    (True, True)
     """
     sc = result.scenario
     horizon_day = date_text(result, result.horizon_years)

@@ -58,6 +58,20 @@ def fade_curve_figure(result: ForecastResult) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.forecasting import forecast
+    >>> result = forecast(profile, samples=50, seed=0, today=today)
+    >>> ax = fade_curve_figure(result).axes[0]
+    >>> bool(np.allclose(ax.lines[0].get_ydata(), result.curve_social[1]))  # the median
+    True
     """
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
@@ -114,6 +128,20 @@ def attribution_figure(result: ForecastResult) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.forecasting import forecast
+    >>> result = forecast(profile, samples=50, seed=0, today=today)
+    >>> ax = attribution_figure(result).axes[0]
+    >>> [label.get_text() for label in ax.get_yticklabels()][-1]  # the largest on top
+    'Sun exposure'
     """
     items = list(result.attribution)
     fig = _figure(7.0, 0.45 * max(len(items), 1) + 1.1)
@@ -174,6 +202,20 @@ def plan_timeline_figure(result: PlanResult) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.planning import plan
+    >>> result = plan(profile, samples=50, seed=0, today=today)
+    >>> ax = plan_timeline_figure(result).axes[0]
+    >>> [label.get_text() for label in ax.get_yticklabels()]  # the first session on top
+    ['touch-up 4 (24%)', 'touch-up 3 (46%)', 'touch-up 2 (84%)', 'touch-up 1 (100%)']
     """
     from fadecast.report.plan_text import session_title
 
@@ -247,6 +289,22 @@ def figure_bytes(fig: Figure, fmt: Literal["svg", "png"]) -> bytes:
     """SVG or PNG bytes of a figure, the same for the same figure.
 
     SVG: no date and a fixed hash salt for element ids; PNG: no software tag.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from importlib import resources
+    >>> from fadecast.inputs.profile import load_profile
+    >>> today = dt.date(2026, 6, 1)
+    >>> example = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> profile = load_profile(example, today=today)
+    >>> from fadecast.forecasting import forecast
+    >>> result = forecast(profile, samples=50, seed=0, today=today)
+    >>> svg = figure_bytes(attribution_figure(result), "svg")
+    >>> svg.startswith(b"<?xml"), svg == figure_bytes(attribution_figure(result), "svg")
+    (True, True)
+    >>> figure_bytes(attribution_figure(result), "png")[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
     """
     import matplotlib as mpl
 

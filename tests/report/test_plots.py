@@ -16,7 +16,7 @@ from fadecast.forecasting import ForecastResult, forecast
 from fadecast.inputs.profile import load_profile
 from fadecast.report import plots
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -16,7 +16,7 @@ from fadecast.inputs.profile import Profile, parse_profile
 from fadecast.planning import PlanResult, plan
 from fadecast.report.ics import client_label, plan_calendar, session_uid
 
-EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
 LATER = dt.date(2027, 11, 23)
 SAMPLES = 300

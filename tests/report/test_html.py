@@ -16,7 +16,7 @@ from fadecast.forecasting import forecast
 from fadecast.inputs.profile import load_profile, parse_profile
 from fadecast.report.html import report_html
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "fadecast" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
 
 
