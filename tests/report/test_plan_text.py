@@ -123,7 +123,7 @@ def test_the_counts_hair_loss_and_costs_say_what_the_plan_has() -> None:
         f"Hair loss (Norwood scale): median stage {result.stage_p50_at_horizon:g} at the horizon"
         in lines
     )
-    cost = result.cost
+    cost = result.cost_summary.to_dict()
     assert (
         f"Cost until the horizon: {money_text(cost['total_p50'], 'GBP')} (80 % of futures "
         f"between {money_text(cost['total_p10'], 'GBP')} and "

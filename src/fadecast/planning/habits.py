@@ -1,10 +1,11 @@
 """Aftercare what-ifs: sun habits a client could adopt, as changes to their profile.
 
-Each habit is a pure function from a profile to the profile with that habit (or ``None``
-when the client already has it, or it does not apply). The plan (:mod:`fadecast.planning`)
-runs each changed profile with the same draws and reports what the habit buys: years
-added to the next touch-up, touch-ups avoided until the horizon, and money saved. Every
-habit lowers the UV reaching the pigment, so each can only delay touch-ups.
+Each habit is a pure function from a profile (and the run's central parameter values,
+for the sunscreen wear-off model) to the profile with that habit, or ``None`` when the
+client already has it or it does not apply. The plan runs each changed profile with the
+same draws (:mod:`fadecast.planning.whatifs`) and reports what the habit buys: years added
+to the next touch-up, touch-ups avoided until the horizon, and money saved. Every habit
+lowers the UV reaching the pigment, so each can only delay touch-ups.
 
 A habit is applied over the whole simulated history, as the forecast takes a way of life
 to be constant; for a client whose treatment is years old this slightly overstates
@@ -13,14 +14,14 @@ what adopting it today would buy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from fadecast.inputs import parameters, places
+from fadecast.inputs import places
 from fadecast.inputs.profile import Lifestyle, Profile, Sunscreen
 from fadecast.sun import exposure
 
-__all__ = ["HABITS", "Habit", "apply_habit"]
+__all__ = ["HABITS", "Habit", "ProfileChange", "apply_habit", "screen_transmission"]
 
 #: A cool, cloudy holiday destination standing for "somewhere less sunny".
 LESS_SUNNY_HOLIDAY_CITY = "Edinburgh"
@@ -32,14 +33,29 @@ REAPPLY_HOURS = 2.0
 #: half the 2 mg/cm² of the SPF test. [mg/cm²]
 TYPICAL_MG_PER_CM2 = 1.0
 
+#: A habit's change: from a profile and the central parameter values [units of each
+#: parameter] to the profile with the habit, or None when it does not apply.
+ProfileChange = Callable[[Profile, Mapping[str, float]], Profile | None]
+
 
 @dataclass(frozen=True)
 class Habit:
-    """One aftercare habit: a key, a label for people and how it changes a profile."""
+    """One aftercare habit: a key, a label for people and how it changes a profile.
+
+    Attributes
+    ----------
+    key
+        Its name in the plan's JSON.
+    label
+        What it is, for people.
+    change
+        The profile with the habit, from a profile and the central parameter values; None
+        when the client already has it or it does not apply.
+    """
 
     key: str
     label: str
-    change: Callable[[Profile], Profile | None]
+    change: ProfileChange
 
 
 def _with_lifestyle(profile: Profile, **changes: object) -> Profile:
@@ -47,11 +63,34 @@ def _with_lifestyle(profile: Profile, **changes: object) -> Profile:
     return profile.model_copy(update={"lifestyle": life})
 
 
-def _screen_transmission(screen: Sunscreen | None) -> float:
-    """Mean share of UV let through over outdoor time by a sunscreen habit. [1]"""
+def screen_transmission(screen: Sunscreen | None, central: Mapping[str, float]) -> float:
+    """Mean share of UV a sunscreen habit lets through over outdoor time. [1]
+
+    Parameters
+    ----------
+    screen
+        The habit (None: no sunscreen).
+    central
+        Central parameter values: ``sunscreen_reapply_hours`` (when the habit gives no
+        interval) [h] and ``sunscreen_half_life_h`` [h].
+
+    Returns
+    -------
+    float
+        1 without sunscreen; else ``1 - share · (1 - T)`` with ``T`` the mean
+        transmission of the wear-off model. [1]
+
+    Examples
+    --------
+    >>> central = {"sunscreen_reapply_hours": 2.0, "sunscreen_half_life_h": 3.0}
+    >>> screen_transmission(None, central)
+    1.0
+    >>> screen = Sunscreen(spf=30, share=1.0, mg_per_cm2=1.0, reapply_hours=2.0)
+    >>> 0.0 < screen_transmission(screen, central) < 0.5
+    True
+    """
     if screen is None or screen.share == 0.0:
         return 1.0
-    central = parameters.central_values()
     through = exposure.sunscreen_transmission(
         screen.spf,
         screen.mg_per_cm2,
@@ -61,31 +100,31 @@ def _screen_transmission(screen: Sunscreen | None) -> float:
     return 1.0 - screen.share * (1.0 - float(through))
 
 
-def _sunscreen(spf: float, reapply_hours: float) -> Callable[[Profile], Profile | None]:
-    def change(profile: Profile) -> Profile | None:
+def _sunscreen(spf: float, reapply_hours: float) -> ProfileChange:
+    def change(profile: Profile, central: Mapping[str, float]) -> Profile | None:
         current = profile.lifestyle.sunscreen
         amount = current.mg_per_cm2 if current is not None else TYPICAL_MG_PER_CM2
         screen = Sunscreen(spf=spf, share=1.0, mg_per_cm2=amount, reapply_hours=reapply_hours)
-        if _screen_transmission(screen) >= _screen_transmission(current):
+        if screen_transmission(screen, central) >= screen_transmission(current, central):
             return None  # already as well protected
         return _with_lifestyle(profile, sunscreen=screen)
 
     return change
 
 
-def _hat(profile: Profile) -> Profile | None:
+def _hat(profile: Profile, central: Mapping[str, float]) -> Profile | None:
     if profile.lifestyle.hat_share >= 1.0:
         return None
     return _with_lifestyle(profile, hat_share=1.0)
 
 
-def _no_sunbeds(profile: Profile) -> Profile | None:
+def _no_sunbeds(profile: Profile, central: Mapping[str, float]) -> Profile | None:
     if profile.lifestyle.sunbed_sessions_per_year == 0:
         return None
     return _with_lifestyle(profile, sunbed_sessions_per_year=0.0)
 
 
-def _hour_less_outdoors(profile: Profile) -> Profile | None:
+def _hour_less_outdoors(profile: Profile, central: Mapping[str, float]) -> Profile | None:
     life = profile.lifestyle
     if life.outdoor_hours_weekday == 0 and life.outdoor_hours_weekend == 0:
         return None
@@ -96,7 +135,7 @@ def _hour_less_outdoors(profile: Profile) -> Profile | None:
     )
 
 
-def _less_sunny_holiday(profile: Profile) -> Profile | None:
+def _less_sunny_holiday(profile: Profile, central: Mapping[str, float]) -> Profile | None:
     life = profile.lifestyle
     if life.holiday_weeks == 0:
         return None
@@ -133,8 +172,21 @@ HABITS: tuple[Habit, ...] = (
 """The what-ifs the plan weighs, in the order they are listed before ranking."""
 
 
-def apply_habit(profile: Profile, key: str) -> Profile | None:
+def apply_habit(profile: Profile, key: str, central: Mapping[str, float]) -> Profile | None:
     """The profile with one habit adopted, or None if the client already has it.
+
+    Parameters
+    ----------
+    profile
+        The client.
+    key
+        The habit's key, one of those in :data:`HABITS`.
+    central
+        Central parameter values (a run's ``Params.central``). [units of each parameter]
+
+    Returns
+    -------
+    Profile or None
 
     Raises
     ------
@@ -143,6 +195,6 @@ def apply_habit(profile: Profile, key: str) -> Profile | None:
     """
     for habit in HABITS:
         if habit.key == key:
-            return habit.change(profile)
+            return habit.change(profile, central)
     allowed = ", ".join(h.key for h in HABITS)
     raise ValueError(f"habit must be one of {allowed}; got {key!r}")

@@ -7,7 +7,8 @@ laser sessions needed to clear it, give or take 2.5, with sessions 6–8 weeks a
 Scores run from 4 to 26.
 
 :func:`kirby_desai` scores any tattoo from its six categories. :func:`smp_removal_estimate`
-scores a scalp micropigmentation (SMP) treatment: the scalp is head and neck, a standard
+scores a scalp micropigmentation (SMP) treatment, and :func:`removal_outlook` a client's,
+today and after a plan's sessions: the scalp is head and neck, a standard
 course is a minimal amount of ink (raised to moderate after several touch-ups), the colour
 follows the pigment class, and there is no scarring nor layering. The mapping and its
 reasons are in ``data/kirby_desai.toml``.
@@ -27,6 +28,8 @@ from typing import Any
 
 from fadecast import data
 from fadecast.errors import InputError
+from fadecast.forecasting.scenario import STANDARD_COURSE_DAYS, Scenario
+from fadecast.skin import tone
 
 __all__ = [
     "AMOUNTS",
@@ -40,7 +43,10 @@ __all__ = [
     "SKIN_TYPES",
     "SMP_PIGMENTS",
     "KirbyDesaiEstimate",
+    "RemovalOutlook",
     "kirby_desai",
+    "recorded_touchups",
+    "removal_outlook",
     "smp_removal_estimate",
 ]
 
@@ -343,3 +349,53 @@ def smp_removal_estimate(
         layering=smp["layering"],
         smoker=smoker,
     )
+
+
+def recorded_touchups(sc: Scenario) -> int:
+    """Touch-ups done so far: the recorded sessions beyond a standard course. [sessions]"""
+    return max(len(sc.session_dates) - len(STANDARD_COURSE_DAYS), 0)
+
+
+@dataclass(frozen=True)
+class RemovalOutlook:
+    """Laser removal of a client's SMP, today and at a plan's horizon.
+
+    Attributes
+    ----------
+    now
+        Of what is there today (the recorded sessions).
+    at_horizon
+        After the plan's sessions as well.
+    """
+
+    now: KirbyDesaiEstimate
+    at_horizon: KirbyDesaiEstimate
+
+
+def removal_outlook(sc: Scenario, planned_sessions: int) -> RemovalOutlook:
+    """Score a client's SMP on the Kirby–Desai scale now and after ``planned_sessions``.
+
+    Parameters
+    ----------
+    sc
+        The client's scenario: skin (its Fitzpatrick type, or the nearest by ITA°),
+        pigment, smoking and recorded sessions (:func:`recorded_touchups`).
+    planned_sessions
+        Sessions the plan adds until its horizon (its P50 count). [sessions]
+
+    Returns
+    -------
+    RemovalOutlook
+    """
+    done = recorded_touchups(sc)
+    skin_type = tone.fitzpatrick_of(sc.skin)
+    now = smp_removal_estimate(
+        fitzpatrick=skin_type, pigment=sc.pigment, smoker=sc.smoker, touchup_sessions=done
+    )
+    later = smp_removal_estimate(
+        fitzpatrick=skin_type,
+        pigment=sc.pigment,
+        smoker=sc.smoker,
+        touchup_sessions=done + planned_sessions,
+    )
+    return RemovalOutlook(now=now, at_horizon=later)

@@ -82,13 +82,15 @@ def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
     )
     p10, p50, p90 = result.counts["total"]
     fade = result.counts["fade"]
-    cost = result.cost
-    currency = str(cost["currency"])
-    if cost.get("priced"):
+    cost = result.cost_summary
+    currency = cost.currency
+    if cost.priced:
+        assert cost.total_p10 is not None and cost.total_p50 is not None
+        assert cost.total_p90 is not None
         spend = (
-            f"<p>Cost until the horizon: <strong>{e(money_text(cost['total_p50'], currency))}"
-            f"</strong>, 80 % of futures between {e(money_text(cost['total_p10'], currency))} "
-            f"and {e(money_text(cost['total_p90'], currency))}.</p>"
+            f"<p>Cost until the horizon: <strong>{e(money_text(cost.total_p50, currency))}"
+            f"</strong>, 80 % of futures between {e(money_text(cost.total_p10, currency))} "
+            f"and {e(money_text(cost.total_p90, currency))}.</p>"
         )
     else:
         spend = "<p>No prices given: add <code>[costs]</code> to the profile to see costs.</p>"

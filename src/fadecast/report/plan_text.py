@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
 
 from fadecast.planning import PlannedSession, PlanResult
+from fadecast.planning.costs import CostSummary
 from fadecast.planning.removal import KirbyDesaiEstimate
 
 __all__ = ["date_text", "format_plan", "money_text", "session_title"]
@@ -95,20 +95,22 @@ def _removal_line(label: str, est: KirbyDesaiEstimate) -> list[str]:
     ]
 
 
-def _cost_lines(cost: Mapping[str, Any]) -> list[str]:
-    if not cost.get("priced"):
+def _cost_lines(cost: CostSummary) -> list[str]:
+    if not cost.priced:
         return ["Cost: no prices given (set [costs] in the profile or --price-per-session)."]
-    cur = str(cost["currency"])
-    by_kind = cost["mean_by_kind"]
+    cur = cost.currency
+    by_kind = cost.mean_by_kind
+    assert by_kind is not None and cost.total_p10 is not None
+    assert cost.total_p50 is not None and cost.total_p90 is not None
     parts = [
         f"{name} {money_text(by_kind[kind], cur)}"
         for kind, name in (("fade", "fading"), ("extension", "hair loss"), ("design", "design"))
         if by_kind.get(kind)
     ]
     return [
-        f"Cost until the horizon: {money_text(cost['total_p50'], cur)} "
-        f"(80 % of futures between {money_text(cost['total_p10'], cur)} and "
-        f"{money_text(cost['total_p90'], cur)})",
+        f"Cost until the horizon: {money_text(cost.total_p50, cur)} "
+        f"(80 % of futures between {money_text(cost.total_p10, cur)} and "
+        f"{money_text(cost.total_p90, cur)})",
         "  on average by reason: " + ("; ".join(parts) if parts else "none"),
     ]
 
@@ -190,11 +192,11 @@ def format_plan(result: PlanResult) -> str:
             f"Hair loss ({result.hair_scale.capitalize()} scale): median stage "
             f"{result.stage_p50_at_horizon:g} at the horizon"
         )
-    lines += ["", *_cost_lines(result.cost)]
+    lines += ["", *_cost_lines(result.cost_summary)]
 
     applicable = [w for w in result.what_ifs if w.applicable]
     if applicable:
-        cur = str(result.cost["currency"])
+        cur = result.cost_summary.currency
         lines += ["", "What aftercare habits would buy (best first):"]
         for rank, w in enumerate(applicable, start=1):
             years = f"{'at least ' if w.at_least else ''}+{max(w.years_added, 0.0):.1f} years"

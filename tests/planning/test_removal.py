@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import tomllib
@@ -13,7 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fadecast.errors import InputError
+from fadecast.forecasting.scenario import Scenario, scenario_from_profile
+from fadecast.inputs.profile import parse_profile
 from fadecast.planning import removal
+from fadecast.skin import tone
 from fadecast.skin.pigments import pigment_names
 
 # Keyword name of each categorical factor in kirby_desai(), with its allowed values.
@@ -24,6 +28,9 @@ NAMED = {
     "scarring": removal.SCARRING,
     "layering": removal.LAYERING,
 }
+
+
+OUTLOOK_TODAY = dt.date(2026, 11, 23)
 
 
 def _data() -> dict[str, Any]:
@@ -247,3 +254,34 @@ def test_to_dict_is_plain_json() -> None:
     assert data["total"] == 5 + 1 + 3 + 2 + 0 + 0
     assert data["interval_weeks"] == [6.0, 8.0]
     assert len(data["warnings"]) == 2
+
+
+# ----------------------------------------------------------------------------- a client's outlook
+
+
+def _scenario(sessions: list[str]) -> Scenario:
+    text = resources.files("fadecast").joinpath("examples", "temperate-office-worker.toml")
+    data = tomllib.loads(text.read_text("utf-8"))
+    data["treatment"] = {**data["treatment"], "sessions": sessions}
+    return scenario_from_profile(parse_profile(data, today=OUTLOOK_TODAY), today=OUTLOOK_TODAY)
+
+
+def test_touchups_so_far_are_the_sessions_beyond_a_standard_course() -> None:
+    course = ["2025-03-01", "2025-03-15", "2025-04-05"]
+    assert removal.recorded_touchups(_scenario(course)) == 0
+    assert removal.recorded_touchups(_scenario(course[:1])) == 0
+    assert removal.recorded_touchups(_scenario([*course, "2026-01-10", "2026-06-01"])) == 2
+
+
+@pytest.mark.parametrize("planned", [0, 1, 3, 10])
+def test_the_outlook_scores_today_and_after_the_planned_sessions(planned: int) -> None:
+    sc = _scenario(["2025-03-01", "2025-03-15", "2025-04-05"])
+    outlook = removal.removal_outlook(sc, planned)
+    skin = tone.fitzpatrick_of(sc.skin)
+    assert outlook.now == removal.smp_removal_estimate(
+        fitzpatrick=skin, pigment=sc.pigment, smoker=sc.smoker
+    )
+    assert outlook.at_horizon == removal.smp_removal_estimate(
+        fitzpatrick=skin, pigment=sc.pigment, smoker=sc.smoker, touchup_sessions=planned
+    )
+    assert outlook.at_horizon.total >= outlook.now.total

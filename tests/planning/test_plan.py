@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 
 from fadecast.forecasting import forecast
+from fadecast.forecasting.params import Params
 from fadecast.inputs.profile import MAX_PRICE, Profile, parse_profile
 from fadecast.planning import PlanResult, habits, plan
 
-EXAMPLES = Path(__file__).parents[1] / "src" / "fadecast" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
 SAMPLES = 400
 
@@ -98,12 +99,15 @@ def test_goals_become_design_sessions_at_their_age() -> None:
 
 def test_costs_follow_the_counts() -> None:
     planned = run(make(hair={"stage": 3}, costs={"price_per_session": 400, "currency": "GBP"}))
-    cost = planned.cost
-    assert cost["currency"] == "GBP" and cost["priced"]
-    assert cost["total_p50"] == pytest.approx(400 * planned.counts["total"][1], abs=400)
-    assert cost["total_p10"] <= cost["total_p50"] <= cost["total_p90"]
+    cost = planned.cost_summary
+    assert cost.currency == "GBP" and cost.priced
+    assert cost.total_p10 is not None and cost.total_p50 is not None
+    assert cost.total_p90 is not None
+    assert cost.total_p50 == pytest.approx(400 * planned.counts["total"][1], abs=400)
+    assert cost.total_p10 <= cost.total_p50 <= cost.total_p90
+    assert planned.to_dict()["cost"] == cost.to_dict()
     unpriced = run(make())
-    assert unpriced.cost == {"currency": "EUR", "priced": False}
+    assert unpriced.cost_summary.to_dict() == {"currency": "EUR", "priced": False}
 
 
 def test_stage_prices_charge_the_covered_stage() -> None:
@@ -111,8 +115,10 @@ def test_stage_prices_charge_the_covered_stage() -> None:
     planned = run(make(hair={"stage": 4}, costs={"price_by_stage": table}))
     # Every session covers stage 4 or more: at least the stage-3 price, at most stage 5's.
     total = planned.counts["total"]
-    assert 500 * total[0] <= planned.cost["total_p10"]
-    assert planned.cost["total_p90"] <= 800 * total[2]
+    cost = planned.cost_summary
+    assert cost.total_p10 is not None and cost.total_p90 is not None
+    assert 500 * total[0] <= cost.total_p10
+    assert cost.total_p90 <= 800 * total[2]
 
 
 def test_plan_is_reproducible_and_serialises() -> None:
@@ -172,10 +178,11 @@ def test_habits_a_client_already_has_do_not_apply() -> None:
         "holiday_city": "Reykjavik",
     }
     profile = make(lifestyle=life)
+    central = Params.central_only().central
     for key in ("hat_outdoors", "daily_spf30", "spf50_reapplied", "less_sunny_holiday"):
-        assert habits.apply_habit(profile, key) is None, key
+        assert habits.apply_habit(profile, key, central) is None, key
     with pytest.raises(ValueError, match="habit must be one of"):
-        habits.apply_habit(profile, "sunhat")
+        habits.apply_habit(profile, "sunhat", central)
 
 
 # ----------------------------------------------------------------------------- permanence
