@@ -25,7 +25,8 @@ Examples
 >>> result = fadecast.forecast(profile, samples=200, seed=0, today=today)
 >>> round(result.touchup_years[1], 1)  # the median touch-up, years after the first session
 6.0
->>> sorted(result.to_dict())[:3]
+>>> from fadecast.report.json import forecast_dict  # the JSON contract
+>>> sorted(forecast_dict(result))[:3]
 ['attribution', 'curve', 'exposure']
 >>> lifetime = fadecast.plan(profile, until_age=60, samples=100, seed=0, today=today)
 >>> lifetime.sessions[0].kind

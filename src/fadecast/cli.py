@@ -76,7 +76,9 @@ def _run_forecast(path: Path, samples: int, seed: int, today: str | None) -> For
 
 def _emit(result: ForecastResult, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        from fadecast.report.json import forecast_dict
+
+        typer.echo(json.dumps(forecast_dict(result), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from fadecast.report.forecast_text import format_summary
 
@@ -201,7 +203,9 @@ def plan_command(
         calendar = plan_calendar(result, client=loaded.name)
         write_files(target.parent, {target.name: calendar}, option="--ics")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        from fadecast.report.json import plan_dict
+
+        typer.echo(json.dumps(plan_dict(result), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from fadecast.report.plan_text import format_plan
 

@@ -21,6 +21,7 @@ from fadecast.errors import InputError
 from fadecast.forecasting import FACTORS, ForecastResult, forecast, forecast_many
 from fadecast.inputs.population import reference_population
 from fadecast.inputs.profile import Profile, load_profile, parse_profile
+from fadecast.report.json import forecast_dict
 
 EXAMPLES = Path(__file__).parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -263,16 +264,16 @@ def test_outdoor_worker_gets_several_times_the_indoor_share(
 
 def test_same_seed_same_result_other_seed_other_result() -> None:
     profile = example("temperate-office-worker")
-    a = forecast(profile, samples=300, seed=5, today=TODAY).to_dict()
-    b = forecast(profile, samples=300, seed=5, today=TODAY).to_dict()
-    c = forecast(profile, samples=300, seed=6, today=TODAY).to_dict()
+    a = forecast_dict(forecast(profile, samples=300, seed=5, today=TODAY))
+    b = forecast_dict(forecast(profile, samples=300, seed=5, today=TODAY))
+    c = forecast_dict(forecast(profile, samples=300, seed=6, today=TODAY))
     assert a == b
     assert a != c
 
 
 def test_dates_follow_the_years(office: ForecastResult) -> None:
-    d = office.to_dict()["touchup"]
-    first = dt.date.fromisoformat(office.to_dict()["first_session"])
+    d = forecast_dict(office)["touchup"]
+    first = dt.date.fromisoformat(forecast_dict(office)["first_session"])
     for q in ("p10", "p50", "p90"):
         years = d[f"{q}_years"]
         date = dt.date.fromisoformat(d[f"{q}_date"])
@@ -280,7 +281,7 @@ def test_dates_follow_the_years(office: ForecastResult) -> None:
 
 
 def test_curve_is_ordered_and_covers_the_horizon(office: ForecastResult) -> None:
-    curve = office.to_dict()["curve"]
+    curve = forecast_dict(office)["curve"]
     assert curve["years"][0] == 0.0 and curve["years"][-1] == pytest.approx(30.0)
     lo, mid, hi = (np.array(curve[k]) for k in ("contrast_p10", "contrast_p50", "contrast_p90"))
     assert np.all(lo <= mid + 1e-9) and np.all(mid <= hi + 1e-9)
@@ -298,7 +299,7 @@ def test_a_prospective_client_starts_a_standard_course_today() -> None:
 def test_touch_ups_beyond_the_horizon_are_reported_as_none() -> None:
     data = dict(BASE, forecast={"horizon_years": 5})
     result = forecast(parse_profile(data, today=TODAY), samples=200, seed=0, today=TODAY)
-    d = result.to_dict()["touchup"]
+    d = forecast_dict(result)["touchup"]
     assert d["p90_years"] is None and d["p90_date"] is None
     assert math.isinf(result.touchup_years[2])
 
@@ -331,7 +332,7 @@ def test_the_package_exposes_the_documented_api() -> None:
     profile = fadecast.load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY)
     result = fadecast.forecast(profile, samples=100, seed=0, today=TODAY)
     assert isinstance(result, fadecast.ForecastResult)
-    assert set(result.to_dict()) >= {"touchup", "exposure", "curve", "residual", "attribution"}
+    assert set(forecast_dict(result)) >= {"touchup", "exposure", "curve", "residual", "attribution"}
     assert len(fadecast.forecast_many([profile, profile], samples=100, seed=0, today=TODAY)) == 2
 
 
@@ -349,8 +350,8 @@ def test_forecast_many_shares_like_profiles_and_still_agrees() -> None:
         assert p10 == pytest.approx(single.touchup_years[0], rel=0.01, abs=0.02)
         assert p90 == pytest.approx(single.touchup_years[2], rel=0.01, abs=0.02)
         assert (
-            result.to_dict()["attribution"][0]["factor"]
-            == (single.to_dict()["attribution"][0]["factor"])
+            forecast_dict(result)["attribution"][0]["factor"]
+            == (forecast_dict(single)["attribution"][0]["factor"])
         )
         assert np.max(np.abs(result.curve_social[1] - single.curve_social[1])) < 0.1
     # The table was used: results are close to, not identical with, single forecasts.
@@ -445,7 +446,7 @@ def test_bracket_reconstructs_points_between_nodes(nodes: list[float], share: fl
 
 
 def _strict(result: ForecastResult) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    data: dict[str, Any] = json.loads(json.dumps(forecast_dict(result), allow_nan=False))
     years = [data["touchup"][f"p{q}_years"] for q in (10, 50, 90)]
     finite = [y for y in years if y is not None]
     assert finite == sorted(finite) and years[: len(finite)] == finite

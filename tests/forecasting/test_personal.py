@@ -26,6 +26,7 @@ from fadecast.forecasting.run import simulate
 from fadecast.forecasting.statistics import curve_at
 from fadecast.inputs.measurements import MIN_SD_DELTA_E00, Observation, measurement_sd
 from fadecast.inputs.profile import load_profile, parse_profile
+from fadecast.report.json import forecast_dict, plan_dict
 
 EXAMPLES = Path(__file__).parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -125,12 +126,12 @@ def test_a_profile_with_measurements_gives_a_personal_window(tmp_path: Path) -> 
     assert result.personal.touchup_years[1] < result.touchup_years[1]
     width = result.personal.touchup_years[2] - result.personal.touchup_years[0]
     assert width < result.touchup_years[2] - result.touchup_years[0]
-    data = result.to_dict()["personal"]
+    data = forecast_dict(result)["personal"]
     assert data["measurements"] == 2 and data["touchup"]["p50_date"] is not None
     plain = forecasting.forecast(
         dataclasses.replace(result.scenario, observations=()), samples=500, seed=0, today=TODAY
     )
-    assert plain.personal is None and plain.to_dict()["personal"] is None
+    assert plain.personal is None and forecast_dict(plain)["personal"] is None
 
 
 @pytest.mark.parametrize(
@@ -182,14 +183,14 @@ def test_a_plan_follows_the_personal_forecast(tmp_path: Path) -> None:
     first = next(s for s in result.sessions if s.kind == "fade" and s.number == 1)
     assert first.p50_years == pytest.approx(forecast.personal.touchup_years[1], abs=0.3)
     assert first.p50_years < forecast.touchup_years[1] - 0.5
-    assert result.to_dict()["personal"]["measurements"] == 2
+    assert plan_dict(result)["personal"]["measurements"] == 2
     plain = plan(
         load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY),
         samples=300,
         seed=0,
         today=TODAY,
     )
-    assert plain.to_dict()["personal"] is None
+    assert plan_dict(plain)["personal"] is None
 
 
 def test_systematic_resampling_keeps_the_weights() -> None:
@@ -291,7 +292,7 @@ def test_precise_measurements_that_contradict_the_prior_are_flagged() -> None:
     assert result.personal.residual_sd > MAX_RESIDUAL_SD
     text = " ".join(result.warnings)
     assert "contradict the model" in text and "few of the model's draws" in text
-    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    data = json.loads(json.dumps(forecast_dict(result), allow_nan=False))
     assert data["personal"]["effective_sample_size"] is not None
 
 

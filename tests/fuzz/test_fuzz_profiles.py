@@ -22,6 +22,7 @@ import fadecast
 from fadecast.errors import InputError
 from fadecast.inputs.profile import load_profile, parse_profile
 from fadecast.planning import default_until_age, plan
+from fadecast.report.json import forecast_dict, plan_dict
 
 TODAY = dt.date(2026, 11, 23)
 SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -240,7 +241,7 @@ def outcome(data: Any, today: dt.date = TODAY, *, with_plan: bool = False) -> st
     except InputError as error:
         check_input_error(error)
         return "refused by the forecast"
-    check_forecast(result.to_dict(), today)
+    check_forecast(forecast_dict(result), today)
     if with_plan:
         try:
             lifetime = plan(
@@ -253,7 +254,7 @@ def outcome(data: Any, today: dt.date = TODAY, *, with_plan: bool = False) -> st
         except InputError as error:
             check_input_error(error)
             return "plan refused"
-        data_plan = lifetime.to_dict()
+        data_plan = plan_dict(lifetime)
         check_sane(data_plan, earliest=dt.date(1900, 1, 1), latest=dt.date(2300, 1, 1))
         for key in ("p10", "p50", "p90"):
             assert data_plan["counts"]["total"][key] >= 0

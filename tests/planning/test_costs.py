@@ -26,6 +26,7 @@ from fadecast.planning.costs import (
     stage_at,
 )
 from fadecast.planning.sessions import SESSION_KINDS, SessionTimes
+from fadecast.report.json import cost_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -163,12 +164,12 @@ def test_unpriced_sessions_give_only_the_currency() -> None:
     assert np.isnan(spend.total).all()
     summary = cost_summary(Costs(currency="USD"), spend)
     assert summary == CostSummary(currency="USD", priced=False)
-    assert summary.to_dict() == {"currency": "USD", "priced": False}
+    assert cost_dict(summary) == {"currency": "USD", "priced": False}
 
 
 def test_the_summarys_json_keeps_its_keys_and_their_order() -> None:
     spend = SessionSpend(np.array([100.0]), np.array([0.0]), np.array([50.0]))
-    data = cost_summary(Costs(price_by_stage={3: 50.0, 1: 100.0}), spend).to_dict()
+    data = cost_dict(cost_summary(Costs(price_by_stage={3: 50.0, 1: 100.0}), spend))
     assert list(data) == [
         "currency",
         "priced",

@@ -16,6 +16,7 @@ from fadecast.forecasting import forecast
 from fadecast.forecasting.params import Params
 from fadecast.inputs.profile import MAX_PRICE, Profile, parse_profile
 from fadecast.planning import PlanResult, habits, plan
+from fadecast.report.json import cost_dict, plan_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -105,9 +106,9 @@ def test_costs_follow_the_counts() -> None:
     assert cost.total_p90 is not None
     assert cost.total_p50 == pytest.approx(400 * planned.counts["total"][1], abs=400)
     assert cost.total_p10 <= cost.total_p50 <= cost.total_p90
-    assert planned.to_dict()["cost"] == cost.to_dict()
+    assert plan_dict(planned)["cost"] == cost_dict(cost)
     unpriced = run(make())
-    assert unpriced.cost_summary.to_dict() == {"currency": "EUR", "priced": False}
+    assert cost_dict(unpriced.cost_summary) == {"currency": "EUR", "priced": False}
 
 
 def test_stage_prices_charge_the_covered_stage() -> None:
@@ -123,7 +124,7 @@ def test_stage_prices_charge_the_covered_stage() -> None:
 
 def test_plan_is_reproducible_and_serialises() -> None:
     profile = make(hair={"stage": 2}, goals={"added_density_age": 45})
-    a, b = run(profile).to_dict(), run(profile).to_dict()
+    a, b = plan_dict(run(profile)), plan_dict(run(profile))
     assert a == b
     assert {s["kind"] for s in a["sessions"]} >= {"fade", "design"}
     for s in a["sessions"]:
@@ -211,7 +212,7 @@ def test_removal_scores_the_scalp_as_head_and_neck_and_grows_with_touchups() -> 
     assert now.points["location"] == 1
     assert now.points["skin_type"] == planned.scenario.skin.fitzpatrick
     assert later.total >= now.total
-    data = planned.to_dict()["removal"]
+    data = plan_dict(planned)["removal"]
     assert data["now"]["total"] == now.total
 
 
@@ -224,7 +225,7 @@ def test_money_stays_finite_at_the_highest_price() -> None:
         costs={"price_per_session": MAX_PRICE, "price_by_stage": {"0": 1.0, "4": MAX_PRICE}},
     )
     planned = plan(profile, samples=150, seed=0, today=TODAY)
-    data = json.loads(json.dumps(planned.to_dict(), allow_nan=False))
+    data = json.loads(json.dumps(plan_dict(planned), allow_nan=False))
     assert data["cost"]["priced"] is True
     assert 0 <= data["cost"]["total_p10"] <= data["cost"]["total_p90"] < 1e12
     for what_if in data["what_ifs"]:
@@ -239,7 +240,7 @@ def test_a_plan_for_sessions_decades_apart_works() -> None:
     planned = plan(profile, samples=100, seed=0, today=TODAY, what_ifs=False)
     first = next(s for s in planned.sessions if s.kind == "fade")
     assert first.p10_years >= planned.today_years
-    json.dumps(planned.to_dict(), allow_nan=False)
+    json.dumps(plan_dict(planned), allow_nan=False)
 
 
 def test_no_fade_touch_ups_are_planned_for_smp_that_cannot_show() -> None:

@@ -17,6 +17,7 @@ from fadecast.errors import InputError
 from fadecast.forecasting.scenario import Scenario, scenario_from_profile
 from fadecast.inputs.profile import parse_profile
 from fadecast.planning import removal
+from fadecast.report.json import removal_dict
 from fadecast.skin import tone
 from fadecast.skin.pigments import pigment_names
 
@@ -249,7 +250,7 @@ def test_data_file_matches_the_constants_and_documents_every_value() -> None:
 
 def test_to_dict_is_plain_json() -> None:
     est = removal.smp_removal_estimate(fitzpatrick=5, pigment="organic-blend", smoker=True)
-    data = est.to_dict()
+    data = removal_dict(est)
     assert json.loads(json.dumps(data)) == data
     assert data["total"] == 5 + 1 + 3 + 2 + 0 + 0
     assert data["interval_weeks"] == [6.0, 8.0]

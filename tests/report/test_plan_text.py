@@ -13,6 +13,7 @@ import pytest
 
 from fadecast.inputs.profile import Profile, parse_profile
 from fadecast.planning import PlannedSession, PlanResult, plan
+from fadecast.report.json import cost_dict
 from fadecast.report.plan_text import date_text, format_plan, money_text, session_title
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
@@ -123,7 +124,7 @@ def test_the_counts_hair_loss_and_costs_say_what_the_plan_has() -> None:
         f"Hair loss (Norwood scale): median stage {result.stage_p50_at_horizon:g} at the horizon"
         in lines
     )
-    cost = result.cost_summary.to_dict()
+    cost = cost_dict(result.cost_summary)
     assert (
         f"Cost until the horizon: {money_text(cost['total_p50'], 'GBP')} (80 % of futures "
         f"between {money_text(cost['total_p10'], 'GBP')} and "

@@ -13,7 +13,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -259,26 +258,6 @@ class CostSummary:
     total_p90: float | None = None
     mean_by_kind: Mapping[str, float] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data: only the currency and ``priced`` when not priced."""
-        out: dict[str, Any] = {"currency": self.currency, "priced": self.priced}
-        if self.priced:
-            out.update(
-                {
-                    "price_per_session": self.price_per_session,
-                    "price_by_stage": (
-                        {str(k): v for k, v in self.price_by_stage.items()}
-                        if self.price_by_stage
-                        else None
-                    ),
-                    "total_p10": self.total_p10,
-                    "total_p50": self.total_p50,
-                    "total_p90": self.total_p90,
-                    "mean_by_kind": None if self.mean_by_kind is None else dict(self.mean_by_kind),
-                }
-            )
-        return out
-
 
 def cost_summary(costs: Costs, spend: SessionSpend) -> CostSummary:
     """Summarise the money spent per draw: P10/P50/P90 of the total and the mean by kind.
@@ -291,8 +270,8 @@ def cost_summary(costs: Costs, spend: SessionSpend) -> CostSummary:
     >>> summary = cost_summary(Costs(price_per_session=400, currency="GBP"), spend)
     >>> summary.total_p50, dict(summary.mean_by_kind or {})
     (1000.0, {'fade': 600.0, 'extension': 0.0, 'design': 400.0})
-    >>> cost_summary(Costs(), SessionSpend(*(np.full(2, np.nan) for _ in range(3)))).to_dict()
-    {'currency': 'EUR', 'priced': False}
+    >>> cost_summary(Costs(), SessionSpend(*(np.full(2, np.nan) for _ in range(3)))).priced
+    False
     """
     total = spend.total
     priced = bool(np.isfinite(total).all())

@@ -24,7 +24,6 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from fadecast import data
 from fadecast.errors import InputError
@@ -183,20 +182,6 @@ class KirbyDesaiEstimate:
     months_high: float
     warnings: tuple[str, ...]
     categories: Mapping[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: dicts, lists, strings and numbers only."""
-        return {
-            "points": dict(self.points),
-            "categories": dict(self.categories),
-            "total": self.total,
-            "sessions_low": self.sessions_low,
-            "sessions_high": self.sessions_high,
-            "interval_weeks": list(self.interval_weeks),
-            "months_low": self.months_low,
-            "months_high": self.months_high,
-            "warnings": list(self.warnings),
-        }
 
 
 def _category(field: str, value: object, allowed: tuple[str, ...]) -> str:

@@ -1,0 +1,236 @@
+"""The JSON contracts: every result as plain data (dicts, lists, strings, numbers, None).
+
+The command line prints these with ``json.dumps(..., allow_nan=False)``; the keys are a
+public contract (docs/json.md). A number that cannot be given (a touch-up beyond the
+horizon) is ``None``, never NaN.
+
+Examples
+--------
+>>> json_number(2.34567), json_number(float("inf")), json_number(-0.0001, 2)
+(2.346, None, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fadecast.forecasting import MODEL_VERSION, ForecastResult
+from fadecast.forecasting.detection import RESIDUAL_YEARS
+from fadecast.planning import Permanence, PlanResult, WhatIf
+from fadecast.planning.costs import CostSummary
+from fadecast.planning.removal import KirbyDesaiEstimate
+from fadecast.version import __version__
+
+__all__ = [
+    "cost_dict",
+    "forecast_dict",
+    "json_number",
+    "permanence_dict",
+    "personal_dict",
+    "plan_dict",
+    "removal_dict",
+    "what_if_dict",
+]
+
+
+def json_number(value: float, digits: int = 3) -> float | None:
+    """``value`` rounded to ``digits`` decimals (never -0.0), or None if not finite."""
+    v = float(value)
+    if not math.isfinite(v):
+        return None
+    return round(v, digits) + 0.0
+
+
+def forecast_dict(result: ForecastResult) -> dict[str, Any]:
+    """The forecast as plain JSON-ready data: the contract of ``fadecast forecast --json``
+    (every key and unit in docs/json.md)."""
+    p10, p50, p90 = result.touchup_years
+    d10, d50, d90 = result.touchup_dates
+    return {
+        "fadecast_version": __version__,
+        "model_version": MODEL_VERSION,
+        "samples": result.samples,
+        "seed": result.seed,
+        "first_session": result.scenario.first_session.isoformat(),
+        "sessions": [d.isoformat() for d in result.scenario.session_dates],
+        "touchup": {
+            "p10_years": json_number(p10),
+            "p50_years": json_number(p50),
+            "p90_years": json_number(p90),
+            "p10_date": None if d10 is None else d10.isoformat(),
+            "p50_date": None if d50 is None else d50.isoformat(),
+            "p90_date": None if d90 is None else d90.isoformat(),
+            "years_counted_from": result.scenario.first_session.isoformat(),
+            "threshold_share": round(result.scenario.touchup_threshold, 4),
+        },
+        "exposure": {k: json_number(v, 1) for k, v in result.exposure.items()},
+        "curve": {
+            "years": [json_number(v, 4) for v in result.curve_years],
+            "contrast_p10": [json_number(v) for v in result.curve_social[0]],
+            "contrast_p50": [json_number(v) for v in result.curve_social[1]],
+            "contrast_p90": [json_number(v) for v in result.curve_social[2]],
+            "closeup_p50": [json_number(v) for v in result.curve_closeup_p50],
+            "unit": "CIEDE2000 against bare skin",
+            "target_delta_e00": json_number(result.target_delta_e00),
+            "touchup_level_delta_e00": json_number(result.threshold_delta_e00),
+        },
+        "residual": {
+            "years": RESIDUAL_YEARS,
+            "delta_e00_p50": json_number(result.residual_social_p50),
+            "closeup_delta_e00_p50": json_number(result.residual_closeup_p50),
+        },
+        "attribution": [
+            {"factor": a.factor, "years": json_number(a.years, 2), "reference": a.reference}
+            for a in result.attribution
+        ],
+        "warnings": list(result.warnings),
+        "personal": None if result.personal is None else personal_dict(result),
+    }
+
+
+def personal_dict(result: ForecastResult) -> dict[str, Any]:
+    """The personal window of a forecast with photo measurements (``personal`` of its JSON)."""
+    personal, dates = result.personal, result.personal_dates
+    assert personal is not None and dates is not None
+    return {
+        "measurements": personal.measurements,
+        "effective_sample_size": json_number(personal.effective_sample_size, 1),
+        "residual_sd": json_number(personal.residual_sd),
+        "touchup": {
+            "p10_years": json_number(personal.touchup_years[0]),
+            "p50_years": json_number(personal.touchup_years[1]),
+            "p90_years": json_number(personal.touchup_years[2]),
+            "p10_date": None if dates[0] is None else dates[0].isoformat(),
+            "p50_date": None if dates[1] is None else dates[1].isoformat(),
+            "p90_date": None if dates[2] is None else dates[2].isoformat(),
+        },
+    }
+
+
+def plan_dict(plan: PlanResult) -> dict[str, Any]:
+    """The plan as plain JSON-ready data: the contract of ``fadecast plan --json``."""
+
+    def num(x: float) -> float | None:
+        return round(float(x), 3) if math.isfinite(x) else None
+
+    def day(years: float) -> str | None:
+        d = plan.date_of(years)
+        return d.isoformat() if d else None
+
+    return {
+        "until_age": plan.until_age,
+        "horizon_date": day(plan.horizon_years),
+        "samples": plan.samples,
+        "seed": plan.seed,
+        "sessions": [
+            {
+                "kind": s.kind,
+                "number": s.number,
+                "reason": s.reason,
+                "share_of_draws": round(s.share, 3),
+                "p10_date": day(s.p10_years),
+                "p50_date": day(s.p50_years),
+                "p90_date": day(s.p90_years),
+                "p50_age": num(plan.scenario.age_at_first_session() + s.p50_years),
+            }
+            for s in plan.sessions
+        ],
+        "counts": {
+            kind: {"p10": q[0], "p50": q[1], "p90": q[2]} for kind, q in plan.counts.items()
+        },
+        "cost": cost_dict(plan.cost_summary),
+        "hair": (
+            None
+            if plan.hair_scale is None
+            else {"scale": plan.hair_scale, "stage_p50_at_horizon": plan.stage_p50_at_horizon}
+        ),
+        "what_ifs": [what_if_dict(w) for w in plan.what_ifs],
+        "permanence": permanence_dict(plan.permanence),
+        "removal": {
+            "now": removal_dict(plan.removal_now),
+            "at_horizon": removal_dict(plan.removal_at_horizon),
+        },
+        "personal": None
+        if plan.personal_effective_sample_size is None
+        else {
+            "measurements": len(plan.scenario.observations),
+            "effective_sample_size": round(plan.personal_effective_sample_size, 1),
+        },
+    }
+
+
+def cost_dict(cost: CostSummary) -> dict[str, Any]:
+    """A plan's costs: only the currency and ``priced`` when the sessions are not priced."""
+    out: dict[str, Any] = {"currency": cost.currency, "priced": cost.priced}
+    if cost.priced:
+        out.update(
+            {
+                "price_per_session": cost.price_per_session,
+                "price_by_stage": (
+                    {str(k): v for k, v in cost.price_by_stage.items()}
+                    if cost.price_by_stage
+                    else None
+                ),
+                "total_p10": cost.total_p10,
+                "total_p50": cost.total_p50,
+                "total_p90": cost.total_p90,
+                "mean_by_kind": None if cost.mean_by_kind is None else dict(cost.mean_by_kind),
+            }
+        )
+    return out
+
+
+def what_if_dict(what_if: WhatIf) -> dict[str, Any]:
+    """What one aftercare habit buys, as plain data."""
+    money = round(what_if.money_saved, 2) if math.isfinite(what_if.money_saved) else None
+    return {
+        "habit": what_if.key,
+        "label": what_if.label,
+        "applicable": what_if.applicable,
+        "years_added_to_next_touchup": round(what_if.years_added, 3),
+        "years_added_is_a_floor": what_if.at_least,
+        "touchups_avoided": round(what_if.touchups_avoided, 3),
+        "money_saved": money,
+    }
+
+
+def permanence_dict(permanence: Permanence) -> dict[str, Any]:
+    """What remains without touch-ups, as plain data."""
+    return {
+        "fixed_share_p50": round(permanence.fixed_share_p50, 3),
+        "perceptible_delta_e00": permanence.perceptible_delta_e00,
+        "after_last_session": [
+            {
+                "years": y,
+                "delta_e00_p10": round(a, 2),
+                "delta_e00_p50": round(b, 2),
+                "delta_e00_p90": round(c, 2),
+                "visible_p50": b >= permanence.perceptible_delta_e00,
+                "remaining_share_p50": round(r, 3),
+            }
+            for y, a, b, c, r in zip(
+                permanence.years,
+                permanence.delta_e00_p10,
+                permanence.delta_e00_p50,
+                permanence.delta_e00_p90,
+                permanence.remaining_share_p50,
+                strict=True,
+            )
+        ],
+    }
+
+
+def removal_dict(estimate: KirbyDesaiEstimate) -> dict[str, Any]:
+    """A Kirby–Desai removal estimate, as plain data."""
+    return {
+        "points": dict(estimate.points),
+        "categories": dict(estimate.categories),
+        "total": estimate.total,
+        "sessions_low": estimate.sessions_low,
+        "sessions_high": estimate.sessions_high,
+        "interval_weeks": list(estimate.interval_weeks),
+        "months_low": estimate.months_low,
+        "months_high": estimate.months_high,
+        "warnings": list(estimate.warnings),
+    }
