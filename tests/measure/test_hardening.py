@@ -16,15 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from scipy import ndimage
 
 from fadecast.errors import InputError
 from fadecast.forecasting import scenario_from_profile
 from fadecast.inputs.profile import load_profile
-from fadecast.measure import dots
 from fadecast.measure.measurement import measure_photo
 from fadecast.measure.photo import LinearRGB, read_photo
 from fadecast.measure.reference import parse_rectangle
+from fadecast.measure.scale_selection import dot_scale_px
 from fadecast.render.scene import Renders, RenderSettings, render_profile
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
@@ -76,7 +75,7 @@ def test_the_dots_scale_of_a_16_to_48_megapixel_photo_is_found_at_full_resolutio
     picture = _render(20.0).pictures[0]
     truth = float(np.median(picture.dot_sigma_mm)) * 20.0
     y = LinearRGB(_tiled(20.0, side)).luminance()
-    assert dots.dot_scale_px(y, min_sigma_px=2.0) == pytest.approx(truth, rel=0.25)
+    assert dot_scale_px(y, min_sigma_px=2.0) == pytest.approx(truth, rel=0.25)
 
 
 def test_a_16_megapixel_photo_is_measured_against_its_truth() -> None:
@@ -180,34 +179,6 @@ def test_a_12_megapixel_noise_photo_gives_no_figures_without_a_flag() -> None:
     figures = measure_photo(noise).figures
     assert figures.dot_count <= 2  # noise alone stands out at fewer than one place
     assert figures.dot_count == 0 or "too_few_dots" in figures.flags
-
-
-def test_noise_alone_stands_out_as_the_euler_characteristic_says() -> None:
-    """Local maxima of the scale-normalised LoG of white noise above u sd: counted
-    against ``A λ u exp(-u²/2) / (2π)^(3/2)`` with ``λ = 3 / (2 σ²)`` (Worsley et al.
-    1996), the count behind :func:`fadecast.measure.dots.significance`."""
-    rng = np.random.default_rng(1)
-    sigma, u, counted, area = 3.0, 3.5, 0, 0
-    for _ in range(2):
-        noise = rng.standard_normal((1000, 1000)).astype(np.float32)
-        field = (-(sigma**2) * ndimage.gaussian_laplace(noise, sigma))[20:-20, 20:-20]
-        field /= field.std()
-        peaks = field == ndimage.maximum_filter(field, 3)
-        counted += int((peaks & (field > u)).sum())
-        area += field.size
-    expected = area * 1.5 / sigma**2 / (2 * math.pi) ** 1.5 * u * math.exp(-u * u / 2)
-    assert counted == pytest.approx(expected, rel=0.3)
-
-
-def test_a_dot_must_stand_further_out_of_the_noise_on_a_larger_photo() -> None:
-    small = dots.significance(10_000, 3.0)
-    assert small == dots.SIGNIFICANCE
-    thresholds = [dots.significance(a, 3.0) for a in (10**5, 10**6, 10**7, 5 * 10**7)]
-    assert thresholds == sorted(thresholds) and thresholds[-1] > small + 1.0
-    # Noise alone then stands out at about FALSE_DOTS places.
-    u, area = thresholds[-1], 5 * 10**7
-    rate = 2 * area * 1.5 / 9.0 / (2 * math.pi) ** 1.5
-    assert rate * u * math.exp(-u * u / 2) == pytest.approx(dots.FALSE_DOTS, rel=1e-6)
 
 
 def test_detections_too_far_apart_for_an_smp_pattern_are_flagged() -> None:

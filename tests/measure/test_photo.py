@@ -7,10 +7,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from fadecast.errors import InputError
-from fadecast.measure.photo import MAX_PHOTO_PIXELS, linear_from_srgb8, luminance, read_photo
+from fadecast.measure.photo import (
+    MAX_PHOTO_PIXELS,
+    block_mean,
+    linear_from_srgb8,
+    luminance,
+    read_photo,
+)
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -120,3 +128,31 @@ def test_photo_colours_read_as_colour_science_reads_them() -> None:
     delta = colour.delta_e_ciede2000(ours[:100], ours[100:])
     reference_delta = colour_science.delta_E(reference[:100], reference[100:], method="CIE 2000")
     np.testing.assert_allclose(delta, reference_delta, atol=0.1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    factor=st.integers(1, 5),
+    rows=st.integers(5, 40),
+    cols=st.integers(5, 40),
+    seed=st.integers(0, 1000),
+)
+def test_block_mean_keeps_the_mean_of_whole_blocks(
+    factor: int, rows: int, cols: int, seed: int
+) -> None:
+    image = np.random.default_rng(seed).random((rows, cols)).astype(np.float32)
+    reduced = block_mean(image, factor)
+    h, w = rows // factor, cols // factor
+    assert reduced.shape == (h, w)
+    if h and w:
+        whole = image[: h * factor, : w * factor]
+        assert float(reduced.mean()) == pytest.approx(float(whole.mean()), rel=1e-5)
+
+
+@pytest.mark.parametrize("factor", [2, 3, 4, 8])
+def test_block_mean_is_the_mean_of_each_block(factor: int) -> None:
+    """Powers of two (halved in turn by OpenCV) and others (numpy) alike, with channels."""
+    image = np.random.default_rng(factor).random((35, 43, 3)).astype(np.float32)
+    h, w = 35 // factor, 43 // factor
+    expected = image[: h * factor, : w * factor].reshape(h, factor, w, factor, 3).mean(axis=(1, 3))
+    np.testing.assert_allclose(block_mean(image, factor), expected, rtol=1e-5)

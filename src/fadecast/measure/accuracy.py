@@ -15,13 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from fadecast.measure.dots import nearest_distance
 from fadecast.measure.figures import (
     MIN_BARE_SKIN_SHARE,
     treated_area,
     treated_by_distance,
     untreated_by_distance,
 )
+from fadecast.measure.imaging import nearest_distance
 from fadecast.measure.measurement import Measurement, exclude_rectangle
 from fadecast.render.scene import Scene, YearPicture
 from fadecast.skin import colour

@@ -15,17 +15,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast.measure.dots import (
-    MIN_UNTREATED_SHARE,
-    UNTREATED_SPACINGS,
-    DotFinding,
+from fadecast.measure.dots import DotFinding
+from fadecast.measure.imaging import (
     block_all,
-    block_mean,
     distance_to_unset,
     full_resolution,
     nearest_distance,
 )
-from fadecast.measure.photo import Y_WEIGHTS, LinearRGB
+from fadecast.measure.photo import Y_WEIGHTS, LinearRGB, block_mean
+from fadecast.measure.significance import MIN_UNTREATED_SHARE, UNTREATED_SPACINGS
 from fadecast.skin import colour
 
 __all__ = [

@@ -256,6 +256,25 @@ def measure_photo(
         ``card_reflectance``: an option out of its range, a photo with nothing to
         measure (all one level, too dark, clipped white), a card or marker that is not
         one or leaves too little of the photo.
+
+    Examples
+    --------
+    Dots 16 pixels apart (0.8 mm at 0.05 mm a pixel) below untreated skin, with a white
+    card on the skin:
+
+    >>> rows, cols = np.mgrid[0:240, 0:320] % 16 - 7.5
+    >>> depth = 0.4 * np.exp(-(rows**2 + cols**2) / 18.0)
+    >>> photo = (np.array([200.0, 160.0, 140.0]) * (1 - depth[..., None])).astype(np.uint8)
+    >>> photo[:80] = (200, 160, 140)
+    >>> photo[16:64, 16:64] = 235
+    >>> measured = measure_photo(photo, mm_per_px=0.05)
+    >>> figures = measured.figures
+    >>> figures.dot_count, round(figures.density_per_cm2), figures.flags  # 156 per cm²
+    (200, 157, ())
+    >>> measured.white.source, round(figures.diameter_mm.median, 2)
+    ('auto', 0.41)
+    >>> measured.to_dict()["contrast"]["social_delta_e00"]
+    4.319
     """
     srgb = _check_photo(srgb)
     if mm_per_px is not None and marker_mm is not None:
@@ -289,7 +308,7 @@ def measure_photo(
 def _check_scale_fits(shape: tuple[int, ...], mm_per_px: float) -> None:
     """An InputError if at ``mm_per_px`` no SMP dot could fit the photo's dot scales."""
     least_sigma = MIN_DOT_SIGMA_MM / mm_per_px
-    largest = min(shape[:2]) / 8.0  # the widest dot looked for (dots.dot_scale_px)
+    largest = min(shape[:2]) / 8.0  # the widest dot looked for (scale_selection.dot_scale_px)
     if least_sigma > largest:
         raise InputError(
             "mm_per_px",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast.measure.dots import full_resolution
+from fadecast.measure.imaging import full_resolution
 from fadecast.measure.measurement import Measurement
 
 __all__ = ["overlay"]
@@ -22,7 +22,33 @@ MARKER_COLOUR = (255, 210, 0)
 
 
 def overlay(srgb: NDArray[np.uint8], measurement: Measurement) -> NDArray[np.uint8]:
-    """The photo with its detections drawn on, shape ``(H, W, 3)``."""
+    """The photo with its detections drawn on, shape ``(H, W, 3)``.
+
+    Each dot gets a circle of its diameter (at least 3 pixels across) in
+    :data:`DOT_COLOUR`; pixels under a hair are halfway to :data:`HAIR_TINT`; the white
+    card is outlined in :data:`CARD_COLOUR`, the marker in :data:`MARKER_COLOUR`. Lines
+    are a pixel wide for every 800 pixels of the photo's shorter side (at least one),
+    the card's and the marker's twice that.
+
+    Parameters
+    ----------
+    srgb
+        The photo measured, shape ``(H, W, 3)``; not changed.
+    measurement
+        Its measurement (:func:`~fadecast.measure.measurement.measure_photo`).
+
+    Examples
+    --------
+    >>> from fadecast.measure.measurement import measure_photo
+    >>> rows, cols = np.mgrid[0:160, 0:160] % 16 - 7.5
+    >>> depth = 0.4 * np.exp(-(rows**2 + cols**2) / 18.0)
+    >>> photo = (np.array([200.0, 160.0, 140.0]) * (1 - depth[..., None])).astype(np.uint8)
+    >>> drawn = overlay(photo, measure_photo(photo))
+    >>> drawn.shape, drawn.dtype
+    ((160, 160, 3), dtype('uint8'))
+    >>> tuple(int(v) for v in drawn[7, 3])  # on the first dot's circle
+    (0, 230, 64)
+    """
     from PIL import Image, ImageDraw
 
     found = measurement.found

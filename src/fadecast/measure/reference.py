@@ -92,7 +92,22 @@ def parse_rectangle(
     text: str, shape: tuple[int, ...], *, field: str = "white"
 ) -> tuple[int, int, int, int]:
     """``"x,y,w,h"`` in pixels, checked against a picture of ``shape`` (rows, cols)
-    by :func:`check_rectangle`. [px]"""
+    by :func:`check_rectangle`. [px]
+
+    Raises
+    ------
+    InputError
+        Naming ``field``: not four whole numbers, or not a rectangle inside the picture.
+
+    Examples
+    --------
+    >>> parse_rectangle("10,20,30,40", (100, 120))
+    (10, 20, 30, 40)
+    >>> parse_rectangle("10,20,30", (100, 120))
+    Traceback (most recent call last):
+    ...
+    fadecast.errors.InputError: white: must be auto, none or x,y,w,h in whole pixels, got '10,20,30'
+    """
     parts = text.split(",")
     try:
         if len(parts) != 4:
@@ -116,6 +131,15 @@ def check_rectangle(
     ------
     InputError
         Naming ``field`` and what is allowed.
+
+    Examples
+    --------
+    >>> check_rectangle([0, 0, 4, 4], (10, 10))
+    (0, 0, 4, 4)
+    >>> check_rectangle((8, 0, 4, 4), (10, 10))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fadecast.errors.InputError: white: must be x,y,w,h in whole pixels: ... got 8,0,4,4
     """
     rows, cols = int(shape[0]), int(shape[1])
     allowed = (
@@ -159,10 +183,38 @@ def white_reference_at(
     of luminance at most :data:`MAX_GIVEN_CARD_SPREAD`) and not black (at least
     :data:`MIN_CARD_LEVEL` in every channel).
 
+    Parameters
+    ----------
+    rgb
+        The photo's linear RGB, shape ``(H, W, 3)``, as an array or a
+        :class:`~fadecast.measure.photo.LinearRGB`. [1]
+    rect
+        ``(x, y, width, height)`` of the card. [px]
+    reflectance
+        The card's reflectance. [1]
+    source
+        ``"given"`` (checked to be a card) or ``"auto"`` (found as one).
+    field
+        The option named in an error.
+
     Raises
     ------
     InputError
         Naming ``field``: the rectangle is not inside the photo, or not a card.
+
+    Examples
+    --------
+    A card photographed under warm light: its gains turn it back to grey 0.9.
+
+    >>> rgb = np.full((40, 40, 3), 0.3, dtype=np.float32)
+    >>> rgb[10:30, 10:30] = (0.8, 0.72, 0.6)
+    >>> card = white_reference_at(rgb, (10, 10, 20, 20))
+    >>> card.gains.round(3)
+    array([1.125, 1.25 , 1.5  ])
+    >>> white_reference_at(rgb, (0, 0, 30, 30))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fadecast.errors.InputError: white: the rectangle 0,0,30,30 is not a uniform card ...
     """
     x, y, w, h = check_rectangle(rect, rgb.shape, field=field)
     inner = _inner_half(rgb, (x, y, w, h))
@@ -202,7 +254,31 @@ def find_white_reference(
     Looked for on a copy reduced to about 100,000 pixels: pixels lighter than
     :data:`MIN_CARD_CONTRAST` times the median and locally uniform; their largest
     connected region, if it covers at least :data:`MIN_CARD_SHARE` of the picture and
-    is uniform inside, is the card (its bounding box, shrunk by a margin).
+    is uniform inside, is the card (its bounding box, shrunk by an eighth of its sides
+    on each; the whole box is its ``outer``, and the blur of its edges its ``edge_px``).
+
+    Parameters
+    ----------
+    rgb
+        The photo's linear RGB, shape ``(H, W, 3)``, as an array or a
+        :class:`~fadecast.measure.photo.LinearRGB`. [1]
+    luminance
+        Its linear luminance, shape ``(H, W)``. [1]
+    reflectance
+        The card's reflectance. [1]
+
+    Examples
+    --------
+    >>> from fadecast.measure.photo import luminance
+    >>> rgb = np.full((120, 160, 3), (0.45, 0.3, 0.25), dtype=np.float32)
+    >>> rgb[20:60, 30:90] = (0.8, 0.78, 0.7)
+    >>> card = find_white_reference(rgb, luminance(rgb))
+    >>> card.source, card.rect, card.outer
+    ('auto', (39, 26, 42, 28), (32, 22, 56, 36))
+    >>> [round(v, 2) for v in card.rgb], round(card.edge_px, 2)
+    ([0.8, 0.78, 0.7], 0.8)
+    >>> find_white_reference(rgb * 0 + 0.3, luminance(rgb * 0 + 0.3)) is None
+    True
     """
     factor = max(1, int(np.sqrt(luminance.size / 1.0e5)))
     small = block_mean(luminance, factor)
@@ -264,6 +340,29 @@ def edge_width_px(luminance: Float32, outer: tuple[int, int, int, int]) -> float
     A printed card's edge is a sharp step, so its width in the photo is the optics'
     blur: about 0.8 px when in focus, 2.56 σ for a Gaussian blur of σ pixels. Edges at
     the photo's border are skipped. [px]
+
+    Parameters
+    ----------
+    luminance
+        Linear luminance, shape ``(H, W)``. [1]
+    outer
+        The whole card, ``(x, y, width, height)``. [px]
+
+    Returns
+    -------
+    float or None
+        None where no edge can be read (all at the border, or no rise).
+
+    Examples
+    --------
+    >>> from scipy import ndimage
+    >>> y = np.full((200, 240), 0.3, dtype=np.float32)
+    >>> y[50:150, 60:180] = 0.9
+    >>> round(edge_width_px(y, (60, 50, 120, 100)), 2)  # in focus
+    0.8
+    >>> blurred = ndimage.gaussian_filter(y, 3.0)
+    >>> round(edge_width_px(blurred, (60, 50, 120, 100)) / 3.0, 1)  # 2.56 sd
+    2.6
     """
     x, y, w, h = outer
     rows, cols = luminance.shape

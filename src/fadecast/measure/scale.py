@@ -61,10 +61,29 @@ def find_marker(srgb: NDArray[np.uint8], marker_mm: float, *, field: str = "mark
     marker_mm
         Printed side of the marker (outer edge of its black border). [mm]
 
+    field
+        The option named in an error.
+
     Raises
     ------
     InputError
         No marker in the photo, or one seen at too much of a slant.
+
+    Examples
+    --------
+    A 20 mm marker 120 pixels wide:
+
+    >>> import cv2
+    >>> dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    >>> photo = np.full((300, 400, 3), 255, dtype=np.uint8)
+    >>> photo[50:170, 200:320] = cv2.aruco.generateImageMarker(dictionary, 7, 120)[..., None]
+    >>> marker = find_marker(photo, 20.0)
+    >>> marker.marker_id, round(marker.side_px), round(marker.mm_per_px, 3), marker.rect
+    (7, 120, 0.167, (200, 50, 120, 120))
+    >>> find_marker(np.full((300, 400, 3), 255, dtype=np.uint8), 20.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fadecast.errors.InputError: marker_mm: no ArUco marker (DICT_4X4_50) found in the photo; ...
     """
     import cv2
 

@@ -1,0 +1,204 @@
+"""Candidate dots on the working copy: LoG peaks, round, one per dot, significant.
+
+Blobs answer the scale-normalised negative Laplacian of Gaussian of the darkness
+(:func:`~fadecast.measure.blobs.normalised_log`). Taken a little finer than the dots'
+own scale (:data:`DETECTION_SCALE`), with a suppression radius below it
+(:data:`SUPPRESSION_RADIUS`), it keeps touching and spread dots apart. Its local maxima
+that are strong enough, round at either scale (a hair is round at neither), one per dot
+(:func:`one_detection_per_dot`) and standing out of the noise
+(:func:`~fadecast.measure.significance.significant_candidates`) are the candidates
+(:func:`find_candidates`), at sub-pixel positions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+from fadecast.measure.blobs import (
+    hessian_roundness,
+    local_maxima,
+    log_gain,
+    normalised_log,
+    subpixel_peaks,
+)
+from fadecast.measure.imaging import nearest_distance
+from fadecast.measure.significance import significant_candidates
+from fadecast.measure.tunables import TUNABLES
+
+__all__ = [
+    "DETECTION_SCALE",
+    "MERGE_DISTANCE",
+    "MIN_ROUNDNESS",
+    "NOISE_THRESHOLD",
+    "RELATIVE_THRESHOLD",
+    "SADDLE_REACH",
+    "SADDLE_SHARE",
+    "SUPPRESSION_RADIUS",
+    "find_candidates",
+    "one_detection_per_dot",
+]
+
+Float32 = NDArray[np.float32]
+Array = NDArray[np.float64]
+Indices = NDArray[np.intp]
+
+#: Scale of the detecting LoG, relative to the dots' scale. [1]
+DETECTION_SCALE = TUNABLES.detection_scale
+#: Radius of non-maximum suppression, relative to the dots' scale. [1]
+SUPPRESSION_RADIUS = TUNABLES.suppression_radius
+#: A candidate must be at least this many noise standard deviations of the detecting
+#: response ... [1]
+NOISE_THRESHOLD = TUNABLES.noise_threshold
+#: ... and this share of the typical candidate's (its 75th percentile). [1]
+RELATIVE_THRESHOLD = TUNABLES.relative_threshold
+#: Smallest ratio of the Hessian's eigenvalues at a dot's centre (1 is round, 0 a ridge).
+MIN_ROUNDNESS = TUNABLES.min_roundness
+#: Two detections closer than this share of the median nearest-neighbour distance are
+#: one dot; the stronger stays. [1]
+MERGE_DISTANCE = TUNABLES.merge_distance
+#: Two detections within this many dot widths are one dot if, at the dots' own scale,
+#: the response between them stays above this share of the weaker one's (no saddle:
+#: noise split one dot's peak in two). Touching dots keep a saddle. [1]
+SADDLE_REACH = TUNABLES.saddle_reach
+SADDLE_SHARE = TUNABLES.saddle_share
+
+
+def find_candidates(
+    darkness: Float32, sigma_px: float, noise: float, allowed: NDArray[np.bool_]
+) -> tuple[Array, Array]:
+    """The candidate dots of the working copy's darkness, at sub-pixel positions.
+
+    Local maxima (radius :data:`SUPPRESSION_RADIUS` ``σ``) of the scale-normalised LoG
+    at :data:`DETECTION_SCALE` ``σ``, above :data:`NOISE_THRESHOLD` noise sd of that
+    filter and :data:`RELATIVE_THRESHOLD` of the candidates' 75th percentile, round
+    (Hessian eigenvalue ratio above :data:`MIN_ROUNDNESS` at that scale or at ``σ``:
+    touching dots are round at the finer scale, a faint noisy dot at its own, a hair at
+    neither), one per dot (:func:`one_detection_per_dot`) and significant
+    (:func:`~fadecast.measure.significance.significant_candidates`); each refined by a
+    parabola through the detecting response.
+
+    Parameters
+    ----------
+    darkness
+        ``1 - Y / Y_skin`` on the working copy, hairs painted out, shape ``(H, W)``. [1]
+    sigma_px
+        The dots' Gaussian width ``σ`` on it. [px]
+    noise
+        The darkness's pixel noise sd (:func:`~fadecast.measure.blobs.noise_sd`). [1]
+    allowed
+        Pixels to look for dots in, shape ``(H, W)``.
+
+    Returns
+    -------
+    tuple[NDArray[np.float64], NDArray[np.float64]]
+        Rows and columns of the candidates, with pixel ``i`` at ``i``. [working px]
+
+    Examples
+    --------
+    A 6 × 6 grid of dots of width 2.5 px, 12 px apart:
+
+    >>> rows, cols = np.mgrid[0:72, 0:72] % 12 - 5.5
+    >>> darkness = 0.5 * np.exp(-(rows**2 + cols**2) / (2 * 2.5**2)).astype(np.float32)
+    >>> found_rows, found_cols = find_candidates(
+    ...     darkness, 2.5, 0.002, np.ones((72, 72), dtype=bool))
+    >>> len(found_rows), round(float(found_rows.min()), 1)
+    (36, 5.5)
+    """
+    fine = DETECTION_SCALE * sigma_px
+    matched = normalised_log(darkness, fine)
+    radius = max(1, round(SUPPRESSION_RADIUS * sigma_px))
+    rows, cols = local_maxima(matched, radius, NOISE_THRESHOLD * noise * log_gain(fine), allowed)
+    if len(rows):
+        # The same at the dots' own scale (the matched filter): smoother, and less
+        # sensitive to blotchy noise.
+        whole = normalised_log(darkness, sigma_px)
+        typical = float(np.quantile(matched[rows, cols], 0.75))
+        strong = matched[rows, cols] > RELATIVE_THRESHOLD * typical
+        # Round at either scale: a dot is round at its own, touching dots each at the
+        # finer one, a hair at neither.
+        round_ = (hessian_roundness(matched, rows, cols) > MIN_ROUNDNESS) | (
+            hessian_roundness(whole, rows, cols) > MIN_ROUNDNESS
+        )
+        keep = strong & round_
+        rows, cols = rows[keep], cols[keep]
+        rows, cols = one_detection_per_dot(rows, cols, matched[rows, cols], whole, sigma_px)
+        rows, cols = significant_candidates(darkness, whole, rows, cols, sigma_px, noise, allowed)
+        del whole
+    return subpixel_peaks(matched, rows, cols)
+
+
+def one_detection_per_dot(
+    rows: Indices,
+    cols: Indices,
+    strength: Float32,
+    whole: Float32,
+    sigma_px: float,
+) -> tuple[Indices, Indices]:
+    """Detections of one dot merged into one: the stronger of each pair stays.
+
+    Two detections are one dot when they are closer than :data:`MERGE_DISTANCE` of the
+    median nearest-neighbour distance (too close for the pattern), or when they lie
+    within :data:`SADDLE_REACH` dot widths with no saddle between them at the dots'
+    scale: the response ``whole`` sampled at a quarter, half and three quarters of the
+    way stays above :data:`SADDLE_SHARE` of the weaker end's (noise split one dot's
+    peak in two). Touching dots keep a saddle and stay two. Fewer than three
+    detections are kept as they are.
+
+    Parameters
+    ----------
+    rows, cols
+        The detections. [px]
+    strength
+        Each one's detecting response; the stronger of two merged stays. [1]
+    whole
+        The scale-normalised LoG at the dots' scale, shape ``(H, W)``. [1]
+    sigma_px
+        The dots' Gaussian width. [px]
+
+    Returns
+    -------
+    tuple[NDArray[np.intp], NDArray[np.intp]]
+        The rows and columns kept, in their original order. [px]
+
+    Examples
+    --------
+    Two detections on one dot (at 40, 40) become one; two touching dots 3.2 widths
+    apart (at row 85) stay two, as does a lone one:
+
+    >>> from fadecast.measure.blobs import normalised_log
+    >>> rows, cols = np.mgrid[0:120, 0:120] + 0.5
+    >>> darkness = np.exp(-((rows - 40) ** 2 + (cols - 40) ** 2) / 32.0)
+    >>> for centre in (30.0, 42.8):
+    ...     darkness += np.exp(-((rows - 85) ** 2 + (cols - centre) ** 2) / 32.0)
+    >>> whole = normalised_log(darkness.astype(np.float32), 4.0)
+    >>> r, c = np.array([38, 42, 85, 85, 10]), np.array([39, 41, 30, 43, 110])
+    >>> kept = one_detection_per_dot(r, c, whole[r, c], whole, 4.0)
+    >>> [(int(i), int(j)) for i, j in zip(*kept)]
+    [(38, 39), (85, 30), (85, 43), (10, 110)]
+    """
+    if len(rows) < 3:
+        return rows, cols
+    from scipy.spatial import cKDTree
+
+    points = np.c_[rows, cols].astype(np.float64)
+    tree = cKDTree(points)
+    close = MERGE_DISTANCE * float(np.median(nearest_distance(points)))
+    pairs = tree.query_pairs(max(close, SADDLE_REACH * sigma_px), output_type="ndarray")
+    if len(pairs) == 0:
+        return rows, cols
+    i, j = pairs[:, 0], pairs[:, 1]
+    distance = np.hypot(*(points[i] - points[j]).T)
+    steps = np.array([0.25, 0.5, 0.75])
+    along = points[i][:, None, :] + steps[None, :, None] * (points[j] - points[i])[:, None, :]
+    between = ndimage.map_coordinates(
+        whole, along.reshape(-1, 2).T, order=1, mode="nearest"
+    ).reshape(len(pairs), len(steps))
+    ends = np.minimum(whole[rows[i], cols[i]], whole[rows[j], cols[j]])
+    one = (distance < close) | (between.min(axis=1) >= SADDLE_SHARE * ends)
+    drop = np.zeros(len(rows), dtype=bool)
+    for a, b in pairs[one][np.argsort(-np.maximum(strength[i], strength[j])[one])]:
+        if not (drop[a] or drop[b]):
+            drop[b if strength[a] >= strength[b] else a] = True
+    return rows[~drop], cols[~drop]

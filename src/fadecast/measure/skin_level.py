@@ -1,0 +1,88 @@
+"""The local bare-skin level of a photo and each pixel's darkness against it.
+
+A grey closing wider than a dot removes the dots (and hairs); smoothed, it is the local
+bare-skin luminance ``Y_skin`` (:func:`skin_luminance`). Darkness is
+``D = 1 - Y / Y_skin`` (:func:`darkness`): 0 on skin, up to about 0.9 at a fresh dot's
+centre, and free of gradients in the lighting, which divide out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+from fadecast.measure.imaging import bilinear, maximum_filter, minimum_filter, power_of_two_at_most
+from fadecast.measure.photo import block_mean
+
+__all__ = ["darkness", "skin_luminance"]
+
+Float32 = NDArray[np.float32]
+
+
+def skin_luminance(luminance: Float32, sigma_px: float) -> Float32:
+    """Local bare-skin luminance: dots and hairs closed away, then smoothed.
+
+    A grey closing by a square of side ``2 ⌈3σ⌉ + 1`` removes every dark feature
+    narrower than it; the result is smoothed on a coarser copy (the skin level varies
+    slowly) and brought back by bilinear interpolation.
+
+    Parameters
+    ----------
+    luminance
+        Working copy, shape ``(H, W)``. [1]
+    sigma_px
+        Dot width on it. [px]
+
+    Returns
+    -------
+    Float32
+        ``Y_skin``, shape ``(H, W)``. [1]
+
+    Examples
+    --------
+    A dark dot on skin lit from the left: the skin level follows the light, not the dot.
+
+    >>> rows, cols = np.mgrid[0:64, 0:64] + 0.5
+    >>> light = 0.4 + 0.2 * cols / 64
+    >>> dot = 1.0 - 0.5 * np.exp(-((rows - 32) ** 2 + (cols - 32) ** 2) / (2 * 2.5**2))
+    >>> skin = skin_luminance((light * dot).astype(np.float32), 2.5)
+    >>> round(float(skin[32, 32]), 2), round(float(light[32, 32]), 2)
+    (0.5, 0.5)
+    """
+    size = 2 * math.ceil(3.0 * sigma_px) + 1
+    smooth = ndimage.gaussian_filter(luminance, 1.0)
+    closed = minimum_filter(maximum_filter(smooth, size), size)  # a grey closing
+    # The skin level varies slowly: smoothed on a copy a quarter the size, then
+    # brought back by linear interpolation.
+    width = 1.5 * size / 2.0
+    reduce = min(power_of_two_at_most(width / 2.0), power_of_two_at_most(min(luminance.shape)))
+    coarse = ndimage.gaussian_filter(block_mean(closed, reduce), width / reduce, mode="nearest")
+    if reduce == 1:
+        return np.asarray(coarse, dtype=np.float32)
+    rows = (np.arange(luminance.shape[0]) + 0.5) / reduce - 0.5
+    cols = (np.arange(luminance.shape[1]) + 0.5) / reduce - 0.5
+    return bilinear(coarse, rows, cols)
+
+
+def darkness(luminance: Float32, skin: Float32) -> Float32:
+    """``D = 1 - Y / Y_skin``: 0 on bare skin, towards 1 at a dark dot's centre. [1]
+
+    Parameters
+    ----------
+    luminance
+        ``Y``, shape ``(H, W)``. [1]
+    skin
+        ``Y_skin`` (:func:`skin_luminance`), shape ``(H, W)``; floored at ``1e-6``. [1]
+
+    Examples
+    --------
+    >>> darkness(np.array([[0.5, 0.25]], np.float32), np.array([[0.5, 0.5]], np.float32))
+    array([[0. , 0.5]], dtype=float32)
+    """
+    out = np.maximum(skin, np.float32(1e-6))
+    np.divide(luminance, out, out=out)
+    np.subtract(np.float32(1.0), out, out=out)
+    return out

@@ -1,0 +1,146 @@
+"""Tests of the image helpers (:mod:`fadecast.measure.imaging`): each against its exact
+reference (scipy's filters and distance transform, brute force)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import ndimage
+
+from fadecast.measure import imaging
+
+
+@pytest.mark.parametrize("size", [3, 7, 29, 61])
+@pytest.mark.parametrize("shape", [(5, 7), (120, 90)])
+def test_min_and_max_filters_are_scipys_to_the_bit(size: int, shape: tuple[int, int]) -> None:
+    image = np.random.default_rng(size).random(shape).astype(np.float32)
+    maxed = imaging.maximum_filter(image, size)
+    assert np.array_equal(maxed, ndimage.maximum_filter(image, size=size))
+    assert np.array_equal(
+        imaging.minimum_filter(image, size), ndimage.minimum_filter(image, size=size)
+    )
+    closed = ndimage.grey_closing(image, size=(size, size))
+    assert np.array_equal(imaging.minimum_filter(maxed, size), closed)
+
+
+@settings(max_examples=50, deadline=None)
+@given(value=st.floats(0.0, 1e9))
+def test_the_power_of_two_at_most_a_value_is_the_largest_not_above_it(value: float) -> None:
+    power = imaging.power_of_two_at_most(value)
+    assert power >= 1 and power & (power - 1) == 0
+    if value >= 2.0:
+        assert power <= value < 2 * power
+    else:
+        assert power == 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rows=st.integers(1, 20_000),
+    cols=st.integers(1, 20_000),
+    sigma=st.floats(0.1, 500.0),
+    width=st.floats(1.0, 5.0),
+)
+def test_a_reduction_brings_a_width_to_at_least_the_width_asked_and_keeps_a_copy(
+    rows: int, cols: int, sigma: float, width: float
+) -> None:
+    factor = imaging.reduction_factor((rows, cols), sigma, width)
+    assert factor >= 1 and factor & (factor - 1) == 0
+    assert factor == 1 or sigma / factor >= width  # never finer than asked
+    assert factor == 1 or min(rows, cols) / factor >= imaging.MIN_COPY_SIDE
+    # The next power of two would go below the width asked or the shortest copy.
+    doubled = 2 * factor
+    assert sigma / doubled < width or min(rows, cols) / doubled < imaging.MIN_COPY_SIDE
+
+
+def test_bilinear_resampling_is_exact_on_a_plane_and_clamps_at_the_edges() -> None:
+    rows, cols = np.mgrid[0:6, 0:9].astype(np.float32)
+    plane = np.asarray(2.0 * rows - 0.5 * cols + 1.0, dtype=np.float32)
+    r = np.array([0.0, 0.25, 2.5, 5.0])
+    c = np.array([0.0, 3.75, 8.0])
+    expected = 2.0 * r[:, None] - 0.5 * c[None, :] + 1.0
+    np.testing.assert_allclose(imaging.bilinear(plane, r, c), expected, rtol=1e-6)
+    outside = imaging.bilinear(plane, np.array([-3.0, 9.0]), np.array([-1.0, 20.0]))
+    np.testing.assert_array_equal(outside, plane[[0, -1]][:, [0, -1]])
+    single = imaging.bilinear(plane[:1, :1], np.array([0.0, 0.5]), np.array([0.3]))
+    np.testing.assert_array_equal(single, np.full((2, 1), plane[0, 0]))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    factor=st.integers(1, 9),
+    rows=st.integers(1, 40),
+    cols=st.integers(1, 40),
+    share=st.floats(0.5, 1.0),
+    seed=st.integers(0, 1000),
+)
+def test_a_block_is_set_when_all_its_pixels_are(
+    factor: int, rows: int, cols: int, share: float, seed: int
+) -> None:
+    mask = np.random.default_rng(seed).random((rows, cols)) < share
+    blocks = imaging.block_all(mask, factor)
+    h, w = rows // factor, cols // factor
+    assert blocks.shape == (h, w)
+    for i in range(h):
+        for j in range(w):
+            block = mask[i * factor : (i + 1) * factor, j * factor : (j + 1) * factor]
+            assert blocks[i, j] == block.all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    factor=st.integers(1, 6),
+    rows=st.integers(1, 12),
+    cols=st.integers(1, 12),
+    extra=st.tuples(st.integers(0, 5), st.integers(0, 5)),
+    seed=st.integers(0, 1000),
+)
+def test_full_resolution_repeats_each_block_and_the_edges(
+    factor: int, rows: int, cols: int, extra: tuple[int, int], seed: int
+) -> None:
+    mask = np.random.default_rng(seed).random((rows, cols)) < 0.5
+    shape = (rows * factor + extra[0], cols * factor + extra[1])
+    full = imaging.full_resolution(mask, factor, shape)
+    assert full.shape == shape
+    r = np.minimum(np.arange(shape[0]) // factor, rows - 1)
+    c = np.minimum(np.arange(shape[1]) // factor, cols - 1)
+    np.testing.assert_array_equal(full, mask[r][:, c])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 1000))
+def test_distance_to_unset_is_the_exact_euclidean_distance(rows: int, cols: int, seed: int) -> None:
+    mask = np.random.default_rng(seed).random((rows, cols)) < 0.9
+    got = imaging.distance_to_unset(mask)
+    assert got.dtype == np.float32 and got.shape == mask.shape
+    if mask.all():
+        assert np.isinf(got).all()
+    else:
+        np.testing.assert_allclose(got, ndimage.distance_transform_edt(mask), rtol=1e-6)
+
+
+def test_distance_to_unset_of_an_empty_mask_is_empty() -> None:
+    assert imaging.distance_to_unset(np.zeros((0, 4), dtype=bool)).shape == (0, 4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 60), seed=st.integers(0, 1000))
+def test_the_nearest_distance_is_the_brute_force_one(n: int, seed: int) -> None:
+    points = np.random.default_rng(seed).random((n, 2)) * 100.0
+    pairwise = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(pairwise, np.inf)
+    np.testing.assert_allclose(imaging.nearest_distance(points), pairwise.min(axis=1))
+
+
+@pytest.mark.parametrize("size", [1, 1000, imaging.MAX_SAMPLE, imaging.MAX_SAMPLE + 1])
+def test_an_even_sample_keeps_small_arrays_whole_and_thins_large_ones(size: int) -> None:
+    values = np.arange(size, dtype=np.int64)
+    sample = imaging.even_sample(values)
+    assert len(sample) <= imaging.MAX_SAMPLE
+    step = 1 if size <= imaging.MAX_SAMPLE else math.ceil(size / imaging.MAX_SAMPLE)
+    np.testing.assert_array_equal(sample, values[::step])
+    assert len(sample) >= imaging.MAX_SAMPLE // 2 or size <= imaging.MAX_SAMPLE
