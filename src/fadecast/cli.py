@@ -535,7 +535,9 @@ def measure_command(
         for folder, (option, files) in outputs.items():
             write_files(folder, files, option=option)
     if as_json:
-        data = {"file": photo.name, **result.to_dict()}
+        from fadecast.report.json import measurement_dict
+
+        data = {"file": photo.name, **measurement_dict(result)}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         from fadecast.report.measure_text import format_measurement

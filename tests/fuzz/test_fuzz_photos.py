@@ -21,6 +21,7 @@ from PIL import Image
 from fadecast.errors import InputError
 from fadecast.measure.measurement import measure_photo
 from fadecast.measure.photo import read_photo
+from fadecast.report.json import measurement_dict
 
 SLOW = settings(
     deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -95,7 +96,7 @@ def photo_bytes(draw: st.DrawFn) -> bytes:
 
 
 def check_measurement(result: Any) -> None:
-    data = result.to_dict()
+    data = measurement_dict(result)
     strict_json(data)
     for path, value in numbers(data):
         assert math.isfinite(value), f"{path} = {value}"

@@ -17,6 +17,7 @@ from fadecast.measure.measurement import measure_photo
 from fadecast.measure.photo import linear_from_srgb8
 from fadecast.render.degrade import PhotoConditions, photograph
 from fadecast.render.scene import Renders, RenderSettings, render_profile
+from fadecast.report.json import measurement_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 PPM = 20.0
@@ -95,7 +96,7 @@ def test_without_card_scale_or_bare_skin_the_flags_say_so() -> None:
     assert {"no_scale", "no_white_reference", "no_bare_skin"} <= flags
     assert measurement.figures.density_per_cm2 is None
     assert measurement.figures.diameter_mm is None
-    data = measurement.to_dict()
+    data = measurement_dict(measurement)
     assert data["scale"]["mm_per_px"] is None and data["dots"]["count"] > 100
 
 

@@ -248,7 +248,7 @@ def test_data_file_matches_the_constants_and_documents_every_value() -> None:
     assert data["smp"]["touchups"]["confidence"] == "L"
 
 
-def test_to_dict_is_plain_json() -> None:
+def test_removal_dict_is_plain_json() -> None:
     est = removal.smp_removal_estimate(fitzpatrick=5, pigment="organic-blend", smoker=True)
     data = removal_dict(est)
     assert json.loads(json.dumps(data)) == data

@@ -105,14 +105,6 @@ class Spread:
         p25, median, p75 = np.quantile(finite * scale, [0.25, 0.5, 0.75])
         return cls(float(median), float(p25), float(p75))
 
-    def to_dict(self) -> dict[str, float]:
-        return {
-            "median": round(self.median, 4),
-            "p25": round(self.p25, 4),
-            "p75": round(self.p75, 4),
-            "iqr": round(self.p75 - self.p25, 4),
-        }
-
 
 @dataclass(frozen=True)
 class Figures:

@@ -2,7 +2,8 @@
 
 The orchestrator of the measure stage; it works on decoded pixels (see
 :func:`fadecast.measure.photo.read_photo` for files) and returns a
-:class:`Measurement` whose ``to_dict()`` is the JSON of ``fadecast measure --json``.
+:class:`Measurement` (:func:`fadecast.report.json.measurement_dict` gives the JSON of
+``fadecast measure --json``).
 
 Every user error (a bad option, a photo with nothing to measure) is an
 :class:`~fadecast.errors.InputError` naming the option's parameter (``photo``,
@@ -16,7 +17,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +25,6 @@ from fadecast.errors import InputError
 from fadecast.measure import dots, figures, reference
 from fadecast.measure.photo import MAX_PHOTO_PIXELS, LinearRGB
 from fadecast.measure.scale import Marker, find_marker
-from fadecast.version import __version__
 
 __all__ = [
     "CARD_REFLECTANCE_RANGE",
@@ -82,56 +81,6 @@ class Measurement:
     white: reference.WhiteReference | None
     found: dots.DotFinding
     figures: figures.Figures
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of ``fadecast measure --json``."""
-        fig = self.figures
-
-        def spread(value: figures.Spread | None) -> dict[str, float] | None:
-            return None if value is None else value.to_dict()
-
-        def lab(value: tuple[float, float, float] | None) -> list[float] | None:
-            return None if value is None else [round(v, 3) for v in value]
-
-        return {
-            "fadecast_version": __version__,
-            "photo": {"width_px": self.width_px, "height_px": self.height_px},
-            "scale": {
-                "mm_per_px": None if fig.mm_per_px is None else round(fig.mm_per_px, 6),
-                "source": self.scale_source,
-            },
-            "white_reference": None
-            if self.white is None
-            else {
-                "source": self.white.source,
-                "rect": list(self.white.rect),
-                "rgb": [round(v, 5) for v in self.white.rgb],
-                "reflectance": self.white.reflectance,
-            },
-            "dots": {
-                "count": fig.dot_count,
-                "analysed_px": fig.analysed_px,
-                "density_per_cm2": None
-                if fig.density_per_cm2 is None
-                else round(fig.density_per_cm2, 2),
-                "density_per_megapixel": round(fig.density_per_megapixel, 2),
-                "diameter_mm": spread(fig.diameter_mm),
-                "diameter_px": spread(fig.diameter_px),
-                "edge_mm": spread(fig.edge_mm),
-                "edge_px": spread(fig.edge_px),
-                "coverage": round(fig.coverage, 4),
-            },
-            "contrast": {
-                "delta_e00": spread(fig.delta_e00),
-                "social_delta_e00": None
-                if fig.social_delta_e00 is None
-                else round(fig.social_delta_e00, 3),
-                "skin_lab": lab(fig.skin_lab),
-                "mean_lab": lab(fig.mean_lab),
-            },
-            "blur_px": None if fig.blur_px is None else round(fig.blur_px, 3),
-            "flags": list(fig.flags),
-        }
 
 
 def exclude_rectangle(mask: NDArray[np.bool_], rect: tuple[int, int, int, int]) -> None:
@@ -273,7 +222,8 @@ def measure_photo(
     (200, 157, ())
     >>> measured.white.source, round(figures.diameter_mm.median, 2)
     ('auto', 0.41)
-    >>> measured.to_dict()["contrast"]["social_delta_e00"]
+    >>> from fadecast.report.json import measurement_dict
+    >>> measurement_dict(measured)["contrast"]["social_delta_e00"]
     4.319
     """
     srgb = _check_photo(srgb)

@@ -17,6 +17,8 @@ from typing import Any
 
 from fadecast.forecasting import MODEL_VERSION, ForecastResult
 from fadecast.forecasting.detection import RESIDUAL_YEARS
+from fadecast.measure.figures import Spread
+from fadecast.measure.measurement import Measurement
 from fadecast.planning import Permanence, PlanResult, WhatIf
 from fadecast.planning.costs import CostSummary
 from fadecast.planning.removal import KirbyDesaiEstimate
@@ -26,10 +28,12 @@ __all__ = [
     "cost_dict",
     "forecast_dict",
     "json_number",
+    "measurement_dict",
     "permanence_dict",
     "personal_dict",
     "plan_dict",
     "removal_dict",
+    "spread_dict",
     "what_if_dict",
 ]
 
@@ -233,4 +237,65 @@ def removal_dict(estimate: KirbyDesaiEstimate) -> dict[str, Any]:
         "months_low": estimate.months_low,
         "months_high": estimate.months_high,
         "warnings": list(estimate.warnings),
+    }
+
+
+def measurement_dict(measurement: Measurement) -> dict[str, Any]:
+    """A measured photo as plain JSON-ready data: the contract of ``fadecast measure --json``."""
+    fig = measurement.figures
+
+    def spread(value: Spread | None) -> dict[str, float] | None:
+        return None if value is None else spread_dict(value)
+
+    def lab(value: tuple[float, float, float] | None) -> list[float] | None:
+        return None if value is None else [round(v, 3) for v in value]
+
+    return {
+        "fadecast_version": __version__,
+        "photo": {"width_px": measurement.width_px, "height_px": measurement.height_px},
+        "scale": {
+            "mm_per_px": None if fig.mm_per_px is None else round(fig.mm_per_px, 6),
+            "source": measurement.scale_source,
+        },
+        "white_reference": None
+        if measurement.white is None
+        else {
+            "source": measurement.white.source,
+            "rect": list(measurement.white.rect),
+            "rgb": [round(v, 5) for v in measurement.white.rgb],
+            "reflectance": measurement.white.reflectance,
+        },
+        "dots": {
+            "count": fig.dot_count,
+            "analysed_px": fig.analysed_px,
+            "density_per_cm2": None
+            if fig.density_per_cm2 is None
+            else round(fig.density_per_cm2, 2),
+            "density_per_megapixel": round(fig.density_per_megapixel, 2),
+            "diameter_mm": spread(fig.diameter_mm),
+            "diameter_px": spread(fig.diameter_px),
+            "edge_mm": spread(fig.edge_mm),
+            "edge_px": spread(fig.edge_px),
+            "coverage": round(fig.coverage, 4),
+        },
+        "contrast": {
+            "delta_e00": spread(fig.delta_e00),
+            "social_delta_e00": None
+            if fig.social_delta_e00 is None
+            else round(fig.social_delta_e00, 3),
+            "skin_lab": lab(fig.skin_lab),
+            "mean_lab": lab(fig.mean_lab),
+        },
+        "blur_px": None if fig.blur_px is None else round(fig.blur_px, 3),
+        "flags": list(fig.flags),
+    }
+
+
+def spread_dict(spread: Spread) -> dict[str, float]:
+    """A median and quartiles, with the interquartile range, as plain data."""
+    return {
+        "median": round(spread.median, 4),
+        "p25": round(spread.p25, 4),
+        "p75": round(spread.p75, 4),
+        "iqr": round(spread.p75 - spread.p25, 4),
     }
