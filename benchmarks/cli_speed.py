@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from _common import (
+from harness import (
     EXAMPLE,
     REPO,
     Row,

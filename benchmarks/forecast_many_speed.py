@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from _common import (
+from harness import (
     TODAY,
     Result,
     Row,

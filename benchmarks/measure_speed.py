@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import (
+from harness import (
     EXAMPLE,
     TODAY,
     Row,

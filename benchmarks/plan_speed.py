@@ -18,7 +18,7 @@ import sys
 import tomllib
 from collections.abc import Sequence
 
-from _common import (
+from harness import (
     EXAMPLE,
     TODAY,
     Row,

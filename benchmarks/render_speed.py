@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from _common import (
+from harness import (
     EXAMPLE,
     TODAY,
     Row,

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from _common import (
+from harness import (
     EXAMPLE,
     REPO,
     Row,

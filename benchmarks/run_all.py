@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _common import REPO, machine_facts, progress
+from harness import REPO, machine_facts, progress
 
 DOC = REPO / "docs" / "benchmarks.md"
 HERE = Path(__file__).resolve().parent

@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tomllib
-from importlib import resources
 from pathlib import Path
 
+from fadecast import data
 from fadecast.inputs.parameters import load_parameters, load_render_parameters
 from fadecast.planning import hair
 
@@ -58,8 +57,7 @@ def render_table() -> str:
 
 
 def pigment_table() -> str:
-    text = resources.files("fadecast.data").joinpath("pigments.toml").read_text("utf-8")
-    catalogue = tomllib.loads(text)
+    catalogue = data.toml_table("pigments.toml")
     rows = [
         "| class | component | share | absorption | photolysis [1/SED] | conf. | source |",
         "|---|---|---|---|---|---|---|",

@@ -2,7 +2,7 @@
 
 Every outcome is either a clean :class:`~fadecast.errors.InputError` (one line naming
 the field) or a forecast and a plan that pass the sanity checks of ``fuzz_checks``.
-The number of examples comes from the hypothesis profile (``tests/conftest.py``): a
+The number of examples comes from the hypothesis profile (``conftest.py``): a
 bounded run by default, a long one with ``FADECAST_FUZZ=release``.
 """
 
