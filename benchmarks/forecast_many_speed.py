@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from fadecast.inputs.places import resolve_city
+from fadecast.inputs.profile import Profile, parse_profile
 from harness import (
     TODAY,
     Result,
@@ -39,8 +41,6 @@ from harness import (
     results_table,
     verdict,
 )
-from fadecast.inputs.places import resolve_city
-from fadecast.inputs.profile import Profile, parse_profile
 
 SAMPLES = 2000
 TARGET_SPEEDUP = 5.0

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from fadecast.forecasting.detection import time_grid
+from fadecast.inputs.profile import Profile, load_profile
 from harness import (
     EXAMPLE,
     TODAY,
@@ -31,8 +33,6 @@ from harness import (
     results_table,
     verdict,
 )
-from fadecast.forecasting.detection import time_grid
-from fadecast.inputs.profile import Profile, load_profile
 
 SAMPLES = 2000
 HORIZON_YEARS = 30.0

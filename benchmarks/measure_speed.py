@@ -40,6 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
+from fadecast.forecasting import scenario_from_profile
+from fadecast.inputs.profile import load_profile
+from fadecast.measure.accuracy import match_detections
+from fadecast.measure.measurement import exclude_rectangle, measure_photo
+from fadecast.measure.photo import linear_from_srgb8, luminance, read_photo
+from fadecast.render.degrade import PhotoConditions, photograph
+from fadecast.render.scene import RenderSettings, render_profile
 from harness import (
     EXAMPLE,
     TODAY,
@@ -53,13 +60,6 @@ from harness import (
     results_table,
     verdict,
 )
-from fadecast.forecasting import scenario_from_profile
-from fadecast.inputs.profile import load_profile
-from fadecast.measure.accuracy import match_detections
-from fadecast.measure.measurement import exclude_rectangle, measure_photo
-from fadecast.measure.photo import linear_from_srgb8, luminance, read_photo
-from fadecast.render.degrade import PhotoConditions, photograph
-from fadecast.render.scene import RenderSettings, render_profile
 
 TARGET_SECONDS = 3.0
 #: Most peak memory of measuring a photo of up to 50 megapixels. [GB]

@@ -18,6 +18,8 @@ import sys
 import tomllib
 from collections.abc import Sequence
 
+from fadecast.inputs.profile import Profile, parse_profile
+from fadecast.planning import plan
 from harness import (
     EXAMPLE,
     TODAY,
@@ -31,8 +33,6 @@ from harness import (
     results_table,
     verdict,
 )
-from fadecast.inputs.profile import Profile, parse_profile
-from fadecast.planning import plan
 
 SAMPLES = 2000
 YEARS_AHEAD = 40

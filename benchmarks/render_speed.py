@@ -19,6 +19,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from fadecast.forecasting import dot_states, scenario_from_profile
+from fadecast.inputs.profile import load_profile
+from fadecast.render import raster
+from fadecast.render.scene import (
+    RenderSettings,
+    closeup_linear_rgb,
+    dot_widths_and_peaks,
+    make_scene,
+)
+from fadecast.skin import colour
 from harness import (
     EXAMPLE,
     TODAY,
@@ -31,16 +41,6 @@ from harness import (
     results_table,
     verdict,
 )
-from fadecast.forecasting import dot_states, scenario_from_profile
-from fadecast.inputs.profile import load_profile
-from fadecast.render import raster
-from fadecast.render.scene import (
-    RenderSettings,
-    closeup_linear_rgb,
-    dot_widths_and_peaks,
-    make_scene,
-)
-from fadecast.skin import colour
 
 TARGET_SECONDS = 0.150
 YEAR = 5.0
