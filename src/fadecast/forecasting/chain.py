@@ -61,30 +61,31 @@ def ambient_doses(sc: Scenario, cache: ModelCache) -> tuple[float, float, float]
         return cache.doses[key]
     central = cache.central
     uvi_home = cache.uv_year(sc.home)
-    home_lat = sc.home.latitude_deg
-    season = exposure.seasonal_weight(home_lat, central["seasonal_outdoor_amplitude"])
-    on_holiday = exposure.holiday_mask(home_lat, sc.holiday_weeks)
-    at_home = 1.0 - on_holiday
-    weekday_kind = "outdoor_job" if sc.outdoor_job else "weekday"
-    daily_uvi_hours = 5.0 / 7.0 * sc.outdoor_hours_weekday * exposure.activity_uv_index(
-        uvi_home, weekday_kind
-    ) + 2.0 / 7.0 * sc.outdoor_hours_weekend * exposure.activity_uv_index(uvi_home, "weekend")
-    sed = exposure.SED_PER_UVI_HOUR
-    everyday = float(np.sum(at_home * season * daily_uvi_hours)) * sed * sc.home_cloud_factor
+    everyday = exposure.everyday_dose_sed(
+        uvi_home,
+        sc.home.latitude_deg,
+        weekday_hours=sc.outdoor_hours_weekday,
+        weekend_hours=sc.outdoor_hours_weekend,
+        outdoor_job=sc.outdoor_job,
+        holiday_weeks=sc.holiday_weeks,
+        seasonal_amplitude=central["seasonal_outdoor_amplitude"],
+        cloud_factor=sc.home_cloud_factor,
+    )
     holiday = 0.0
     if sc.holiday_weeks > 0:
-        uvi_hol = cache.uv_year(sc.holiday or sc.home)
-        hol_hours = central["holiday_outdoor_hours_per_day"]
-        holiday = (
-            float(np.sum(on_holiday * hol_hours * exposure.activity_uv_index(uvi_hol, "holiday")))
-            * sed
-            * sc.holiday_cloud_factor
+        holiday = exposure.holiday_dose_sed(
+            cache.uv_year(sc.holiday or sc.home),
+            sc.home.latitude_deg,
+            holiday_weeks=sc.holiday_weeks,
+            hours_per_day=central["holiday_outdoor_hours_per_day"],
+            cloud_factor=sc.holiday_cloud_factor,
         )
-    ambient = (
-        float(uvi_home.sum())
-        * sed
-        * sc.home_cloud_factor
-        * float(uv.altitude_factor(sc.home_altitude_m, central["altitude_gain_per_km"]))
+    ambient = exposure.ambient_dose_sed(
+        uvi_home,
+        cloud_factor=sc.home_cloud_factor,
+        altitude_factor=float(
+            uv.altitude_factor(sc.home_altitude_m, central["altitude_gain_per_km"])
+        ),
     )
     cache.doses[key] = (everyday, holiday, ambient)
     return cache.doses[key]

@@ -34,9 +34,12 @@ __all__ = [
     "ACTIVITY_WINDOWS",
     "SED_PER_UVI_HOUR",
     "activity_uv_index",
+    "ambient_dose_sed",
     "clear_sky_uv_index_year",
+    "everyday_dose_sed",
     "hair_transmission",
     "hat_transmission",
+    "holiday_dose_sed",
     "holiday_mask",
     "seasonal_weight",
     "sunbed_dose_sed",
@@ -225,6 +228,121 @@ def holiday_mask(home_latitude_deg: float, weeks: float) -> Array:
     # Overlap of each day [offset - 1/2, offset + 1/2] with the window [-days/2, days/2].
     overlap = np.minimum(offset + 0.5, days / 2.0) - np.maximum(offset - 0.5, -days / 2.0)
     return np.asarray(np.clip(overlap, 0.0, 1.0), dtype=np.float64)
+
+
+def everyday_dose_sed(
+    uv_index_year: ArrayLike,
+    latitude_deg: float,
+    *,
+    weekday_hours: float,
+    weekend_hours: float,
+    outdoor_job: bool,
+    holiday_weeks: float,
+    seasonal_amplitude: float,
+    cloud_factor: float,
+) -> float:
+    """Open-sky erythemal dose of a year of everyday life at home. [SED/yr]
+
+    Each day weights the hourly UV index by the time outdoors then: five weekdays (or
+    working days outdoors) and two weekend days a week in their activity windows
+    (:func:`activity_uv_index`), more in summer (:func:`seasonal_weight`), none on the
+    days spent on holiday (:func:`holiday_mask`), under the place's clouds.
+
+    Parameters
+    ----------
+    uv_index_year
+        Hourly clear-sky UV index of the year at home, shape ``(8760,)``. [1]
+    latitude_deg
+        Latitude of home (sets the seasons). [°]
+    weekday_hours, weekend_hours
+        Hours outdoors on a weekday and on a weekend day. [h]
+    outdoor_job
+        Whether weekdays follow the outdoor worker's window.
+    holiday_weeks
+        Weeks away a year. [wk]
+    seasonal_amplitude
+        Relative swing of time outdoors between winter and summer. [1]
+    cloud_factor
+        Cloud modification factor of the place. [1]
+
+    Examples
+    --------
+    >>> year = clear_sky_uv_index_year(51.5, -0.13, year=2025)
+    >>> round(everyday_dose_sed(year, 51.5, weekday_hours=1.0, weekend_hours=3.0,
+    ...     outdoor_job=False, holiday_weeks=2.0, seasonal_amplitude=0.5, cloud_factor=0.7))
+    839
+    """
+    uvi = np.asarray(uv_index_year, dtype=np.float64)
+    season = seasonal_weight(latitude_deg, seasonal_amplitude)
+    at_home = 1.0 - holiday_mask(latitude_deg, holiday_weeks)
+    weekday_kind = "outdoor_job" if outdoor_job else "weekday"
+    daily_uvi_hours = 5.0 / 7.0 * weekday_hours * activity_uv_index(
+        uvi, weekday_kind
+    ) + 2.0 / 7.0 * weekend_hours * activity_uv_index(uvi, "weekend")
+    return float(np.sum(at_home * season * daily_uvi_hours)) * SED_PER_UVI_HOUR * cloud_factor
+
+
+def holiday_dose_sed(
+    uv_index_year: ArrayLike,
+    home_latitude_deg: float,
+    *,
+    holiday_weeks: float,
+    hours_per_day: float,
+    cloud_factor: float,
+) -> float:
+    """Open-sky erythemal dose of a year's holidays at their destination. [SED/yr]
+
+    Parameters
+    ----------
+    uv_index_year
+        Hourly clear-sky UV index of the year at the destination, shape ``(8760,)``. [1]
+    home_latitude_deg
+        Latitude of home, which sets when the holidays fall (:func:`holiday_mask`). [°]
+    holiday_weeks
+        Weeks away a year. [wk]
+    hours_per_day
+        Hours outdoors a holiday day, in the holiday window. [h]
+    cloud_factor
+        Cloud modification factor of the destination. [1]
+
+    Examples
+    --------
+    >>> year = clear_sky_uv_index_year(-33.9, 18.4, year=2025)
+    >>> round(holiday_dose_sed(year, 51.5, holiday_weeks=2.0, hours_per_day=5.0,
+    ...     cloud_factor=0.8))
+    122
+    """
+    uvi = np.asarray(uv_index_year, dtype=np.float64)
+    on_holiday = holiday_mask(home_latitude_deg, holiday_weeks)
+    return (
+        float(np.sum(on_holiday * hours_per_day * activity_uv_index(uvi, "holiday")))
+        * SED_PER_UVI_HOUR
+        * cloud_factor
+    )
+
+
+def ambient_dose_sed(
+    uv_index_year: ArrayLike, *, cloud_factor: float, altitude_factor: float
+) -> float:
+    """Horizontal all-sky erythemal dose of a year at a place, the ambient dose. [SED/yr]
+
+    Parameters
+    ----------
+    uv_index_year
+        Hourly clear-sky UV index of the year at sea level, shape ``(8760,)``. [1]
+    cloud_factor
+        Cloud modification factor of the place. [1]
+    altitude_factor
+        UV gain of the place's altitude (:func:`fadecast.sun.uv.altitude_factor`). [1]
+
+    Examples
+    --------
+    >>> year = clear_sky_uv_index_year(51.5, -0.13, year=2025)
+    >>> round(ambient_dose_sed(year, cloud_factor=0.7, altitude_factor=1.0))
+    5040
+    """
+    uvi = np.asarray(uv_index_year, dtype=np.float64)
+    return float(uvi.sum()) * SED_PER_UVI_HOUR * cloud_factor * altitude_factor
 
 
 def sunscreen_transmission_faurschou2007(spf: ArrayLike, mg_per_cm2: ArrayLike) -> Array:
