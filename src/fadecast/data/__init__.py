@@ -2,7 +2,7 @@
 
 Every table the model uses ships in this folder: the parameter tables (TOML, each value with
 its unit, source and confidence), spectra and climatologies (CSV, with ``#`` comment lines
-giving their source above the header). Nothing else in fadecast opens a packaged file: the
+giving their source above the header). Nothing else in fadecast opens a packaged table: the
 stages ask this module for a table by its file name, and each file is read and parsed once
 per process.
 

@@ -11,7 +11,7 @@ The orchestrator composes the stages, each in a module of its own:
   profiles in :func:`forecast_many`;
 - :mod:`.statistics`, :mod:`.personal`, :mod:`.attribution`, :mod:`.caveats`: what a run
   says: quantiles, the personal window, the reasons, the warnings;
-- :mod:`.result`: the :class:`ForecastResult` and its JSON form.
+- :mod:`.result`: the :class:`ForecastResult` (its JSON form is in :mod:`fadecast.report.json`).
 
 A Monte Carlo over the priors of ``data/parameters.toml`` gives every draw a contrast
 curve; the touch-up is due when the social-distance contrast falls below a share θ of the
@@ -403,7 +403,8 @@ def dot_states(
     years
         Years after the healed course, each in ``[0, 50]``. [yr]
     today
-        The date taken as today (start of a prospective course).
+        The date taken as today (start of a prospective course); needed when ``profile``
+        is a profile, not a scenario.
     cache
         Shared model tables (pigments, contrast tables).
 

@@ -14,6 +14,7 @@ from fadecast.forecasting.statistics import median_touchup_years
 
 
 def differs_from_reference(sc: Scenario, factor: str) -> bool:
+    """Whether the scenario differs from its reference for ``factor`` (one of ``FACTORS``)."""
     return reference_variant(sc, factor) != sc
 
 

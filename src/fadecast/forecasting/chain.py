@@ -33,6 +33,8 @@ Array = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class ScalpExposure:
+    """The UV doses of one scenario per year, draw by draw (:func:`scalp_exposure`)."""
+
     ambient_sed: float  # horizontal all-sky dose at home, central altitude gain [SED/yr]
     scalp_sed: Array  # (n,) [SED/yr]
     sunbed_sed: Array  # (n,) vertex dose from sunbeds [SED/yr]
@@ -309,6 +311,11 @@ def course_load(
     *,
     placement: str,
 ) -> PigmentLoad:
+    """The pigment the scenario's sessions leave in a dot at ``times`` [yr], per draw.
+
+    Each session deposits :func:`session_deposit`; what stays follows
+    :func:`fadecast.skin.kinetics.pigment_load` with the draws' ``rates``.
+    """
     sessions = sc.session_years()
     deposit = session_deposit(sc, params, cache)
     load, mean_age = kinetics.pigment_load(
@@ -353,6 +360,8 @@ def dot_state(
 
 @dataclass(frozen=True)
 class ContrastCurves:
+    """Contrast curves per draw and time (:func:`contrast_of_dots`)."""
+
     social: Array  # (n, T) mean-tone contrast against bare skin [dE00]
     drift: Array | None = None  # (n, T) discolouration by photolysis [dE00]
     closeup: Array | None = None  # (n, T) dot-centre contrast [dE00]

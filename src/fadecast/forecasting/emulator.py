@@ -111,6 +111,7 @@ class ClearanceEmulator:
         self.drift: dict[GroupKey, tuple[Array, Float32]] = {}
 
     def key(self, sc: Scenario) -> GroupKey:
+        """The group of like profiles ``sc`` belongs to (what its table is shared by)."""
         in_sun = not self.cache.pigment(sc.pigment).is_lightfast and not self._without_uv(sc)
         offsets = tuple((d - sc.first_session).days for d in sc.session_dates)
         return (

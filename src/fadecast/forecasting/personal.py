@@ -1,4 +1,4 @@
-"""Personal calibration: a client's measured contrasts re-weight the Monte Carlo params.
+"""Personal calibration: a client's measured contrasts re-weight the Monte Carlo draws.
 
 Each draw of the forecast is a possible client; dated measurements of the client's own
 SMP (the social-distance contrast read from photos by ``fadecast measure``) say how
@@ -120,7 +120,7 @@ def normalised_weights(log_weights: ArrayLike) -> Array:
 
 
 def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
-    """Normalised weights of params given measured values.
+    """Normalised weights of the draws given measured values.
 
     Parameters
     ----------
@@ -226,7 +226,7 @@ def weighted_quantiles(values: ArrayLike, weights: ArrayLike, q: Sequence[float]
 
 
 def systematic_resample(weights: ArrayLike, rng: np.random.Generator) -> NDArray[np.intp]:
-    """Indices of ``len(weights)`` params taken in proportion to their weights.
+    """Indices of ``len(weights)`` draws taken in proportion to their weights.
 
     Systematic resampling (Kitagawa 1996): one uniform offset, then evenly spaced
     points through the cumulative weights; each draw is taken ``n·w`` times, give or

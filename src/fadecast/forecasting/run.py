@@ -24,6 +24,8 @@ Array = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Run:
+    """One Monte Carlo run of a scenario (:func:`simulate`)."""
+
     times: Array  # (T,)
     social: NDArray[np.floating[Any]]  # (n, T) [dE00]; (n, 0) unless curves are asked for
     closeup: NDArray[np.floating[Any]] | None  # (n, T) [dE00], only when curves are asked for

@@ -219,6 +219,13 @@ def checked_today(today: dt.date | None) -> dt.date:
     The core never reads the clock: the shells pass the date (the command line's
     ``--today``, else the real date), so every figure can be reproduced.
 
+    Raises
+    ------
+    ValueError
+        If ``today`` is None.
+    InputError
+        If it lies outside :data:`EARLIEST_TODAY`-:data:`LATEST_TODAY`.
+
     Examples
     --------
     >>> checked_today(dt.date(2026, 6, 1))

@@ -13,12 +13,12 @@ Array = NDArray[np.float64]
 
 
 def median_touchup_years(touchup: Array, horizon_years: float) -> float:
-    """Median touch-up time, counting those beyond the horizon as at the horizon."""
+    """Median touch-up time [yr], counting those beyond the horizon [yr] as at it."""
     return float(np.quantile(np.minimum(touchup, horizon_years), 0.5))
 
 
 def touchup_quantiles(touchup: Array, horizon_years: float) -> tuple[float, float, float]:
-    """P10/P50/P90 touch-up times; inf where a quantile lies beyond the horizon."""
+    """P10/P50/P90 touch-up times [yr]; inf where a quantile lies beyond the horizon [yr]."""
     q = np.quantile(np.minimum(touchup, 1e9), [0.1, 0.5, 0.9])
     p10, p50, p90 = (float(v) if v <= horizon_years else math.inf for v in q)
     return p10, p50, p90
@@ -56,6 +56,14 @@ def curve_quantiles(curves: NDArray[np.floating[Any]], q: Sequence[float]) -> Ar
 
 
 def curve_at(times: Array, curves: NDArray[np.floating[Any]], t: float) -> Array:
+    """Each draw's curve ``(n, T)`` on ``times`` [yr] at time ``t`` [yr], linearly
+    interpolated (extrapolated from the end segments outside ``times``), shape ``(n,)``.
+
+    Examples
+    --------
+    >>> curve_at(np.array([0.0, 1.0, 2.0]), np.array([[4.0, 3.0, 1.0]]), 1.5).tolist()
+    [2.0]
+    """
     j = int(np.clip(np.searchsorted(times, t), 1, len(times) - 1))
     w = (t - times[j - 1]) / (times[j] - times[j - 1])
     return np.asarray(curves[:, j - 1] * (1 - w) + curves[:, j] * w, dtype=np.float64)

@@ -13,7 +13,8 @@
   (:mod:`~fadecast.planning.habits`) buys, on the same draws;
 - :mod:`~fadecast.planning.permanence`: what remains without touch-ups;
 - :mod:`~fadecast.planning.removal`: the Kirby–Desai laser-removal estimate;
-- :mod:`~fadecast.planning.result`: :class:`PlanResult` and its JSON.
+- :mod:`~fadecast.planning.result`: :class:`PlanResult` (its JSON is in
+  :mod:`fadecast.report.json`).
 
 Every session deposits pigment over the treated area as a course session does, so all
 three kinds restore the fading. The first fade-driven touch-up is the forecast's.
