@@ -13,16 +13,19 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fadecast.forecasting import MODEL_VERSION, ForecastResult
 from fadecast.forecasting.detection import RESIDUAL_YEARS
-from fadecast.measure.figures import Spread
-from fadecast.measure.measurement import Measurement
-from fadecast.planning import Permanence, PlanResult, WhatIf
-from fadecast.planning.costs import CostSummary
-from fadecast.planning.removal import KirbyDesaiEstimate
+from fadecast.forecasting.result import MODEL_VERSION
 from fadecast.version import __version__
+
+if TYPE_CHECKING:  # only the types: printing a forecast does not load the plan or measure
+    from fadecast.forecasting import ForecastResult
+    from fadecast.measure.figures import Spread
+    from fadecast.measure.measurement import Measurement
+    from fadecast.planning import Permanence, PlanResult, WhatIf
+    from fadecast.planning.costs import CostSummary
+    from fadecast.planning.removal import KirbyDesaiEstimate
 
 __all__ = [
     "cost_dict",
