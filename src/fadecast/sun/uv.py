@@ -26,8 +26,12 @@ CIE S 007/E-1998 (also ISO 17166:1999).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from fadecast import data
 
 __all__ = [
     "ALTITUDE_GAIN_PER_KM_BLUMTHALER1997",
@@ -37,6 +41,7 @@ __all__ = [
     "altitude_factor",
     "erythemal_action_cie1998",
     "erythemal_dose_sed",
+    "ozone_sbuv_v8",
     "ozone_vanheuklon1979",
     "uv_index_madronich2007",
 ]
@@ -118,6 +123,108 @@ def uv_index_madronich2007(cos_zenith: ArrayLike, ozone_du: ArrayLike) -> NDArra
         * (ozone / _MADRONICH_OZONE_REF_DU) ** _MADRONICH_OZONE_EXPONENT
     )
     return np.asarray(uvi, dtype=np.float64)
+
+
+#: First day of each month (1-based day of a common year) and its length. [days]
+_MONTH_START_DOY = np.array([1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335], float)
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.float64)
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@functools.cache
+def _sbuv_climatology() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Zone centres ``(Z,)`` [°] and total ozone ``(Z, 12)`` [DU] with the polar night filled.
+
+    A zone's months without a retrieval are filled by periodic linear interpolation between
+    the months it has (the sun is low or down then, so they hardly weigh in a UV dose); a
+    zone without any (87.5° S) takes the nearest zone's values.
+    """
+    header = data.csv_header("ozone_sbuv_v8.csv")
+    if header[:13] != ("lat_centre_deg", *(m for m in _MONTH_NAMES)):
+        raise ValueError(f"unexpected columns in ozone_sbuv_v8.csv: {header[:13]}")
+    table = data.csv_array("ozone_sbuv_v8.csv")
+    zones, ozone = table[:, 0], np.array(table[:, 1:13])
+    centres = _MONTH_START_DOY + _MONTH_DAYS / 2.0
+    has = np.isfinite(ozone)
+    for z in range(len(zones)):
+        if has[z].any() and not has[z].all():
+            ozone[z] = np.interp(centres, centres[has[z]], ozone[z, has[z]], period=365.0)
+    empty = ~has.any(axis=1)
+    filled = np.flatnonzero(~empty)
+    for zone in np.flatnonzero(empty):
+        ozone[zone] = ozone[filled[np.argmin(np.abs(filled - zone))]]
+    ozone.flags.writeable = False
+    return zones, ozone
+
+
+def ozone_sbuv_v8(latitude_deg: ArrayLike, day_of_year: ArrayLike) -> NDArray[np.float64]:
+    """Total ozone column from the NOAA SBUV v8 monthly zonal-mean climatology, 2000–2015.
+
+    The packaged table (``data/ozone_sbuv_v8.csv``, built by ``scripts/make_ozone_table.py``
+    from the NOAA SBUV/SBUV-2 Version 8 merged monthly 5° zonal means) is interpolated
+    linearly in latitude between zone centres (held constant beyond ±87.5°) and in time
+    between mid-month values, round the year. Months of the polar night, which have no
+    retrieval, are filled from the months around them (the sun is then low or down).
+
+    Parameters
+    ----------
+    latitude_deg
+        Latitude, north positive, in [-90, 90]. [degrees]
+    day_of_year
+        Day of the year, 1 = 1 January, fractions allowed, in [1, 367). [days]
+
+    Returns
+    -------
+    ndarray
+        Total ozone column, the broadcast shape of the inputs. [DU]
+
+    Raises
+    ------
+    ValueError
+        If a latitude or a day lies outside its range.
+
+    References
+    ----------
+    NOAA SBUV/SBUV-2 Version 8 merged ozone data set (Frith et al. 2014, *J. Geophys. Res.
+    Atmos.* 119, 9735-9751, doi:10.1002/2014JD021889), monthly zonal means as shipped in
+    the source archive of ``lotus_regression`` 0.8.3.
+
+    Examples
+    --------
+    The tropics stay between about 250 and 290 DU; at 55° N ozone peaks in spring and is
+    lowest in autumn; the Antarctic ozone hole shows in October:
+
+    >>> round(float(ozone_sbuv_v8(0.0, 196.0)))
+    262
+    >>> ozone_sbuv_v8(55.0, [75.0, 288.0]).round().tolist()
+    [406.0, 306.0]
+    >>> round(float(ozone_sbuv_v8(-82.5, 288.5)))
+    185
+    """
+    lat = np.asarray(latitude_deg, dtype=np.float64)
+    day = np.asarray(day_of_year, dtype=np.float64)
+    if np.any(~((lat >= -90.0) & (lat <= 90.0))):
+        raise ValueError("latitude_deg must be between -90 and 90")
+    if np.any(~((day >= 1.0) & (day < 367.0))):
+        raise ValueError("day_of_year must be in [1, 367)")
+    zones, ozone = _sbuv_climatology()
+    step = zones[1] - zones[0]
+    position = np.clip((lat - zones[0]) / step, 0.0, len(zones) - 1.0)
+    low = np.minimum(np.floor(position).astype(np.intp), len(zones) - 2)
+    w_lat = position - low
+    centres = _MONTH_START_DOY + _MONTH_DAYS / 2.0
+    # Months before January and after December, round the year.
+    ring = np.concatenate([[centres[-1] - 365.0], centres, [centres[0] + 365.0]])
+    month = np.clip(np.searchsorted(ring, day, side="right") - 1, 0, len(ring) - 2)
+    w_day = (day - ring[month]) / (ring[month + 1] - ring[month])
+    first, second = (month - 1) % 12, month % 12
+
+    def at(zone: NDArray[np.intp]) -> NDArray[np.float64]:
+        return np.asarray(
+            (1.0 - w_day) * ozone[zone, first] + w_day * ozone[zone, second], dtype=np.float64
+        )
+
+    return np.asarray((1.0 - w_lat) * at(low) + w_lat * at(low + 1), dtype=np.float64)
 
 
 def ozone_vanheuklon1979(
