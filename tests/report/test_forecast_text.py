@@ -14,7 +14,14 @@ import pytest
 import fadecast
 from fadecast.forecasting import FACTORS, ForecastResult, summarise_factors
 from fadecast.inputs.profile import parse_profile
-from fadecast.report.forecast_text import FACTOR_LABELS, format_summary, years_text
+from fadecast.report.forecast_text import (
+    FACTOR_LABELS,
+    SED_IN_WORDS,
+    format_summary,
+    month_text,
+    years_text,
+)
+from fadecast.report.json import forecast_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -45,7 +52,7 @@ def example(name: str) -> ForecastResult:
 
 def test_the_summary_gives_the_window_permanence_reasons_and_uv() -> None:
     text = format_summary(fadecast.forecast(office(), samples=200, seed=0, today=TODAY))
-    assert "Touch-up window: " in text and "(most likely " in text
+    assert "Touch-up window: " in text and "(median " in text
     assert "Permanent: it fades but never goes away completely" in text
     assert "What moves it" in text and "sun exposure" in text
     assert "SED/yr on the scalp" in text
@@ -82,12 +89,18 @@ def test_the_window_lines_give_the_forecasts_dates_and_years(name: str, course: 
     d10, d50, d90 = result.touchup_dates
     p10, p50, p90 = result.touchup_years
     assert d10 is not None and d50 is not None and d90 is not None
-    assert lines[2] == f"Touch-up window: {d10} to {d90} (most likely {d50})"
+    assert lines[2] == (
+        f"Touch-up window: {month_text(d10)} to {month_text(d90)} (median {month_text(d50)})"
+    )
     assert lines[3] == (
         f"  that is {p10:.1f} to {p90:.1f} years after the first session "
         f"(median {p50:.1f}; 80 % of outcomes in the window)"
     )
-    assert lines[5] == result.permanence_statement()
+    after = 4
+    if result.may_be_due_now:  # the window opened before today
+        assert lines[4] == f"  The window opened in {month_text(d10)}: a touch-up may be due now."
+        after = 5
+    assert lines[after + 1] == result.permanence_statement()
 
 
 def test_the_reasons_are_aligned_signed_and_name_their_reference() -> None:
@@ -130,6 +143,8 @@ def test_the_uv_line_gives_the_three_doses() -> None:
         f"{exposure['scalp_sed_per_year']:.0f} SED/yr on the scalp; "
         f"dermal dose {exposure['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin)"
     )
+    lines = format_summary(result).splitlines()
+    assert lines[lines.index(uv) + 1] == f"  ({SED_IN_WORDS})"  # what a SED is, in words
 
 
 def test_warnings_come_last_one_per_line() -> None:
@@ -153,7 +168,10 @@ def test_a_late_end_beyond_the_horizon_is_said_in_words() -> None:
     assert d10 is not None and d50 is not None and d90 is None
     assert math.isinf(result.touchup_years[2])
     text = format_summary(result)
-    assert f"Touch-up window: {d10} to beyond the 8-year horizon (most likely {d50})" in text
+    assert (
+        f"Touch-up window: {month_text(d10)} to beyond the 8-year horizon "
+        f"(median {month_text(d50)})"
+    ) in text
     assert " to more than 8 years after the first session" in text
 
 
@@ -201,7 +219,10 @@ def test_photo_measurements_add_a_personal_window(
     assert lines[at - 1].startswith("  that is ")  # right after the model's window
     q10, q50, q90 = result.personal_dates
     assert q10 is not None and q50 is not None and q90 is not None
-    assert lines[at] == f"Personal window, {words} {q10} to {q90} (most likely {q50})"
+    assert lines[at] == (
+        f"Personal window, {words} {month_text(q10)} to {month_text(q90)} "
+        f"(median {month_text(q50)})"
+    )
     p10, p50, p90 = result.personal.touchup_years
     ess = result.personal.effective_sample_size
     assert lines[at + 1] == (
@@ -225,3 +246,16 @@ def test_years_read_with_one_decimal_or_as_more_than_the_horizon(
     value: float, horizon: float, text: str
 ) -> None:
     assert years_text(value, horizon) == text
+
+
+def test_an_open_window_says_a_touch_up_may_be_due_now() -> None:
+    """Sessions in 2025 and today in mid-2029: the P10 date has passed, the median not."""
+    later = dt.date(2029, 6, 1)
+    result = fadecast.forecast(office(), samples=300, seed=0, today=later)
+    d10, d50, _ = result.touchup_dates
+    assert d10 is not None and d50 is not None and d10 <= later < d50
+    assert result.may_be_due_now
+    lines = format_summary(result).splitlines()
+    assert f"  The window opened in {month_text(d10)}: a touch-up may be due now." in lines
+    assert forecast_dict(result)["touchup"]["may_be_due_now"] is True
+    assert not fadecast.forecast(office(), samples=300, seed=0, today=TODAY).may_be_due_now

@@ -82,6 +82,13 @@ class ForecastResult:
         this skin at all; when not, no touch-up is ever forecast."""
         return can_show(self.target_delta_e00, self.perceptible_delta_e00)
 
+    @property
+    def may_be_due_now(self) -> bool:
+        """Whether the touch-up window has already opened: its P10 date is on or before
+        today for sessions that have happened (a touch-up may be due now)."""
+        early = self.touchup_dates[0]
+        return not self.scenario.prospective and early is not None and early <= self.today
+
     def permanence_statement(self) -> str:
         """One line on permanence: what would remain without any touch-up."""
         de = self.residual_social_p50
@@ -89,8 +96,8 @@ class ForecastResult:
         seen = "still be visible" if de >= perceptible else "be barely perceptible"
         return (
             f"Permanent: it fades but never goes away completely; without touch-ups it would "
-            f"{seen} after {RESIDUAL_YEARS:.0f} years (ΔE00 {de:.1f} against bare skin; "
-            f"{perceptible:g} is perceptible)."
+            f"{seen} after {RESIDUAL_YEARS:.0f} years (ΔE00 {de:.1f} against bare skin, the "
+            f"colour difference an eye sees; {perceptible:g} is just perceptible)."
         )
 
 

@@ -7,7 +7,13 @@ import math
 
 from fadecast.forecasting import ForecastResult, summarise_factors
 
-__all__ = ["FACTOR_LABELS", "format_summary", "years_text"]
+__all__ = ["FACTOR_LABELS", "SED_IN_WORDS", "format_summary", "month_text", "years_text"]
+
+#: What the units shown mean, in plain words.
+SED_IN_WORDS = (
+    "SED, a standard erythemal dose: the sunburn-weighted UV of about ten minutes of midday "
+    "summer sun in northern Europe; 2-3 SED redden fair skin"
+)
 
 #: How each attribution factor is named to people.
 FACTOR_LABELS = {
@@ -32,6 +38,17 @@ def years_text(value: float, horizon_years: float) -> str:
     return f"{value:.1f}" if math.isfinite(value) else f"more than {horizon_years:g}"
 
 
+def month_text(date: dt.date) -> str:
+    """A date for people, to the month: the forecast is not good to the day.
+
+    Examples
+    --------
+    >>> month_text(dt.date(2030, 11, 6))
+    'November 2030'
+    """
+    return date.strftime("%B %Y")
+
+
 def _personal_lines(result: ForecastResult) -> list[str]:
     personal = result.personal
     dates = result.personal_dates
@@ -40,12 +57,12 @@ def _personal_lines(result: ForecastResult) -> list[str]:
     p10, p50, p90 = personal.touchup_years
 
     def when(date: dt.date | None) -> str:
-        return f"beyond the {horizon:g}-year horizon" if date is None else date.isoformat()
+        return f"beyond the {horizon:g}-year horizon" if date is None else month_text(date)
 
     plural = "s" if personal.measurements != 1 else ""
     lines = [
         f"Personal window, from {personal.measurements} photo measurement{plural}: "
-        f"{when(dates[0])} to {when(dates[2])} (most likely {when(dates[1])})",
+        f"{when(dates[0])} to {when(dates[2])} (median {when(dates[1])})",
         f"  that is {years_text(p10, horizon)} to {years_text(p90, horizon)} years "
         f"(median {years_text(p50, horizon)}); {personal.effective_sample_size:.0f} of "
         f"{result.samples} draws' worth of the model still fit the measurements",
@@ -79,7 +96,7 @@ def format_summary(result: ForecastResult) -> str:
     >>> text = format_summary(result)
     >>> print(text.splitlines()[0])
     Manchester (GB); carbon-black, optimal placement; sessions from 2025-03-01
-    >>> f"(most likely {result.touchup_dates[1]})" in text, "What moves it" in text
+    >>> "(median " in text, "What moves it" in text
     (True, True)
     """
     sc = result.scenario
@@ -100,14 +117,16 @@ def format_summary(result: ForecastResult) -> str:
     elif d50 is None:
         lines.append(f"Touch-up: not expected within the {horizon:g}-year horizon.")
     else:
-        early = d10.isoformat() if d10 else "?"
-        late = d90.isoformat() if d90 else f"beyond the {horizon:g}-year horizon"
+        early = month_text(d10) if d10 else "?"
+        late = month_text(d90) if d90 else f"beyond the {horizon:g}-year horizon"
         lines += [
-            f"Touch-up window: {early} to {late} (most likely {d50.isoformat()})",
+            f"Touch-up window: {early} to {late} (median {month_text(d50)})",
             f"  that is {years_text(p10, horizon)} to {years_text(p90, horizon)} years after "
             f"the first session (median {years_text(p50, horizon)}; 80 % of outcomes in the "
             "window)",
         ]
+        if result.may_be_due_now:
+            lines.append(f"  The window opened in {early}: a touch-up may be due now.")
     if result.personal is not None:
         lines += _personal_lines(result)
     lines += ["", result.permanence_statement(), ""]
@@ -125,6 +144,7 @@ def format_summary(result: ForecastResult) -> str:
         f"{e['scalp_sed_per_year']:.0f} SED/yr on the scalp; "
         f"dermal dose {e['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin)"
     )
+    lines.append(f"  ({SED_IN_WORDS})")
     if result.warnings:
         lines += ["", "Warnings:"]
         lines += [f"  - {w}" for w in result.warnings]

@@ -60,8 +60,9 @@ def _years(value: float, horizon: float) -> str:
     return f"{years_text(value, horizon)} years"
 
 
-def _date(value: dt.date | None, fallback: str) -> str:
-    return value.strftime("%d %B %Y").lstrip("0") if value else fallback
+def _month(value: dt.date | None, fallback: str) -> str:
+    """A forecast date to the month (it is not good to the day)."""
+    return value.strftime("%B %Y") if value else fallback
 
 
 def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
@@ -208,25 +209,27 @@ def report_html(
     if d50 is None:
         window = f"No touch-up expected within the {horizon:g}-year horizon."
     else:
-        late = _date(d90, f"beyond {horizon:g} years")
+        late = _month(d90, f"beyond {horizon:g} years")
         window = (
-            f"Touch-up most likely around <strong>{e(_date(d50, '?'))}</strong>"
+            f"Touch-up: median <strong>{e(_month(d50, '?'))}</strong>"
             f" ({e(_years(p50, horizon))} after the first session);"
-            f" 80 % of outcomes between {e(_date(d10, '?'))} and {e(late)}"
+            f" 80 % of outcomes between {e(_month(d10, '?'))} and {e(late)}"
             f" ({e(_years(p10, horizon))} to {e(_years(p90, horizon))})."
         )
+        if result.may_be_due_now:
+            window += " <strong>The window has opened: a touch-up may be due now.</strong>"
 
     personal = ""
     if result.personal is not None and result.personal_dates is not None:
         q = result.personal_dates
 
         def when(date: dt.date | None) -> str:
-            return f"beyond {horizon:g} years" if date is None else date.isoformat()
+            return f"beyond {horizon:g} years" if date is None else date.strftime("%B %Y")
 
         n = result.personal.measurements
         personal = (
             f"<div class='window'>From the client's own {n} photo measurement"
-            f"{'s' if n != 1 else ''}: most likely around <strong>{e(when(q[1]))}</strong>; "
+            f"{'s' if n != 1 else ''}: median <strong>{e(when(q[1]))}</strong>; "
             f"80 % between {e(when(q[0]))} and {e(when(q[2]))} "
             f"(effective sample size {result.personal.effective_sample_size:.0f} of "
             f"{result.samples}).</div>"

@@ -69,6 +69,7 @@ def forecast_dict(result: ForecastResult) -> dict[str, Any]:
             "p50_date": None if d50 is None else d50.isoformat(),
             "p90_date": None if d90 is None else d90.isoformat(),
             "years_counted_from": result.scenario.first_session.isoformat(),
+            "may_be_due_now": result.may_be_due_now,
             "threshold_share": round(result.scenario.touchup_threshold, 4),
         },
         "exposure": {k: json_number(v, 1) for k, v in result.exposure.items()},
