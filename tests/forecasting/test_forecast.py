@@ -526,3 +526,11 @@ def test_a_far_future_today_still_gives_strict_json() -> None:
     result = forecast(profile, samples=40, seed=0, today=dt.date(2999, 12, 31))
     assert result.scenario.first_session == dt.date(2999, 12, 31)
     _strict(result)
+
+
+def test_a_course_with_fewer_sessions_than_a_standard_one_says_it_is_unfinished() -> None:
+    one = with_(treatment__sessions=[dt.date(2025, 3, 1)])
+    warnings = forecast(one, samples=200, seed=0, today=TODAY).warnings
+    assert warnings[0].startswith("the course is unfinished: 1 session of the usual 3")
+    full = forecast(example("temperate-office-worker"), samples=200, seed=0, today=TODAY)
+    assert not any("unfinished" in w for w in full.warnings)

@@ -11,7 +11,7 @@ from fadecast.forecasting.detection import can_show
 from fadecast.forecasting.personal import LOW_EFFECTIVE_SAMPLE_SIZE, MAX_RESIDUAL_SD
 from fadecast.forecasting.result import Personal, date_after
 from fadecast.forecasting.run import Run
-from fadecast.forecasting.scenario import Scenario
+from fadecast.forecasting.scenario import STANDARD_COURSE_DAYS, Scenario
 from fadecast.forecasting.statistics import curve_at
 from fadecast.skin.pigments import Pigment
 
@@ -48,6 +48,13 @@ def forecast_warnings(
     out: list[str] = []
     perceptible = perceptible_delta_e00
     visible = can_show(run.target, perceptible)
+    standard = len(STANDARD_COURSE_DAYS)
+    given = len(sc.session_dates)
+    if not sc.prospective and given < standard:
+        out.append(
+            f"the course is unfinished: {given} session{'s' if given != 1 else ''} of the usual "
+            f"{standard}; the first session the window calls for is the one that completes it"
+        )
     if sc.placement == "deep":
         out.append("deep placement: expect blur and a blue-grey cast as the dots spread")
     if sc.placement == "shallow":
