@@ -32,7 +32,13 @@ from numpy.typing import NDArray
 from fadecast.forecasting.attribution import attribute_factors, differs_from_reference
 from fadecast.forecasting.cache import ModelCache
 from fadecast.forecasting.caveats import forecast_warnings
-from fadecast.forecasting.chain import clearance_rates, course_load, dot_state, scalp_exposure
+from fadecast.forecasting.chain import (
+    clearance_rates,
+    contrast_of_dots,
+    course_load,
+    dot_state,
+    scalp_exposure,
+)
 from fadecast.forecasting.detection import RESIDUAL_YEARS
 from fadecast.forecasting.emulator import ClearanceEmulator, GroupKey
 from fadecast.forecasting.params import Params
@@ -62,7 +68,6 @@ from fadecast.forecasting.statistics import (
     touchup_quantiles,
 )
 from fadecast.inputs.profile import Profile
-from fadecast.skin import appearance
 
 __all__ = [
     "EARLIEST_TODAY",
@@ -443,13 +448,9 @@ def dot_states(
     load = course_load(sc, params, rates, times, cache, placement=sc.placement)
     dot = dot_state(sc, params, load, cache, placement=sc.placement)
     sigma = np.sqrt(dot.sigma_sq[0])
-    table = cache.table(sc.skin, sc.pigment, sc.placement)
-    where = appearance.stencil(
-        table, dot.peak[0], dot.progress[0], sigma / central["dot_spacing_mm"]
-    )
-    social, closeup = appearance.interpolate(
-        np.stack([table.social_delta_e00, table.closeup_delta_e00]), where
-    )
+    curves = contrast_of_dots(sc, dot, cache, placement=sc.placement, closeup=True)
+    assert curves.closeup is not None
+    social, closeup = curves.social[0], curves.closeup[0]
     return DotStates(
         years=span,
         times_yr=times,
