@@ -41,7 +41,7 @@ def test_forecast_json_has_the_contract_keys() -> None:
     assert {"p10_years", "p50_years", "p90_years", "p10_date", "p50_date", "p90_date"} <= set(
         out["touchup"]
     )
-    assert {"ambient_sed_per_year", "scalp_sed_per_year", "dermal_dose_per_year"} <= set(
+    assert {"ambient_sed_per_year", "scalp_sed_per_year", "dermal_uva_kj_m2_per_year"} <= set(
         out["exposure"]
     )
     assert {"years", "contrast_p10", "contrast_p50", "contrast_p90"} <= set(out["curve"])

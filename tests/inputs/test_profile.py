@@ -139,7 +139,7 @@ _DELETE = object()
             "lifestyle.sunscreen.colour",
             "blue",
             "lifestyle.sunscreen.colour",
-            "spf, share, mg_per_cm2",
+            "spf, uva_pf, share, mg_per_cm2",
         ),
         ("lifestyle.tan", True, "lifestyle.tan", "outdoor_hours_weekday"),
         ("person.immune", "great", "person.immune", "'normal', 'weakened' or 'suppressed'"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -55,7 +57,7 @@ def test_the_summary_gives_the_window_permanence_reasons_and_uv() -> None:
     assert "Touch-up window: " in text and "(median " in text
     assert "Permanent: it fades but never goes away completely" in text
     assert "What moves it" in text and "sun exposure" in text
-    assert "SED/yr on the scalp" in text
+    assert "SED a year on the scalp" in text
 
 
 def test_an_smp_that_cannot_show_on_this_skin_forecasts_no_touch_up() -> None:
@@ -100,6 +102,10 @@ def test_the_window_lines_give_the_forecasts_dates_and_years(name: str, course: 
     if result.may_be_due_now:  # the window opened before today
         assert lines[4] == f"  The window opened in {month_text(d10)}: a touch-up may be due now."
         after = 5
+    if result.narrowing is not None:  # what a photo at the next visit would do
+        assert lines[after].startswith("  A photo at a visit")
+        assert f"{result.narrowing.prior_p10_p90_years:.1f}-year window" in lines[after]
+        after += 1
     assert lines[after + 1] == result.permanence_statement()
 
 
@@ -131,20 +137,22 @@ def test_every_factor_has_a_name_for_people() -> None:
 def test_without_attribution_there_are_no_reasons() -> None:
     text = format_summary(run(profile(), attribution=False))
     assert "What moves it" not in text
-    assert "Touch-up window: " in text and "UV: " in text
+    assert "Touch-up window: " in text and "Sun: " in text
 
 
-def test_the_uv_line_gives_the_three_doses() -> None:
+def test_the_sun_lines_give_the_erythemal_and_the_uva_doses() -> None:
     result = example("sunbed-user")
     exposure = result.exposure
-    uv = next(line for line in format_summary(result).splitlines() if line.startswith("UV: "))
-    assert uv == (
-        f"UV: {exposure['ambient_sed_per_year']:.0f} SED/yr ambient at home; "
-        f"{exposure['scalp_sed_per_year']:.0f} SED/yr on the scalp; "
-        f"dermal dose {exposure['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin)"
-    )
     lines = format_summary(result).splitlines()
-    assert lines[lines.index(uv) + 1] == f"  ({SED_IN_WORDS})"  # what a SED is, in words
+    sun = next(line for line in lines if line.startswith("Sun: "))
+    assert sun == (
+        f"Sun: {exposure['ambient_sed_per_year']:.0f} SED a year in the open at home; "
+        f"{exposure['scalp_sed_per_year']:.0f} SED a year on the scalp"
+    )
+    assert lines[lines.index(sun) + 1] == f"  ({SED_IN_WORDS})"  # what a SED is, in words
+    uva = lines[lines.index(sun) + 2]
+    assert uva.startswith("  UVA, the light that reaches the pigment: ")
+    assert f"{exposure['dermal_uva_kj_m2_per_year'] / 1000:.1f} past the skin's melanin" in uva
 
 
 def test_warnings_come_last_one_per_line() -> None:
@@ -249,8 +257,8 @@ def test_years_read_with_one_decimal_or_as_more_than_the_horizon(
 
 
 def test_an_open_window_says_a_touch_up_may_be_due_now() -> None:
-    """Sessions in 2025 and today in mid-2029: the P10 date has passed, the median not."""
-    later = dt.date(2029, 6, 1)
+    """Sessions in 2025 and today in mid-2030: the P10 date has passed, the median not."""
+    later = dt.date(2030, 6, 1)
     result = fadecast.forecast(office(), samples=300, seed=0, today=later)
     d10, d50, _ = result.touchup_dates
     assert d10 is not None and d50 is not None and d10 <= later < d50
@@ -259,3 +267,31 @@ def test_an_open_window_says_a_touch_up_may_be_due_now() -> None:
     assert f"  The window opened in {month_text(d10)}: a touch-up may be due now." in lines
     assert forecast_dict(result)["touchup"]["may_be_due_now"] is True
     assert not fadecast.forecast(office(), samples=300, seed=0, today=TODAY).may_be_due_now
+
+
+def test_a_photo_at_the_next_visit_is_said_to_narrow_the_window_in_text_json_and_report() -> None:
+    from fadecast.report.forecast_text import narrowing_sentence
+    from fadecast.report.html import report_html
+
+    result = example("temperate-office-worker")
+    found = result.narrowing
+    assert found is not None
+    assert 0.0 < found.expected_p10_p90_years < found.prior_p10_p90_years
+    sentence = narrowing_sentence(result)
+    assert sentence is not None and sentence.startswith("A photo at a visit in ")
+    assert f"{found.prior_p10_p90_years:.1f}-year window" in sentence
+    assert f"about {found.expected_p10_p90_years:.1f} years" in sentence
+    assert f"  {sentence}" in format_summary(result).splitlines()
+    data = json.loads(json.dumps(forecast_dict(result), allow_nan=False))["narrowing"]
+    assert data["window_width_years_now"] == round(found.prior_p10_p90_years, 2)
+    assert data["window_width_years_after_photo"] == round(found.expected_p10_p90_years, 2)
+    assert data["photo_at_years"] == round(found.measured_at_years, 2)
+    page = report_html(result, profile_text="", strip_png=b"\x89PNG fake")
+    assert html.escape(sentence) in page
+
+
+def test_no_narrowing_is_said_without_a_window() -> None:
+    from fadecast.report.forecast_text import narrowing_sentence
+
+    result = fadecast.forecast(office(skin={"lab": [21.0, 8.0, 8.0]}), samples=200, today=TODAY)
+    assert narrowing_sentence(result) is None

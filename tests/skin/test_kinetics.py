@@ -18,7 +18,9 @@ PARAMS: dict[str, Any] = {
     "healing_loss": 0.33,
     "healing_time_yr": 12 / 365.25,
     "epidermal_time_yr": 40 / 365.25,
-    "fixed_share": 0.3,
+    "slow_share": 0.3,
+    "k_slow": 0.01,
+    "a_sharp": 0.05,
     "k0": 0.12,
     "k1": 0.004,
     "kappa": (0.0, 0.3),
@@ -28,7 +30,7 @@ DEPOSIT = np.array([0.02, 0.018, 0.015])
 SHARES = np.array([0.6, 0.4])
 
 
-def _closed_form(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _closed_form(times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = 1
     return kinetics.pigment_load(
         times,
@@ -39,20 +41,25 @@ def _closed_form(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         healing_loss=np.full(n, PARAMS["healing_loss"]),
         healing_time_yr=PARAMS["healing_time_yr"],
         epidermal_time_yr=PARAMS["epidermal_time_yr"],
-        fixed_share=np.full(n, PARAMS["fixed_share"]),
+        slow_share=np.full(n, PARAMS["slow_share"]),
+        slow_rate_per_year=np.full(n, PARAMS["k_slow"]),
         clearance_rate_per_year=np.full(n, PARAMS["k0"]),
         clearance_slope_per_year2=np.full(n, PARAMS["k1"]),
         photolysis_rate_per_year=np.array([PARAMS["kappa"]]),
+        sharpness_rate_per_year=np.full(n, PARAMS["a_sharp"]),
     )
 
 
-def _ode_solution(times: np.ndarray) -> np.ndarray:
+def _ode_solution(times: np.ndarray, extra_rate: float = 0.0) -> np.ndarray:
     """Integrate the pool model numerically: per session and component, five pools.
 
-    Pools: epidermal; fixed-transient (healing loss share of the fixed pool); fixed;
-    mobile-transient; mobile. Sessions enter as initial values at their times.
+    Pools: epidermal; slow-transient (healing loss share of the slow pool); slow;
+    mobile-transient; mobile. Sessions enter as initial values at their times;
+    ``extra_rate`` adds a rate to every dermal pool (the sharp load's blur; pigment in the
+    epidermis is shed before it spreads).
     """
-    f_sh, f_h, phi = PARAMS["shallow_share"], PARAMS["healing_loss"], PARAMS["fixed_share"]
+    f_sh, f_h, phi = PARAMS["shallow_share"], PARAMS["healing_loss"], PARAMS["slow_share"]
+    ks = PARAMS["k_slow"]
     tau_h, tau_e = PARAMS["healing_time_yr"], PARAMS["epidermal_time_yr"]
     k0, k1 = PARAMS["k0"], PARAMS["k1"]
     kappa = np.array(PARAMS["kappa"])
@@ -71,11 +78,11 @@ def _ode_solution(times: np.ndarray) -> np.ndarray:
 
             def rhs(t: float, y: np.ndarray, c: int = c) -> list[float]:
                 k = k0 + k1 * t
-                p = kappa[c]
+                p = kappa[c] + extra_rate
                 return [
-                    -(1 / tau_e + p) * y[0],
-                    -(1 / tau_h + p) * y[1],
-                    -p * y[2],
+                    -(1 / tau_e + kappa[c]) * y[0],
+                    -(1 / tau_h + ks + p) * y[1],
+                    -(ks + p) * y[2],
                     -(1 / tau_h + k + p) * y[3],
                     -(k + p) * y[4],
                 ]
@@ -88,13 +95,15 @@ def _ode_solution(times: np.ndarray) -> np.ndarray:
 
 def test_closed_form_matches_numerical_integration() -> None:
     times = np.concatenate([np.linspace(0, 0.5, 40), np.linspace(0.6, 30, 60)])
-    load, _ = _closed_form(times)
+    load, _, sharp = _closed_form(times)
     assert_allclose(load[0], _ode_solution(times), rtol=1e-6, atol=1e-12)
+    blurred = _ode_solution(times, extra_rate=PARAMS["a_sharp"]).sum(axis=0)
+    assert_allclose(sharp[0], blurred, rtol=1e-6, atol=1e-12)
 
 
-def test_fixed_pool_remains_forever() -> None:
+def test_slow_pool_clears_at_its_own_rate() -> None:
     times = np.array([200.0])
-    load, _ = kinetics.pigment_load(
+    load, _, _ = kinetics.pigment_load(
         times,
         SESSIONS,
         DEPOSIT[None, :],
@@ -103,17 +112,20 @@ def test_fixed_pool_remains_forever() -> None:
         healing_loss=np.array([0.3]),
         healing_time_yr=0.03,
         epidermal_time_yr=0.1,
-        fixed_share=np.array([0.25]),
+        slow_share=np.array([0.25]),
+        slow_rate_per_year=np.array([0.01]),
         clearance_rate_per_year=np.array([0.5]),
         clearance_slope_per_year2=np.array([0.0]),
         photolysis_rate_per_year=np.zeros((1, 1)),
+        sharpness_rate_per_year=np.array([0.0]),
     )
-    expected = DEPOSIT.sum() * 0.9 * 0.7 * 0.25
+    expected = (DEPOSIT * np.exp(-0.01 * (200.0 - SESSIONS))).sum() * 0.9 * 0.7 * 0.25
     assert_allclose(load[0, 0, 0], expected, rtol=1e-9)
+    assert load[0, 0, 0] > 0.0  # never gone on a human time scale
 
 
 def test_no_pigment_before_first_session_and_full_deposit_at_it() -> None:
-    load, _ = _closed_form(np.array([-0.1, 0.0]))
+    load, _, _ = _closed_form(np.array([-0.1, 0.0]))
     assert load[0, :, 0].sum() == 0.0
     assert_allclose(load[0, :, 1].sum(), DEPOSIT[0])
 
@@ -129,7 +141,7 @@ def test_load_never_increases_after_the_last_session(
     k0: float, k1: float, phi: float, kappa: float
 ) -> None:
     times = np.linspace(SESSIONS[-1], 40, 80)
-    load, _ = kinetics.pigment_load(
+    load, _, sharp = kinetics.pigment_load(
         times,
         SESSIONS,
         DEPOSIT[None, :],
@@ -138,13 +150,16 @@ def test_load_never_increases_after_the_last_session(
         healing_loss=np.array([0.3]),
         healing_time_yr=0.03,
         epidermal_time_yr=0.1,
-        fixed_share=np.array([phi]),
+        slow_share=np.array([phi]),
+        slow_rate_per_year=np.array([0.01]),
         clearance_rate_per_year=np.array([k0]),
         clearance_slope_per_year2=np.array([k1]),
         photolysis_rate_per_year=np.array([[kappa]]),
+        sharpness_rate_per_year=np.array([0.03]),
     )
     assert np.all(np.diff(load[0, 0]) <= 1e-15)
     assert np.all(load >= 0.0)
+    assert np.all(sharp <= load.sum(axis=1) * (1 + 1e-12))  # the sharp part of the load
 
 
 @settings(deadline=None, max_examples=40)
@@ -157,14 +172,16 @@ def test_faster_clearance_leaves_less_pigment(k_low: float, extra: float) -> Non
         "healing_loss": np.array([0.3]),
         "healing_time_yr": 0.03,
         "epidermal_time_yr": 0.1,
-        "fixed_share": np.array([0.3]),
+        "slow_share": np.array([0.3]),
+        "slow_rate_per_year": np.array([0.01]),
         "clearance_slope_per_year2": np.array([0.0]),
         "photolysis_rate_per_year": np.zeros((1, 1)),
+        "sharpness_rate_per_year": np.array([0.03]),
     }
-    slow, _ = kinetics.pigment_load(
+    slow, _, _ = kinetics.pigment_load(
         times, SESSIONS, DEPOSIT[None, :], clearance_rate_per_year=np.array([k_low]), **common
     )
-    fast, _ = kinetics.pigment_load(
+    fast, _, _ = kinetics.pigment_load(
         times,
         SESSIONS,
         DEPOSIT[None, :],
@@ -176,7 +193,7 @@ def test_faster_clearance_leaves_less_pigment(k_low: float, extra: float) -> Non
 
 def test_mean_age_is_load_weighted_time_since_deposit() -> None:
     times = np.array([0.01, 0.05, 0.2, 1.0, 10.0, 30.0])
-    _, mean_age = _closed_form(times)
+    _, mean_age, _ = _closed_form(times)
     assert np.all(mean_age[0] >= 0.0)
     assert np.all(mean_age[0] <= times * (1 + 1e-12))
     # Long after the course every session has lost the same share, so the weights are
@@ -188,7 +205,7 @@ def test_mean_age_is_load_weighted_time_since_deposit() -> None:
 def test_spread_conserves_pigment() -> None:
     """Peak density times width squared equals the load times sigma0 squared."""
     times = np.linspace(0, 30, 31)
-    load, mean_age = _closed_form(times)
+    load, mean_age, _ = _closed_form(times)
     sigma0 = np.array([0.28])
     sigma_sq = kinetics.dot_width_sq(
         mean_age, sigma0_mm=sigma0, diffusivity_mm2_per_year=np.array([0.003])
@@ -253,21 +270,26 @@ def test_session_load_matches_pigment_load_for_one_session(
         "healing_loss": np.full(n, PARAMS["healing_loss"]),
         "healing_time_yr": PARAMS["healing_time_yr"],
         "epidermal_time_yr": PARAMS["epidermal_time_yr"],
-        "fixed_share": np.full(n, PARAMS["fixed_share"]),
+        "slow_share": np.full(n, PARAMS["slow_share"]),
+        "slow_rate_per_year": np.full(n, PARAMS["k_slow"]),
         "clearance_rate_per_year": np.full(n, k0),
         "clearance_slope_per_year2": np.full(n, k1),
         "photolysis_rate_per_year": np.array([kappa, 0.0]),
+        "sharpness_rate_per_year": np.full(n, PARAMS["a_sharp"]),
     }
-    shared, mean_age = kinetics.pigment_load(times, [session], np.full((n, 1), 0.02), **common)
-    own, age_weighted = kinetics.session_load(
+    shared, mean_age, sharp = kinetics.pigment_load(
+        times, [session], np.full((n, 1), 0.02), **common
+    )
+    own, age_weighted, own_sharp = kinetics.session_load(
         times, np.full(n, session), np.full(n, 0.02), **common
     )
     assert_allclose(own, shared, rtol=1e-9, atol=1e-15)
     assert_allclose(age_weighted, mean_age * shared.sum(axis=1), rtol=1e-9, atol=1e-15)
+    assert_allclose(own_sharp, sharp, rtol=1e-9, atol=1e-15)
 
 
 def test_session_load_of_no_session_is_zero() -> None:
-    load, age_weighted = kinetics.session_load(
+    load, age_weighted, sharp = kinetics.session_load(
         np.linspace(0.0, 10.0, 11),
         np.array([np.inf, 2.0]),
         np.array([0.02, 0.02]),
@@ -276,10 +298,30 @@ def test_session_load_of_no_session_is_zero() -> None:
         healing_loss=0.3,
         healing_time_yr=0.03,
         epidermal_time_yr=0.1,
-        fixed_share=0.2,
+        slow_share=0.2,
+        slow_rate_per_year=0.01,
         clearance_rate_per_year=0.1,
         clearance_slope_per_year2=0.0,
         photolysis_rate_per_year=np.zeros(2),
+        sharpness_rate_per_year=0.03,
     )
-    assert not load[0].any() and not age_weighted[0].any()
+    assert not load[0].any() and not age_weighted[0].any() and not sharp[0].any()
     assert not load[1, :, :2].any() and load[1, :, 2:].all()
+
+
+def test_a_dot_healed_wider_draws_the_pattern_with_less_of_its_pigment() -> None:
+    sharp = np.ones((3, 1))
+    peak = kinetics.definition_peak(
+        sharp, sigma0_mm=np.array([0.2, 0.28, 0.35]), reference_sigma_mm=0.28, pitch_mm=1.0
+    )
+    assert peak[1, 0] == pytest.approx(1.0)
+    assert peak[2, 0] < 1.0  # too deep: blurred
+    assert peak[0, 0] == pytest.approx(1.0)  # narrower gains nothing
+
+
+def test_the_sharpness_rate_is_the_fundamentals_decay() -> None:
+    d, p, t = 0.002, 1.0, 7.0
+    a = float(kinetics.sharpness_rate(d, pitch_mm=p))
+    sigma0_sq = 0.28**2
+    fundamental = np.exp(-2 * np.pi**2 * (sigma0_sq + 2 * d * t) / p**2)
+    assert fundamental / np.exp(-2 * np.pi**2 * sigma0_sq / p**2) == pytest.approx(np.exp(-a * t))

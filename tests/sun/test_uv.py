@@ -207,10 +207,10 @@ def test_vanheuklon_rejects_bad_inputs() -> None:
 
 
 def test_altitude_factor_values() -> None:
-    # Blumthaler et al. (1997), J Photochem Photobiol B 39:130: +10.7 % per 1000 m for
-    # erythemally weighted global irradiance. 1 + 0.107 * km:
+    # Blumthaler et al. (1997), J Photochem Photobiol B 39:130: +15-19 % per 1000 m for
+    # erythemally weighted global irradiance on cloudless summer days. 1 + 0.16 * km:
     altitude = np.array([-500.0, 0.0, 1000.0, 3640.0, 9000.0])
-    expected = np.array([0.9465, 1.0, 1.107, 1.38948, 1.963])
+    expected = np.array([0.92, 1.0, 1.16, 1.5824, 2.44])
     np.testing.assert_allclose(altitude_factor(altitude), expected, rtol=1e-12)
     # WHO (2002) range 5-20 % per km as an explicit gain.
     assert float(altitude_factor(2000.0, gain_per_km=0.2)) == pytest.approx(1.4)

@@ -17,6 +17,7 @@ from fadecast.skin.pigments import Pigment, load_pigment
 from fadecast.sun import exposure
 
 if TYPE_CHECKING:
+    from fadecast.forecasting.chain import OpenSkyDoses
     from fadecast.forecasting.detection import Detection
 
 
@@ -41,11 +42,13 @@ class ModelCache:
     #: Central values of the parameters the tables are built with (default the table's).
     central: Mapping[str, float] = field(default_factory=central_values)
     uv_years: dict[tuple[float, float], Array] = field(default_factory=dict)
+    uva_years: dict[tuple[float, float], Array] = field(default_factory=dict)
+    sun_heights: dict[tuple[float, float], Array] = field(default_factory=dict)
     pigments: dict[str, Pigment] = field(default_factory=dict)
     tables: dict[tuple[Any, ...], appearance.ContrastTable] = field(default_factory=dict)
     targets: dict[tuple[Any, ...], float] = field(default_factory=dict)
-    #: Ambient doses of a place and way of life, (everyday, holiday, ambient). [SED/yr]
-    doses: dict[tuple[Any, ...], tuple[float, float, float]] = field(default_factory=dict)
+    #: Open-sky doses of a place and way of life (erythemal and UVA).
+    doses: dict[tuple[Any, ...], OpenSkyDoses] = field(default_factory=dict)
     #: Sunscreen transmission per draw, keyed by the product, its use and the draws.
     screens: dict[tuple[Any, ...], Array] = field(default_factory=dict)
     #: UVA reaching the dermis through a skin's melanin, relative to the reference skin.
@@ -62,13 +65,38 @@ class ModelCache:
             )
         return self.skin_factors[melanin_fraction]
 
+    def cos_zenith_year(self, place: places.Place) -> Array:
+        """Hourly cosine of the sun's zenith angle at a place over the reference year,
+        ``(365, 24)``. [1]"""
+        key = (round(place.latitude_deg, 4), round(place.longitude_deg, 4))
+        if key not in self.sun_heights:
+            year = int(self.central["reference_year"])
+            self.sun_heights[key] = exposure.cos_zenith_year(*key, year=year)
+        return self.sun_heights[key]
+
     def uv_year(self, place: places.Place) -> Array:
-        """Hourly clear-sky UV index of a place over the reference year, ``(8760,)``. [1]"""
+        """Hourly clear-sky UV index of a place over the reference year, with aerosol,
+        ``(365, 24)``. [1]"""
         key = (round(place.latitude_deg, 4), round(place.longitude_deg, 4))
         if key not in self.uv_years:
             year = int(self.central["reference_year"])
-            self.uv_years[key] = exposure.clear_sky_uv_index_year(*key, year=year)
+            self.uv_years[key] = exposure.clear_sky_uv_index_year(
+                *key,
+                year=year,
+                aerosol_factor=self.central["aerosol_uv_factor"],
+                cos_zenith=self.cos_zenith_year(place),
+            )
         return self.uv_years[key]
+
+    def uva_year(self, place: places.Place) -> Array:
+        """Hourly clear-sky UVA of a place over the reference year, ``(365, 24)``. [W/m²]"""
+        key = (round(place.latitude_deg, 4), round(place.longitude_deg, 4))
+        if key not in self.uva_years:
+            year = int(self.central["reference_year"])
+            self.uva_years[key] = exposure.clear_sky_uva_year(
+                *key, year=year, cos_zenith=self.cos_zenith_year(place)
+            )
+        return self.uva_years[key]
 
     def pigment(self, name: str) -> Pigment:
         """A pigment class of the catalogue on the model's wavelength grid."""

@@ -56,7 +56,11 @@ def forecast_warnings(
             f"{standard}; the first session the window calls for is the one that completes it"
         )
     if sc.placement == "deep":
-        out.append("deep placement: expect blur and a blue-grey cast as the dots spread")
+        out.append(
+            "deep placement: the dots heal wider and blurred, with a blue-grey cast, so they "
+            "read less as separate stubble from the start; what falls due is a correction "
+            "of the work, not only a touch-up"
+        )
     if sc.placement == "shallow":
         out.append(
             "shallow placement: pigment near the surface is shed and eroded; "

@@ -121,8 +121,9 @@ def detection_window(det: Detection) -> Detection:
 def touchup_times(curves: ContrastCurves, det: Detection) -> Array:
     """First time each draw's SMP is due a touch-up, inf beyond the horizon. [yr]
 
-    Due when the social-distance contrast falls below the touch-up level or, for
-    photolabile pigments, when photolysis has discoloured the tone past acceptability.
+    Due when the look's contrast (the lower of the mean tone's and the definition's)
+    falls below the touch-up level or, for photolabile pigments, when photolysis has
+    discoloured the tone past acceptability.
     """
     return np.asarray(np.min(touchup_criteria(curves, det), axis=0), dtype=np.float64)
 
@@ -130,12 +131,13 @@ def touchup_times(curves: ContrastCurves, det: Detection) -> Array:
 def touchup_criteria(curves: ContrastCurves, det: Detection) -> Array:
     """When each criterion first calls for a touch-up, per draw, ``(criteria, n)``. [yr]
 
-    The criteria are the contrast falling below the touch-up level and, for
-    photolabile pigments, the discolouration passing acceptability; inf beyond the
-    horizon.
+    The criteria are the look's contrast (:attr:`ContrastCurves.look`: the mean tone, or
+    the definition of the dots once spreading or blur has taken it) falling below the
+    touch-up level and, for photolabile pigments, the discolouration passing
+    acceptability; inf beyond the horizon.
     """
     times, within = det.times[det.within], det.within
-    faded = first_crossing(times, curves.social[:, within], det.level, det.healed_years)
+    faded = first_crossing(times, curves.look[:, within], det.level, det.healed_years)
     if curves.drift is None:
         return faded[None, :]
     shifted = first_crossing(times, -curves.drift[:, within], -det.acceptable, det.healed_years)

@@ -40,9 +40,9 @@ EMULATOR_K0 = np.geomspace(0.02, 8.0, 14)
 EMULATOR_MIN_RUNS = 6
 
 
-#: Doses at the pigment at which a group of like photolabile profiles in the sun is
-#: tabulated: none, then geometrically spaced. [SED-equivalent/yr]
-EMULATOR_UV = np.concatenate([[0.0], np.geomspace(20.0, 20_000.0, 31)])
+#: UVA doses at the pigment at which a group of like photolabile profiles in the sun is
+#: tabulated: none, then geometrically spaced. [kJ/m²/yr]
+EMULATOR_UV = np.concatenate([[0.0], np.geomspace(500.0, 500_000.0, 31)])
 
 
 #: Widest spacing of the ages at which a photolabile group is tabulated (age changes
@@ -128,8 +128,7 @@ class ClearanceEmulator:
 
     def _without_uv(self, sc: Scenario) -> bool:
         """No UV reaches the scalp (no time outdoors, no sunbeds): nothing photolyses."""
-        everyday, holiday, _ = ambient_doses(sc, self.cache)
-        return everyday == 0.0 and holiday == 0.0 and sc.sunbed_sessions_per_year == 0.0
+        return not ambient_doses(sc, self.cache).any_sun and sc.sunbed_sessions_per_year == 0.0
 
     def count(self, sc: Scenario) -> None:
         """Count one run (a profile or an attribution variant) of the group of ``sc``."""

@@ -262,6 +262,12 @@ def personal_window(sc: Scenario, run: Run) -> Personal | None:
     model, observed, sd = observed_contrasts(sc, run)
     weights = likelihood_weights(model, observed, sd)
     q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
+    # A photo that shows the look clearly below the touch-up level (by more than its
+    # error) says by itself that the touch-up was due by then, whatever the draws say.
+    level = sc.touchup_threshold * run.target
+    below = [o.years for o in sc.observations if o.social_delta_e00 + o.sd_delta_e00 < level]
+    if below:
+        q = np.minimum(q, min(below))
     p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
     return Personal(
         touchup_years=(p10, p50, p90),

@@ -7,12 +7,16 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fadecast.forecasting.detection import RESIDUAL_YEARS, can_show
 from fadecast.forecasting.scenario import DAYS_PER_YEAR, Scenario
+
+if TYPE_CHECKING:
+    from fadecast.forecasting.narrowing import Narrowing
 
 Array = NDArray[np.float64]
 
@@ -62,6 +66,9 @@ class ForecastResult:
     #: The perceptibility threshold the result was read against. [ΔE00]
     perceptible_delta_e00: float
     personal: Personal | None = None
+    #: What one photo at the next visit is expected to do to the window (None when that
+    #: visit lies beyond the horizon).
+    narrowing: Narrowing | None = None
 
     @property
     def touchup_dates(self) -> tuple[dt.date | None, dt.date | None, dt.date | None]:

@@ -84,6 +84,7 @@ class Scenario:
     hat_share: float
     hat_upf: float
     sunscreen_spf: float
+    sunscreen_uva_pf: float | None
     sunscreen_share: float
     sunscreen_mg_per_cm2: float
     sunscreen_reapply_hours: float
@@ -184,8 +185,13 @@ def scenario_from_profile(
         hat_share=life.hat_share,
         hat_upf=life.hat_upf or central["hat_upf"],
         sunscreen_spf=sunscreen.spf if sunscreen else 1.0,
+        sunscreen_uva_pf=sunscreen.uva_pf if sunscreen else None,
         sunscreen_share=sunscreen.share if sunscreen else 0.0,
-        sunscreen_mg_per_cm2=sunscreen.mg_per_cm2 if sunscreen else 1.0,
+        sunscreen_mg_per_cm2=(
+            sunscreen.mg_per_cm2
+            if sunscreen and sunscreen.mg_per_cm2 is not None
+            else central["sunscreen_applied_mg_per_cm2"]
+        ),
         sunscreen_reapply_hours=(
             sunscreen.reapply_hours
             if sunscreen and sunscreen.reapply_hours

@@ -112,7 +112,7 @@ def load_parameters() -> Mapping[str, Parameter]:
     >>> epidermis.value, epidermis.unit, epidermis.distribution.kind, epidermis.confidence
     (0.1, 'mm', 'fixed', 'H')
     >>> load_parameters()["altitude_gain_per_km"].distribution.describe()
-    'uniform(low 0.06, high 0.16)'
+    'uniform(low 0.14, high 0.18)'
     """
     raw = data.toml_table("parameters.toml")
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
@@ -158,7 +158,7 @@ def central_values() -> dict[str, float]:
     --------
     >>> central = central_values()
     >>> central["epidermis_mm"], central["altitude_gain_per_km"]
-    (0.1, 0.107)
+    (0.1, 0.16)
     """
     return {name: p.value for name, p in load_parameters().items()}
 
@@ -244,8 +244,8 @@ def sample_parameters(n: int, rng: np.random.Generator) -> dict[str, NDArray[np.
     >>> draws = sample_parameters(2000, np.random.default_rng(0))
     >>> draws["epidermis_mm"].shape, bool(np.all(draws["epidermis_mm"] == 0.1))
     ((2000,), True)
-    >>> gain = draws["altitude_gain_per_km"]  # uniform on [0.06, 0.16]
-    >>> bool(0.06 <= gain.min() and gain.max() <= 0.16), bool(abs(np.median(gain) - 0.11) < 0.01)
+    >>> gain = draws["altitude_gain_per_km"]  # uniform on [0.14, 0.18]
+    >>> bool(0.14 <= gain.min() and gain.max() <= 0.18), bool(abs(np.median(gain) - 0.16) < 0.01)
     (True, True)
     >>> again = sample_parameters(2000, np.random.default_rng(0))
     >>> all(np.array_equal(draws[name], again[name]) for name in draws)  # same seed

@@ -228,9 +228,20 @@ class Sunscreen(_Model):
     """Sunscreen on the scalp."""
 
     spf: Number = Field(ge=1, le=100, description="Labelled sun protection factor")
+    uva_pf: Number | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="UVA protection factor on the label (default: a third of the SPF, "
+        "the least the EU allows)",
+    )
     share: Number = Field(ge=0, le=1, description="Share of outdoor time with sunscreen on")
-    mg_per_cm2: Number = Field(
-        default=1.0, gt=0, le=4, description="Amount applied [mg/cm²]; SPF is tested at 2"
+    mg_per_cm2: Number | None = Field(
+        default=None,
+        gt=0,
+        le=4,
+        description="Amount applied [mg/cm²]; SPF is tested at 2, people put on about 0.5 "
+        "(the default)",
     )
     reapply_hours: Number | None = Field(
         default=None, gt=0, le=24, description="Hours between applications (default 2)"

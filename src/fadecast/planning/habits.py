@@ -29,10 +29,6 @@ LESS_SUNNY_HOLIDAY_CITY = "Edinburgh"
 ONCE_A_DAY_HOURS = 8.0
 #: Reapplication interval of the "reapplied" habit, as sunscreen labels advise. [h]
 REAPPLY_HOURS = 2.0
-#: Amount applied when the client does not use sunscreen yet: typical real-world use,
-#: half the 2 mg/cm² of the SPF test. [mg/cm²]
-TYPICAL_MG_PER_CM2 = 1.0
-
 #: A habit's change: from a profile and the central parameter values [units of each
 #: parameter] to the profile with the habit, or None when it does not apply.
 ProfileChange = Callable[[Profile, Mapping[str, float]], Profile | None]
@@ -64,7 +60,8 @@ def _with_lifestyle(profile: Profile, **changes: object) -> Profile:
 
 
 def screen_transmission(screen: Sunscreen | None, central: Mapping[str, float]) -> float:
-    """Mean share of UV a sunscreen habit lets through over outdoor time. [1]
+    """Mean share of the UVA that reaches the pigment a sunscreen habit lets through over
+    outdoor time. [1]
 
     Parameters
     ----------
@@ -72,30 +69,34 @@ def screen_transmission(screen: Sunscreen | None, central: Mapping[str, float]) 
         The habit (None: no sunscreen).
     central
         Central parameter values: ``sunscreen_reapply_hours`` (when the habit gives no
-        interval) [h] and ``sunscreen_half_life_h`` [h].
+        interval) [h], ``sunscreen_half_life_h`` [h], ``sunscreen_missed_share`` [1] and
+        ``sunscreen_applied_mg_per_cm2`` (when the habit gives no amount) [mg/cm²].
 
     Returns
     -------
     float
-        1 without sunscreen; else ``1 - share · (1 - T)`` with ``T`` the mean
-        transmission of the wear-off model. [1]
+        1 without sunscreen; else ``1 - share · (1 - T)`` with ``T`` the mean UVA
+        transmission of :func:`fadecast.sun.exposure.sunscreen_transmission` at the
+        sunscreen's UVA protection factor. [1]
 
     Examples
     --------
-    >>> central = {"sunscreen_reapply_hours": 2.0, "sunscreen_half_life_h": 3.0}
+    >>> central = {"sunscreen_reapply_hours": 2.0, "sunscreen_half_life_h": 3.0,
+    ...     "sunscreen_missed_share": 0.2, "sunscreen_applied_mg_per_cm2": 0.5}
     >>> screen_transmission(None, central)
     1.0
     >>> screen = Sunscreen(spf=30, share=1.0, mg_per_cm2=1.0, reapply_hours=2.0)
-    >>> 0.0 < screen_transmission(screen, central) < 0.5
+    >>> 0.2 < screen_transmission(screen, central) < 0.6
     True
     """
     if screen is None or screen.share == 0.0:
         return 1.0
     through = exposure.sunscreen_transmission(
-        screen.spf,
-        screen.mg_per_cm2,
+        float(exposure.uva_protection_factor(screen.spf, screen.uva_pf)),
+        screen.mg_per_cm2 or central["sunscreen_applied_mg_per_cm2"],
         reapply_hours=screen.reapply_hours or central["sunscreen_reapply_hours"],
         half_life_h=central["sunscreen_half_life_h"],
+        missed_share=central["sunscreen_missed_share"],
     )
     return 1.0 - screen.share * (1.0 - float(through))
 
@@ -103,7 +104,8 @@ def screen_transmission(screen: Sunscreen | None, central: Mapping[str, float]) 
 def _sunscreen(spf: float, reapply_hours: float) -> ProfileChange:
     def change(profile: Profile, central: Mapping[str, float]) -> Profile | None:
         current = profile.lifestyle.sunscreen
-        amount = current.mg_per_cm2 if current is not None else TYPICAL_MG_PER_CM2
+        # The amount stays the client's (None: what people really put on).
+        amount = current.mg_per_cm2 if current is not None else None
         screen = Sunscreen(spf=spf, share=1.0, mg_per_cm2=amount, reapply_hours=reapply_hours)
         if screen_transmission(screen, central) >= screen_transmission(current, central):
             return None  # already as well protected

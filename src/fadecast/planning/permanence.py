@@ -61,6 +61,6 @@ def permanence(
         delta_e00_p50=tuple(float(v) for v in q[1]),
         delta_e00_p90=tuple(float(v) for v in q[2]),
         remaining_share_p50=tuple(float(v) for v in np.median(remaining, axis=0)),
-        fixed_share_p50=float(np.median(params.drawn["fixed_share"])),
+        slow_share_p50=float(np.median(params.drawn["slow_share"])),
         perceptible_delta_e00=params.central["perceptibility_delta_e00"],
     )

@@ -57,7 +57,7 @@ class Permanence:
     delta_e00_p50: tuple[float, ...]
     delta_e00_p90: tuple[float, ...]
     remaining_share_p50: tuple[float, ...]  # dermal pigment left, share of healed [1]
-    fixed_share_p50: float  # share of healed pigment in the pool never cleared [1]
+    slow_share_p50: float  # share of healed pigment in the slow pool [1]
     perceptible_delta_e00: float  # contrast taken as perceptible [ΔE00]
 
 

@@ -2,7 +2,9 @@
 
 Three kinds of session follow the course:
 
-- **fade**: when a draw's social-distance contrast falls below the touch-up level (or a
+- **fade**: when a draw's look (the lower of the mean tone's contrast and the dots'
+  definition, :attr:`~fadecast.forecasting.chain.ContrastCurves.look`) falls below the
+  touch-up level (or a
   photolabile pigment has discoloured past acceptability), the draw gets a session; its
   pigment is added to what is left, and detection starts again once it has healed. The
   intervals follow from the model, draw by draw, not from a fixed cycle
@@ -237,33 +239,45 @@ def fade_sessions(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> 
     course = course_load(sc, params, rates, times, cache, placement=placement)
     per_component = course.per_component.copy()
     age_weighted = course.mean_age * per_component.sum(axis=1)
+    sharp = course.sharp.copy()
     inputs = kinetic_inputs(sc, params, rates, cache, placement=placement)
     deposit = session_deposit(sc, params, cache)
     for column in setting.other_sessions.T:
         if np.isfinite(column).any():
-            load, weighted = kinetics.session_load(times, column, deposit, **inputs)
+            load, weighted, sharp_load = kinetics.session_load(times, column, deposit, **inputs)
             per_component += load
             age_weighted += weighted
+            sharp += sharp_load
     healed_after = central["healed_after_years"]
     acceptable = central["acceptability_delta_e00"]
     start = np.full(n, det.healed_years)
     active = np.arange(n)
     found: list[Array] = []
+
+    def due_in_window(rows: NDArray[np.intp], first: int) -> Array:
+        """When each of ``rows`` first falls due from ``times[first]`` on, else inf."""
+        window = times[first:]
+        loads = per_component[rows, :, first:]
+        mean_age = kinetics.load_mean_age(age_weighted[rows, first:], loads.sum(axis=1))
+        state = dot_state(
+            sc,
+            params.rows(rows),
+            PigmentLoad(loads, mean_age, sharp[rows, first:]),
+            cache,
+            placement=placement,
+        )
+        curves = contrast_of_dots(sc, state, cache, placement=placement, closeup=False)
+        due = first_crossing(window, curves.look, det.level, start[rows])
+        if curves.drift is not None:
+            shifted = first_crossing(window, -curves.drift, -acceptable, start[rows])
+            due = np.minimum(due, shifted)
+        return np.asarray(due, dtype=np.float64)
+
     while active.size and len(found) < MAX_FADE_SESSIONS:
         # Only times from the last grid point at or before the earliest start matter:
         # the crossing interpolates from there, and the model is pointwise in time.
         first = max(int(np.searchsorted(times, start[active].min(), side="right")) - 1, 0)
-        window = times[first:]
-        loads = per_component[active, :, first:]
-        mean_age = kinetics.load_mean_age(age_weighted[active, first:], loads.sum(axis=1))
-        state = dot_state(
-            sc, params.rows(active), PigmentLoad(loads, mean_age), cache, placement=placement
-        )
-        curves = contrast_of_dots(sc, state, cache, placement=placement, closeup=False)
-        due = first_crossing(window, curves.social, det.level, start[active])
-        if curves.drift is not None:
-            shifted = first_crossing(window, -curves.drift, -acceptable, start[active])
-            due = np.minimum(due, shifted)
+        due = due_in_window(active, first)
         due = np.where(due <= horizon_years, np.maximum(due, today_years), np.inf)
         column = np.full(n, np.inf)
         column[active] = due
@@ -274,11 +288,12 @@ def fade_sessions(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> 
         rows = active[more]
         # A session adds nothing before it: only later times are computed.
         after = int(np.searchsorted(times, due[more].min()))
-        load, weighted = kinetics.session_load(
+        load, weighted, sharp_load = kinetics.session_load(
             times[after:], due[more], deposit[rows], **_rows(inputs, rows, n)
         )
         per_component[rows, :, after:] += load
         age_weighted[rows, after:] += weighted
+        sharp[rows, after:] += sharp_load
         start[rows] = due[more] + healed_after
         active = rows
     return np.stack(found, axis=1) if found else np.full((n, 0), np.inf)

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 
 from fadecast.forecasting import ForecastResult, summarise_factors
+from fadecast.forecasting.result import date_after
 
 __all__ = ["FACTOR_LABELS", "SED_IN_WORDS", "format_summary", "month_text", "years_text"]
 
@@ -70,6 +71,29 @@ def _personal_lines(result: ForecastResult) -> list[str]:
     return lines
 
 
+def narrowing_sentence(result: ForecastResult) -> str | None:
+    """What a photo at the next visit would do to the window, in one sentence (None when
+    there is nothing to say: no window, or a visit past the horizon)."""
+    found = result.narrowing
+    if found is None or not result.can_show or result.touchup_dates[1] is None:
+        return None
+    now, after = found.prior_p10_p90_years, found.expected_p10_p90_years
+    if not (math.isfinite(now) and math.isfinite(after)):
+        return None
+    photo = date_after(result.scenario.first_session, found.measured_at_years)
+    when = "" if photo is None else f" in {month_text(photo)}"
+    return (
+        f"A photo at a visit{when} would likely narrow this {now:.1f}-year window to about "
+        f"{after:.1f} years: a photo at every visit makes the date surer."
+    )
+
+
+def narrowing_lines(result: ForecastResult) -> list[str]:
+    """:func:`narrowing_sentence` as the summary's indented line (none without it)."""
+    sentence = narrowing_sentence(result)
+    return [] if sentence is None else [f"  {sentence}"]
+
+
 def format_summary(result: ForecastResult) -> str:
     """Format a forecast for people: window, permanence, reasons, warnings.
 
@@ -129,6 +153,7 @@ def format_summary(result: ForecastResult) -> str:
             lines.append(f"  The window opened in {early}: a touch-up may be due now.")
     if result.personal is not None:
         lines += _personal_lines(result)
+    lines += narrowing_lines(result)
     lines += ["", result.permanence_statement(), ""]
     top = summarise_factors(result)
     if top:
@@ -140,11 +165,15 @@ def format_summary(result: ForecastResult) -> str:
         lines.append("")
     e = result.exposure
     lines.append(
-        f"UV: {e['ambient_sed_per_year']:.0f} SED/yr ambient at home; "
-        f"{e['scalp_sed_per_year']:.0f} SED/yr on the scalp; "
-        f"dermal dose {e['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin)"
+        f"Sun: {e['ambient_sed_per_year']:.0f} SED a year in the open at home; "
+        f"{e['scalp_sed_per_year']:.0f} SED a year on the scalp"
     )
     lines.append(f"  ({SED_IN_WORDS})")
+    lines.append(
+        f"  UVA, the light that reaches the pigment: {e['scalp_uva_kj_m2_per_year'] / 1000:.1f} "
+        f"MJ/m² a year on the scalp, {e['dermal_uva_kj_m2_per_year'] / 1000:.1f} past the skin's "
+        "melanin"
+    )
     if result.warnings:
         lines += ["", "Warnings:"]
         lines += [f"  - {w}" for w in result.warnings]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fadecast.forecasting import MODEL_VERSION, ForecastResult
-from fadecast.report.forecast_text import years_text
+from fadecast.report.forecast_text import narrowing_sentence, years_text
 from fadecast.report.plots import FACTOR_NAMES, attribution_figure, fade_curve_figure, figure_bytes
 from fadecast.version import __version__
 
@@ -130,8 +130,8 @@ def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
             "<h3>Stepping back</h3>",
             f"<p>Without any further session the contrast against bare skin (median, ΔE00) "
             f"would be {e(readings)}; {perm.perceptible_delta_e00:g} is perceptible. About "
-            f"{perm.fixed_share_p50:.0%} of the healed pigment sits in a pool the body never "
-            "clears.</p>",
+            f"{perm.slow_share_p50:.0%} of the healed pigment sits in a pool the body clears "
+            "only over many decades.</p>",
             f"<p>Laser removal on the Kirby–Desai scale (the scalp counts as head and neck): "
             f"{now.total} points today, about {now.sessions_low:g}–{now.sessions_high:g} "
             f"sessions {now.interval_weeks[0]:g}–{now.interval_weeks[1]:g} weeks apart "
@@ -218,6 +218,9 @@ def report_html(
         )
         if result.may_be_due_now:
             window += " <strong>The window has opened: a touch-up may be due now.</strong>"
+        narrowing = narrowing_sentence(result)
+        if narrowing is not None:
+            window += f" {e(narrowing)}"
 
     personal = ""
     if result.personal is not None and result.personal_dates is not None:
@@ -301,8 +304,10 @@ def report_html(
         "</table>",
         "<h2>Sun</h2>",
         f"<p>{exposure['ambient_sed_per_year']:.0f} SED a year of UV at home (horizontal, "
-        f"all sky); {exposure['scalp_sed_per_year']:.0f} SED a year on the scalp; a dermal dose "
-        f"of {exposure['dermal_dose_per_year']:.0f} (UVA-weighted, through this skin).</p>",
+        f"all sky); {exposure['scalp_sed_per_year']:.0f} SED a year on the scalp. UVA, the "
+        "light that reaches the pigment and the one that fades it: "
+        f"{exposure['scalp_uva_kj_m2_per_year'] / 1000:.1f} MJ/m² a year on the scalp, "
+        f"{exposure['dermal_uva_kj_m2_per_year'] / 1000:.1f} past the skin's melanin.</p>",
         plan_section,
         "<h2>Warnings</h2>",
         warnings,

@@ -16,7 +16,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from fadecast.forecasting.detection import RESIDUAL_YEARS
-from fadecast.forecasting.result import MODEL_VERSION
+from fadecast.forecasting.result import MODEL_VERSION, date_after
 from fadecast.version import __version__
 
 if TYPE_CHECKING:  # only the types: printing a forecast does not load the plan or measure
@@ -94,6 +94,24 @@ def forecast_dict(result: ForecastResult) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
         "personal": None if result.personal is None else personal_dict(result),
+        "narrowing": None if result.narrowing is None else narrowing_dict(result),
+    }
+
+
+def narrowing_dict(result: ForecastResult) -> dict[str, Any]:
+    """What one photo at the next visit would do to the window (``narrowing`` of the JSON)."""
+    found = result.narrowing
+    assert found is not None
+    photo = date_after(result.scenario.first_session, found.measured_at_years)
+    return {
+        "photo_at_years": json_number(found.measured_at_years, 2),
+        "photo_date": None if photo is None else photo.isoformat(),
+        "window_width_years_now": json_number(found.prior_p10_p90_years, 2),
+        "window_width_years_after_photo": json_number(found.expected_p10_p90_years, 2),
+        "window_width_years_after_photo_p10_p90": [
+            json_number(v, 2) for v in found.expected_range_years
+        ],
+        "stand_in_clients": found.truths,
     }
 
 
@@ -206,7 +224,7 @@ def what_if_dict(what_if: WhatIf) -> dict[str, Any]:
 def permanence_dict(permanence: Permanence) -> dict[str, Any]:
     """What remains without touch-ups, as plain data."""
     return {
-        "fixed_share_p50": round(permanence.fixed_share_p50, 3),
+        "slow_share_p50": round(permanence.slow_share_p50, 3),
         "perceptible_delta_e00": permanence.perceptible_delta_e00,
         "after_last_session": [
             {

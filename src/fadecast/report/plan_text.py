@@ -222,8 +222,8 @@ def format_plan(result: PlanResult) -> str:
         "If all touch-ups stopped now:",
         f"  contrast against bare skin (ΔE00, median) {readings}: {seen} "
         f"({perm.perceptible_delta_e00:g} is perceptible)",
-        f"  about {perm.fixed_share_p50:.0%} of the healed pigment sits in a pool the body "
-        "never clears: SMP fades but does not go away by itself",
+        f"  about {perm.slow_share_p50:.0%} of the healed pigment sits in a pool the body "
+        "clears over many decades: SMP fades but does not go away by itself",
         "",
         f"Laser removal (Kirby-Desai scale; {sc.pigment} pigment on the scalp):",
         *_removal_line("now", result.removal_now),

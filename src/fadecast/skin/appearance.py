@@ -376,7 +376,7 @@ def contrast_table(
 def _grid_coordinate(grid: Array, values: Array) -> Array:
     """Fractional index of values on a regular grid (clamped to the grid)."""
     if len(grid) == 1:
-        return np.zeros(values.shape)
+        return np.zeros(np.shape(values))
     step = (grid[-1] - grid[0]) / (len(grid) - 1)
     return np.asarray(np.clip((values - grid[0]) / step, 0.0, len(grid) - 1.0), dtype=np.float64)
 
@@ -457,14 +457,13 @@ def stencil(
     """
     rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
     s = np.asarray(width_ratio, dtype=np.float64)
-    shape = np.broadcast_shapes(rho.shape, np.shape(progress), s.shape)
+    prog = np.asarray(progress, dtype=np.float64)
+    shape = np.broadcast_shapes(rho.shape, prog.shape, s.shape)
     log_rho = np.log10(np.maximum(np.broadcast_to(rho, shape).ravel(), 1e-30))
     grids = (table.log10_density, table.progress, table.width_ratio)
-    points = (
-        log_rho,
-        np.broadcast_to(np.asarray(progress, dtype=np.float64), shape).ravel(),
-        np.broadcast_to(s, shape).ravel(),
-    )
+    # An axis given one value for every point is located once.
+    points = (log_rho, prog if prog.ndim == 0 else np.broadcast_to(prog, shape).ravel(), s)
+    points = (*points[:2], s if s.ndim == 0 else np.broadcast_to(s, shape).ravel())
     strides = (len(grids[1]) * len(grids[2]), len(grids[2]), 1)
     base = np.zeros(log_rho.shape, dtype=np.intp)
     axes: list[tuple[int, Array]] = []

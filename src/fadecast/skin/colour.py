@@ -251,7 +251,10 @@ def reflectance_to_lab(reflectance: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> reflectance_to_lab(np.full(31, 0.18)).round(2).tolist()
+    A grey that reflects 18 % at every wavelength is neutral (``+ 0.0`` turns a rounded
+    -0.0 into 0.0):
+
+    >>> (reflectance_to_lab(np.full(31, 0.18)).round(2) + 0.0).tolist()
     [49.5, 0.0, 0.0]
     """
     return xyz_to_lab(reflectance_to_xyz(reflectance))

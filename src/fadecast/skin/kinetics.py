@@ -2,11 +2,18 @@
 
 Closed forms only (no ODE solver). Each session deposits pigment at a depth; the share
 that lands in the epidermis is shed with the epidermal turnover; of the dermal share a
-healing loss leaves within weeks; what heals in splits into a fixed pool, never cleared
-by biology (macrophage capture-release-recapture, Baranska 2018), and a mobile pool
-cleared at a rate ``k(t) = k0 + k1 t`` (biology, age drift, UV-driven inflammation, junction
-erosion). Photolabile components also decay with the dermal UV dose. Lateral spread is
-diffusive: ``sigma(t)^2 = sigma0^2 + 2 D (t - t_i)``.
+healing loss leaves within weeks; what heals in splits into a slow pool and a mobile
+pool. The slow pool is the pigment that macrophages capture, release on dying and
+recapture, and that fibroblasts hold (Baranska 2018; Strandt 2021): it clears at a small
+rate ``k_s``, so it never vanishes on a human time scale yet every session's share of it
+does fade. The mobile pool clears at a rate ``k(t) = k0 + k1 t`` (biology, age drift,
+UV-driven inflammation, junction erosion). Photolabile components also decay with the
+dermal UV dose. Lateral spread is diffusive: ``sigma(t)^2 = sigma0^2 + 2 D (t - t_i)``.
+
+How sharp the dots still are is counted too: the part of each session's pigment that
+still draws the dot pattern at its pitch ``p`` is its load times
+``exp(-2 pi^2 (sigma^2 - sigma0^2) / p^2) = exp(-a (t - t_i))`` with ``a = 4 pi^2 D / p^2``
+(the fundamental of a Gaussian dot lattice, :func:`sharpness_rate`), the *sharp load*.
 
 Shapes: ``n`` draws, ``S`` sessions, ``T`` times, ``C`` pigment components. Time is in
 years since the first session.
@@ -21,6 +28,7 @@ from scipy import special
 __all__ = [
     "clearance_integral",
     "clearance_rate",
+    "definition_peak",
     "dot_width_sq",
     "healed_dot_sigma",
     "junction_erosion_rate",
@@ -30,6 +38,7 @@ __all__ = [
     "pigment_load",
     "session_load",
     "shallow_share",
+    "sharpness_rate",
     "uv_depth_factor",
 ]
 
@@ -145,6 +154,39 @@ def lateral_diffusivity(
     )
 
 
+def sharpness_rate(diffusivity_mm2_per_year: ArrayLike, *, pitch_mm: float) -> Array:
+    """Rate at which lateral spread blurs a lattice of dots: ``a = 4 π² D / p²``.
+
+    A lattice of Gaussian dots of width σ and pitch ``p`` keeps a share
+    ``exp(-2 π² σ² / p²)`` of its pigment in the fundamental, the modulation at the dot
+    pitch that makes the dots read as separate stubble. As the width spreads
+    diffusively, ``σ² = σ0² + 2 D t``, that share falls as ``exp(-a t)`` relative to
+    the fresh dot.
+
+    Parameters
+    ----------
+    diffusivity_mm2_per_year
+        Lateral diffusivity D. [mm²/yr]
+    pitch_mm
+        Distance between neighbouring dots p. [mm]
+
+    Returns
+    -------
+    ndarray
+        Rate a. [1/yr]
+
+    Examples
+    --------
+    With D = 0.0025 mm²/yr and dots 1 mm apart the pattern loses a tenth of its
+    modulation a year:
+
+    >>> round(float(sharpness_rate(0.0025, pitch_mm=1.0)), 4)
+    0.0987
+    """
+    d = np.asarray(diffusivity_mm2_per_year, dtype=np.float64)
+    return np.asarray(4.0 * np.pi**2 * d / pitch_mm**2, dtype=np.float64)
+
+
 def clearance_integral(
     time_yr: ArrayLike, rate_per_year: ArrayLike, slope_per_year2: ArrayLike
 ) -> Array:
@@ -200,22 +242,26 @@ def pigment_load(
     healing_loss: ArrayLike,
     healing_time_yr: float,
     epidermal_time_yr: float,
-    fixed_share: ArrayLike,
+    slow_share: ArrayLike,
+    slow_rate_per_year: ArrayLike,
     clearance_rate_per_year: ArrayLike,
     clearance_slope_per_year2: ArrayLike,
     photolysis_rate_per_year: ArrayLike,
-) -> tuple[Array, Array]:
-    """Pigment left in a dot per component, and its mean age.
+    sharpness_rate_per_year: ArrayLike,
+) -> tuple[Array, Array, Array]:
+    """Pigment left in a dot per component, its mean age, and its sharp load.
 
     For a session at ``t_s`` with deposit ``D`` and ``Δ = t - t_s >= 0``::
 
         load = D · share_c · e^{-κ_c Δ} · [ f_sh e^{-Δ/τ_epi}
                + (1 - f_sh) ((1 - f_heal) + f_heal e^{-Δ/τ_heal})
-                            (φ + (1 - φ) e^{-(Λ(t) - Λ(t_s))}) ]
+                            (φ e^{-k_s Δ} + (1 - φ) e^{-(Λ(t) - Λ(t_s))}) ]
 
-    summed over sessions. Every factor separates into a per-draw part and a
-    per-(session, time) part (``e^{-κΔ} = e^{-κt} e^{κt_s}``, likewise for Λ), so the
-    sum over sessions is a small matrix product and no exponential is taken over
+    summed over sessions; the sharp load weighs each session's dermal load by
+    ``e^{-a Δ}`` (pigment in the epidermis is shed within weeks and counts as sharp).
+    Every factor separates into a per-draw part and a per-(session, time) part
+    (``e^{-κΔ} = e^{-κt} e^{κt_s}``, likewise for Λ, ``k_s`` and ``a``), so the sum over
+    sessions is a small matrix product and no exponential is taken over
     draws × sessions × times.
 
     Parameters
@@ -236,14 +282,19 @@ def pigment_load(
         Time constant of the healing loss. [yr]
     epidermal_time_yr
         Time constant of epidermal shedding. [yr]
-    fixed_share
-        Share of the healed pigment in the fixed pool, shape ``(n,)``. [1]
+    slow_share
+        Share of the healed pigment in the slow pool φ, shape ``(n,)``. [1]
+    slow_rate_per_year
+        Clearance rate of the slow pool k_s, shape ``(n,)``. [1/yr]
     clearance_rate_per_year
         Mobile-pool clearance rate at t = 0, k0, shape ``(n,)``. [1/yr]
     clearance_slope_per_year2
         Its change per year, k1, shape ``(n,)``. [1/yr²]
     photolysis_rate_per_year
         Photochemical decay rate of each component, shape ``(n, C)``. [1/yr]
+    sharpness_rate_per_year
+        Rate a at which spreading blurs the dot pattern (:func:`sharpness_rate`), shape
+        ``(n,)``. [1/yr]
 
     Returns
     -------
@@ -252,6 +303,8 @@ def pigment_load(
         ``(n, C, T)``. [mg/cm²]
     mean_age_yr : ndarray
         Load-weighted mean time since deposition, shape ``(n, T)``; it sets the spread. [yr]
+    sharp : ndarray
+        Sharp load, summed over components and sessions, shape ``(n, T)``. [mg/cm²]
     """
     t = np.asarray(time_yr, dtype=np.float64)
     ts = np.asarray(session_time_yr, dtype=np.float64)
@@ -270,44 +323,80 @@ def pigment_load(
     present = active
     healing = active * np.exp(-elapsed / healing_time_yr)
     epidermal = active * np.exp(-elapsed / epidermal_time_yr)
+    # Transients long gone are zero, not subnormal numbers (which make products slow).
+    healing[healing < 1e-200] = 0.0
+    epidermal[epidermal < 1e-200] = 0.0
     bases = np.stack(
         [np.concatenate([b, b * elapsed], axis=1) for b in (present, healing, epidermal)]
     )
 
-    # Per-draw factors: clearance e^{-Λ(t)} e^{Λ(t_s)}, photolysis e^{-κt} e^{κt_s}.
+    # Per-draw factors: clearance e^{-Λ(t)} e^{Λ(t_s)}, photolysis e^{-κt} e^{κt_s}, the
+    # slow pool e^{-k_s t} e^{k_s t_s} and sharpness e^{-a t} e^{a t_s}.
     k0 = np.broadcast_to(np.asarray(clearance_rate_per_year, dtype=np.float64), (n,))
     k1 = np.broadcast_to(np.asarray(clearance_slope_per_year2, dtype=np.float64), (n,))
-    decay_t = np.exp(-np.minimum(clearance_integral(t[None, :], k0[:, None], k1[:, None]), 700.0))
     grow_s = np.exp(np.minimum(clearance_integral(ts[None, :], k0[:, None], k1[:, None]), 700.0))
+    k_slow = np.broadcast_to(np.asarray(slow_rate_per_year, dtype=np.float64), (n,))[:, None]
+    a_sharp = np.broadcast_to(np.asarray(sharpness_rate_per_year, dtype=np.float64), (n,))
+    a_sharp = a_sharp[:, None]
+    # The three decays of time t at once, in place: mobile e^{-Λ(t)}, slow e^{-k_s t},
+    # blur e^{-a t}, shape (3, n, T).
+    decays = np.empty((3, n, n_t))
+    # Λ(t) = k0 t + k1 t² / 2 (clearance_integral), built in place.
+    np.multiply(0.5 * k1[:, None], (t * t)[None, :], out=decays[0])
+    np.multiply(k0[:, None], t[None, :], out=decays[1])
+    decays[0] += decays[1]
+    np.multiply(k_slow, t[None, :], out=decays[1])
+    np.multiply(a_sharp, t[None, :], out=decays[2])
+    np.minimum(decays, 700.0, out=decays)
+    np.negative(decays, out=decays)
+    np.exp(decays, out=decays)
+    decay_t, slow_decay, sharp_decay = decays
     kappa = np.broadcast_to(np.asarray(photolysis_rate_per_year, dtype=np.float64), (n, n_c))
     lightfast = not np.any(kappa)
     weight = deposit[:, None, :] * shares[None, :, None]  # (n, C, S)
     if not lightfast:
         weight = weight * np.exp(np.minimum(kappa[:, :, None] * ts[None, None, :], 700.0))
 
-    f_sh, f_heal, phi = per_draw(shallow_share), per_draw(healing_loss), per_draw(fixed_share)
+    f_sh, f_heal, phi = per_draw(shallow_share), per_draw(healing_loss), per_draw(slow_share)
     dermal = 1.0 - f_sh
+    slow_grow = np.exp(np.minimum(k_slow * ts[None, :], 700.0))[:, None, :]  # (n, 1, S)
+    sharp_grow = np.exp(np.minimum(a_sharp * ts[None, :], 700.0))  # (n, S)
     # Fold the per-draw coefficients into the weights and stack the bases along the
-    # session axis, so each pool is one matrix product (n*C, b*S) @ (b*S, 2T).
-    fixed_w = np.concatenate(
-        [weight * dermal * phi * (1.0 - f_heal), weight * dermal * phi * f_heal, weight * f_sh],
-        axis=2,
-    )
-    mobile_w = grow_s[:, None, :] * weight
-    mobile_w = np.concatenate(
-        [
-            mobile_w * dermal * (1.0 - phi) * (1.0 - f_heal),
-            mobile_w * dermal * (1.0 - phi) * f_heal,
-        ],
-        axis=2,
-    )
-    # Both pools as (n, C, 2, T): loads in [:, :, 0], age-weighted loads in [:, :, 1].
-    both = (fixed_w.reshape(n * n_c, -1) @ bases.reshape(-1, 2 * n_t)).reshape(n, n_c, 2, n_t)
-    mobile = (mobile_w.reshape(n * n_c, -1) @ bases[:2].reshape(-1, 2 * n_t)).reshape(
-        n, n_c, 2, n_t
-    )
-    mobile *= decay_t[:, None, None, :]
-    both += mobile
+    # session axis, so each pool is a matrix product (rows, b*S) @ (b*S, 2T). The slow
+    # and mobile pools share their bases: both are one product, and their sharp loads
+    # (the same pools with weights grown by e^{a t_s}, loads only) another. Pigment still
+    # in the epidermis is shed within weeks, long before it could spread: it counts as
+    # sharp as it is.
+    slow_w = weight * slow_grow * dermal * phi
+    mobile_w = grow_s[:, None, :] * weight * dermal * (1.0 - phi)
+    healed = np.stack([slow_w, mobile_w])
+    healed = np.concatenate([healed * (1.0 - f_heal), healed * f_heal], axis=3)
+    flat = bases[:2].reshape(-1, 2 * n_t)
+    rows = healed.reshape(2 * n * n_c, -1)
+    healed_part = (rows @ flat).reshape(2, n, n_c, 2, n_t)
+    # e^{a t_s} per draw and session, for both healing bases, components and pools.
+    grown = np.tile(sharp_grow, 2)[None, :, None, :]  # (1, n, 1, 2S)
+    sharp_rows = (healed * grown).reshape(2 * n * n_c, -1)
+    sharp_part = (sharp_rows @ np.ascontiguousarray(flat[:, :n_t])).reshape(2, n, n_c, n_t)
+    epidermal_w = weight * f_sh
+    both = (epidermal_w.reshape(n * n_c, -1) @ bases[2]).reshape(n, n_c, 2, n_t)
+    # Each pool as (n, C, 2, T): loads in [:, :, 0], age-weighted loads in [:, :, 1].
+    # In place: large temporaries cost more than the arithmetic.
+    healed_part[0] *= slow_decay[:, None, None, :]
+    healed_part[1] *= decay_t[:, None, None, :]
+    sharp_part[0] *= slow_decay[:, None, :]
+    sharp_part[1] *= decay_t[:, None, :]
+    sharp_part[0] += sharp_part[1]
+    sharp_part[0] *= sharp_decay[:, None, :]
+    sharp_c = sharp_part[0]
+    sharp_c += both[:, :, 0]  # the epidermal pool, before the photolysis of time t
+    both += healed_part[0]
+    both += healed_part[1]
+    if not lightfast:
+        for component in range(n_c):
+            kept = np.exp(-np.minimum(kappa[:, component, None] * t[None, :], 700.0))
+            sharp_c[:, component] *= kept
+    sharp = sharp_c[:, 0] if n_c == 1 else sharp_c.sum(axis=1)
     if not lightfast:
         # Only components that photolyse (a stable one keeps e^0 = 1).
         for labile in np.flatnonzero(kappa.any(axis=0)):
@@ -315,12 +404,12 @@ def pigment_load(
             both[:, labile] *= fade[:, None, :]
     load = both[:, :, 0]
     # Sums over the few components, one at a time (cheaper than a strided reduction).
-    load_sum = load[:, 0].copy()
-    age_weighted = both[:, 0, 1].copy()
+    load_sum = load[:, 0] if n_c == 1 else load[:, 0].copy()
+    age_weighted = both[:, 0, 1] if n_c == 1 else both[:, 0, 1].copy()
     for c in range(1, n_c):
         load_sum += load[:, c]
         age_weighted += both[:, c, 1]
-    return load, load_mean_age(age_weighted, load_sum)
+    return load, load_mean_age(age_weighted, load_sum), sharp
 
 
 def session_load(
@@ -333,11 +422,13 @@ def session_load(
     healing_loss: ArrayLike,
     healing_time_yr: float,
     epidermal_time_yr: float,
-    fixed_share: ArrayLike,
+    slow_share: ArrayLike,
+    slow_rate_per_year: ArrayLike,
     clearance_rate_per_year: ArrayLike,
     clearance_slope_per_year2: ArrayLike,
     photolysis_rate_per_year: ArrayLike,
-) -> tuple[Array, Array]:
+    sharpness_rate_per_year: ArrayLike,
+) -> tuple[Array, Array, Array]:
     """Pigment left by one session whose date differs draw by draw.
 
     The same law as :func:`pigment_load` for a single session at ``t_s`` per draw (a
@@ -353,7 +444,8 @@ def session_load(
     deposit_mg_cm2
         Peak areal density the session leaves in a fresh dot, shape ``(n,)``. [mg/cm²]
     component_shares, shallow_share, healing_loss, healing_time_yr, epidermal_time_yr,
-    fixed_share, clearance_rate_per_year, clearance_slope_per_year2, photolysis_rate_per_year
+    slow_share, slow_rate_per_year, clearance_rate_per_year, clearance_slope_per_year2,
+    photolysis_rate_per_year, sharpness_rate_per_year
         As for :func:`pigment_load`.
 
     Returns
@@ -362,6 +454,8 @@ def session_load(
         Peak-equivalent areal density per component, shape ``(n, C, T)``. [mg/cm²]
     age_weighted : ndarray
         Total load times the time since the session, shape ``(n, T)``. [mg/cm² · yr]
+    sharp : ndarray
+        Its sharp load, summed over components, shape ``(n, T)``. [mg/cm²]
     """
     t = np.asarray(time_yr, dtype=np.float64)[None, :]
     ts = np.asarray(session_time_yr, dtype=np.float64)
@@ -378,11 +472,17 @@ def session_load(
     k0, k1 = per_draw(clearance_rate_per_year), per_draw(clearance_slope_per_year2)
     # Λ(t) - Λ(t_s) = (t - t_s) (k0 + k1 (t + t_s) / 2)
     cleared = np.exp(-np.minimum(elapsed * (k0 + 0.5 * k1 * (t + start)), 700.0))
-    f_sh, f_heal, phi = per_draw(shallow_share), per_draw(healing_loss), per_draw(fixed_share)
-    body = f_sh * np.exp(-elapsed / epidermal_time_yr) + (1.0 - f_sh) * (
-        (1.0 - f_heal) + f_heal * np.exp(-elapsed / healing_time_yr)
-    ) * (phi + (1.0 - phi) * cleared)
-    body *= per_draw(deposit_mg_cm2) * active
+    f_sh, f_heal, phi = per_draw(shallow_share), per_draw(healing_loss), per_draw(slow_share)
+    slow = np.exp(-np.minimum(per_draw(slow_rate_per_year) * elapsed, 700.0))
+    deposit = per_draw(deposit_mg_cm2) * active
+    shed = deposit * f_sh * np.exp(-elapsed / epidermal_time_yr)
+    dermal = (
+        deposit
+        * (1.0 - f_sh)
+        * ((1.0 - f_heal) + f_heal * np.exp(-elapsed / healing_time_yr))
+        * (phi * slow + (1.0 - phi) * cleared)
+    )
+    body = shed + dermal
     kappa = np.broadcast_to(
         np.asarray(photolysis_rate_per_year, dtype=np.float64), (n, len(shares))
     )
@@ -391,7 +491,16 @@ def session_load(
         load[:, c] = body * share
         if np.any(kappa[:, c]):
             load[:, c] *= np.exp(-np.minimum(kappa[:, c, None] * elapsed, 700.0))
-    return load, load.sum(axis=1) * elapsed
+    # Pigment in the epidermis counts as sharp as it is (as in pigment_load).
+    sharpness = np.exp(-np.minimum(per_draw(sharpness_rate_per_year) * elapsed, 700.0))
+    sharp_body = shed + dermal * sharpness
+    sharp = np.zeros_like(body)
+    for c, share in enumerate(shares):
+        part = sharp_body * share
+        if np.any(kappa[:, c]):
+            part *= np.exp(-np.minimum(kappa[:, c, None] * elapsed, 700.0))
+        sharp += part
+    return load, load.sum(axis=1) * elapsed, sharp
 
 
 def dot_width_sq(
@@ -519,6 +628,55 @@ def healed_dot_sigma(
         * (depth / reference_depth_mm) ** depth_exponent,
         dtype=np.float64,
     )
+
+
+def definition_peak(
+    sharp_load_mg_cm2: ArrayLike,
+    *,
+    sigma0_mm: ArrayLike,
+    reference_sigma_mm: ArrayLike,
+    pitch_mm: float,
+) -> Array:
+    """Peak of the well-placed dot that would draw the pattern as sharply as this one.
+
+    A lattice of Gaussian dots of width σ, pitch ``p`` and peak ``P`` has its fundamental
+    (the modulation at the dot pitch) proportional to ``P σ² exp(-2 π² σ² / p²)``. The
+    dot of reference width ``σ_ref`` with the same fundamental has the peak
+    ``P (σ0² / σ_ref²) exp(-2 π² (σ0² - σ_ref²) / p²)``, here from the sharp load (whose
+    spreading since healing is already counted, :func:`pigment_load`). A dot healed wider
+    than the reference (placed too deep) carries less of its pigment in the pattern; a
+    narrower one gains nothing (the factor is at most 1).
+
+    Parameters
+    ----------
+    sharp_load_mg_cm2
+        Sharp load as the peak of a dot of width ``σ0``, shape ``(n, T)``. [mg/cm²]
+    sigma0_mm
+        Healed width of this dot, shape ``(n,)``. [mm]
+    reference_sigma_mm
+        Healed width of a well-placed dot, shape ``(n,)`` or scalar. [mm]
+    pitch_mm
+        Distance between dots. [mm]
+
+    Returns
+    -------
+    ndarray
+        Peak of the equivalent well-placed dot, shape ``(n, T)``. [mg/cm²]
+
+    Examples
+    --------
+    A dot healed 0.35 mm wide instead of 0.28 mm draws the pattern as a well-placed dot
+    with two thirds of its pigment would:
+
+    >>> definition_peak([[1.0]], sigma0_mm=[0.35], reference_sigma_mm=0.28,
+    ...     pitch_mm=1.0).round(2).tolist()
+    [[0.65]]
+    """
+    sigma0 = np.asarray(sigma0_mm, dtype=np.float64)
+    ref = np.broadcast_to(np.asarray(reference_sigma_mm, dtype=np.float64), sigma0.shape)
+    ratio = sigma0**2 / ref**2 * np.exp(-2.0 * np.pi**2 * (sigma0**2 - ref**2) / pitch_mm**2)
+    factor = np.minimum(ratio, 1.0)
+    return np.asarray(np.asarray(sharp_load_mg_cm2, dtype=np.float64) * factor[..., None])
 
 
 def peak_density(load_mg_cm2: ArrayLike, *, sigma0_mm: ArrayLike, sigma_sq_mm2: ArrayLike) -> Array:

@@ -1,9 +1,13 @@
-"""Clear-sky erythemal UV: UV index, total ozone, altitude and dose.
+"""Clear-sky UV: the erythemal UV index, UVA, total ozone, altitude and dose.
 
-The UV index is the erythemally weighted irradiance on a horizontal surface, in units
-of 25 mW/m² (WHO 2002). Clear-sky values here come from the analytic fit of Madronich
-(2007) with the total ozone column from the van Heuklon (1979) climatology, raised for
-the altitude of the place after Blumthaler et al. (1997).
+Two measures of the same sunlight serve two purposes. The UV index is the erythemally
+weighted irradiance on a horizontal surface, in units of 25 mW/m² (WHO 2002): what burns
+the skin, mostly UVB, and what people know. Clear-sky values come from the analytic fit of
+Madronich (2007) with the total ozone column of the NOAA SBUV v8 satellite climatology
+(:func:`ozone_sbuv_v8`). UVA (315-400 nm) is the light that reaches pigment in the
+dermis; its clear-sky irradiance depends on the sun's height and hardly on ozone
+(:func:`uva_irradiance_bird1986`, from the SPECTRL2 spectral model). Both rise with the
+altitude of the place, the erythemal UV twice as fast as UVA (Blumthaler et al. 1997).
 
 References
 ----------
@@ -16,6 +20,10 @@ van Heuklon, T. K. (1979). Estimating atmospheric ozone for solar radiation mode
 Blumthaler, M., Ambach, W., Ellinger, R. (1997). Increase in solar UV radiation with
 altitude. *Journal of Photochemistry and Photobiology B: Biology* 39(2), 130-134.
 doi:10.1016/S1011-1344(96)00018-8
+
+Bird, R. E., Riordan, C. (1986). Simple solar spectral model for direct and diffuse
+irradiance on horizontal and tilted planes at the Earth's surface for cloudless
+atmospheres. *Journal of Climate and Applied Meteorology* 25(1), 87-97.
 
 World Health Organization (2002). *Global Solar UV Index: A Practical Guide*.
 WHO/SDE/OEH/02.2, Geneva. ISBN 92-4-159007-6.
@@ -37,6 +45,7 @@ __all__ = [
     "ALTITUDE_GAIN_PER_KM_BLUMTHALER1997",
     "ALTITUDE_RANGE_M",
     "SED_J_PER_M2",
+    "UVA_ALTITUDE_GAIN_PER_KM_BLUMTHALER1997",
     "UVI_W_PER_M2",
     "altitude_factor",
     "erythemal_action_cie1998",
@@ -44,6 +53,7 @@ __all__ = [
     "ozone_sbuv_v8",
     "ozone_vanheuklon1979",
     "uv_index_madronich2007",
+    "uva_irradiance_bird1986",
 ]
 
 #: One standard erythema dose: 100 J/m² of erythemally weighted radiant exposure
@@ -53,10 +63,14 @@ SED_J_PER_M2 = 100.0
 #: Erythemally weighted irradiance of one UV index unit: 25 mW/m² (WHO 2002). [W/m²]
 UVI_W_PER_M2 = 0.025
 
-#: Relative increase of erythemal (global) UV irradiance per km of altitude measured in
-#: the Alps by Blumthaler et al. (1997): 10.7 % per 1000 m. WHO (2002) quotes 10-12 %
-#: per 1000 m and a range of roughly 5-20 % per km depending on season and ground. [1/km]
-ALTITUDE_GAIN_PER_KM_BLUMTHALER1997 = 0.107
+#: Relative increase of global erythemal UV irradiance per km of altitude measured in the
+#: Alps on cloudless summer days by Blumthaler et al. (1997): 15.1 % per 1000 m with the
+#: sun 60° high, 18.6 % at 20°, daily totals 18 ± 2 %; the middle of that range. [1/km]
+ALTITUDE_GAIN_PER_KM_BLUMTHALER1997 = 0.16
+
+#: The same for UVA (315-400 nm), which the air above scatters less: 9 ± 2 % per 1000 m
+#: in daily totals (Blumthaler et al. 1997). [1/km]
+UVA_ALTITUDE_GAIN_PER_KM_BLUMTHALER1997 = 0.09
 
 #: Altitudes accepted by :func:`altitude_factor`: from the shore of the Dead Sea
 #: (about -430 m) to above the summit of Everest. [m]
@@ -332,8 +346,8 @@ def altitude_factor(
     altitude_m
         Altitude above mean sea level, in [-500, 9000]. [m]
     gain_per_km
-        Relative increase per km, in [0, 1]; 0.107 after Blumthaler et al. (1997),
-        WHO (2002) quotes 10-12 % and a wider 5-20 % range. [1/km]
+        Relative increase per km, in [0, 1]; 0.16 for erythemal UV after Blumthaler et
+        al. (1997) (15-19 %), 0.09 for UVA. [1/km]
 
     Returns
     -------
@@ -356,11 +370,13 @@ def altitude_factor(
 
     Examples
     --------
-    Denver (1609 m) gets 17 % more UV than the coast, and the shore of the Dead Sea
-    (-430 m) 5 % less:
+    Denver (1609 m) gets 26 % more erythemal UV than the coast, and the shore of the Dead
+    Sea (-430 m) 7 % less; Denver's UVA is 14 % more:
 
     >>> altitude_factor([1609.0, -430.0]).round(3).tolist()
-    [1.172, 0.954]
+    [1.257, 0.931]
+    >>> round(float(altitude_factor(1609.0, UVA_ALTITUDE_GAIN_PER_KM_BLUMTHALER1997)), 2)
+    1.14
     >>> round(float(altitude_factor(2500.0, gain_per_km=0.1)), 2)  # WHO: +10 % per km
     1.25
     """
@@ -473,3 +489,46 @@ def erythemal_dose_sed(uv_index: ArrayLike, hours: ArrayLike) -> NDArray[np.floa
     if np.any(duration_h < 0.0):
         raise ValueError("hours must be non-negative")
     return np.asarray(uvi * UVI_W_PER_M2 * duration_h * 3600.0 / SED_J_PER_M2, dtype=np.float64)
+
+
+@functools.cache
+def _uva_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Cosines of the zenith angle (ascending) and clear-sky UVA [W/m²] of the table."""
+    if data.csv_header("uva_clear_sky.csv") != ("zenith_deg", "uva_w_m2"):
+        raise ValueError("unexpected columns in uva_clear_sky.csv")
+    table = data.csv_array("uva_clear_sky.csv")
+    mu = np.cos(np.radians(table[::-1, 0]))
+    uva = np.array(table[::-1, 1])
+    return np.concatenate([[0.0], mu]), np.concatenate([[0.0], uva])
+
+
+def uva_irradiance_bird1986(cos_zenith: ArrayLike) -> NDArray[np.float64]:
+    """Clear-sky global UVA (315-400 nm) on a horizontal plane at sea level.
+
+    Interpolated (linearly in the cosine of the solar zenith angle) in a table computed
+    with the SPECTRL2 spectral model of Bird & Riordan (1986) by
+    ``scripts/make_uva_table.py`` (``data/uva_clear_sky.csv``: a standard atmosphere,
+    aerosol optical depth 0.1). SPECTRL2 is sound in the UVA though not in the UVB, and
+    UVA hardly depends on ozone, so one curve serves every place and season. Zero with
+    the sun below the horizon.
+
+    Parameters
+    ----------
+    cos_zenith
+        Cosine of the solar zenith angle; values <= 0 (sun down) give 0. [1]
+
+    Returns
+    -------
+    ndarray
+        UVA irradiance, shape of ``cos_zenith``. [W/m²]
+
+    Examples
+    --------
+    About 60 W/m² with the sun overhead, half that at 50°, little near the horizon:
+
+    >>> uva_irradiance_bird1986(np.cos(np.radians([0.0, 50.0, 80.0, 95.0]))).round(1).tolist()
+    [60.1, 32.8, 5.7, 0.0]
+    """
+    mu = np.asarray(cos_zenith, dtype=np.float64)
+    grid, uva = _uva_table()
+    return np.asarray(np.interp(np.clip(mu, 0.0, 1.0), grid, uva), dtype=np.float64)
