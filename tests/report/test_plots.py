@@ -49,7 +49,10 @@ def test_fade_curve_shows_band_median_threshold_and_window() -> None:
     median = ax.lines[0]
     assert np.allclose(median.get_xdata(), result.curve_years)
     assert np.allclose(median.get_ydata(), result.curve_social[1])
-    threshold = ax.lines[1]
+    look = ax.lines[1]  # what the touch-up level is set against
+    assert np.allclose(look.get_ydata(), result.curve_look_p50)
+    assert np.all(result.curve_look_p50 <= result.curve_social[1] + 1e-9)
+    threshold = ax.lines[2]
     assert np.allclose(threshold.get_ydata(), result.threshold_delta_e00)
     labels = ax.get_legend_handles_labels()[1]
     assert "P10–P90" in labels and "touch-up window" in labels

@@ -134,6 +134,8 @@ def result_of_run(
     q_social = curve_quantiles(social, (0.1, 0.5, 0.9))
     assert run.closeup is not None
     closeup_p50 = curve_quantiles(run.closeup[:, keep], (0.5,))[0]
+    look = run.social if run.look is None else run.look
+    look_p50 = curve_quantiles(look[:, keep], (0.5,))[0]
     residual_social = float(np.median(curve_at(run.times, run.social, RESIDUAL_YEARS)))
     residual_closeup = float(np.median(curve_at(run.times, run.closeup, RESIDUAL_YEARS)))
     personal = personal_window(sc, run)
@@ -162,6 +164,7 @@ def result_of_run(
         exposure=expo,
         curve_years=years,
         curve_social=(q_social[0], q_social[1], q_social[2]),
+        curve_look_p50=look_p50,
         curve_closeup_p50=closeup_p50,
         target_delta_e00=run.target,
         threshold_delta_e00=sc.touchup_threshold * run.target,

@@ -105,7 +105,7 @@ class ClearanceEmulator:
         self.ages: dict[GroupKey, Array] = {}
         self.enabled: set[GroupKey] = set()
         self.touch: dict[GroupKey, Array] = {}
-        self.curves: dict[GroupKey, tuple[Float32, Float32]] = {}
+        self.curves: dict[GroupKey, tuple[Float32, Float32, Float32]] = {}
         #: Discolouration (times, curves) of photolabile groups in the sun, where
         #: touch-ups are detected.
         self.drift: dict[GroupKey, tuple[Array, Float32]] = {}
@@ -182,6 +182,7 @@ class ClearanceEmulator:
         touch = np.empty((len(nodes), n))
         social = np.empty((len(nodes), n, len(det.times)), dtype=np.float32)
         closeup = np.empty_like(social) if with_curves else social[:0]
+        look = np.empty_like(social) if with_curves else social[:0]
         in_sun = key[-1] == "age-uv"
         drift = np.empty((len(nodes) if in_sun else 0, n, int(window.sum())), dtype=np.float32)
         for j, rates in enumerate(nodes):
@@ -200,12 +201,12 @@ class ClearanceEmulator:
                 drift[j] = c.drift[:, window]
             if with_curves:
                 assert c.closeup is not None
-                social[j], closeup[j] = c.social, c.closeup
+                social[j], closeup[j], look[j] = c.social, c.closeup, c.look
         self.touch[key] = touch
         if in_sun:
             self.drift[key] = (det.times[window], drift)
         if with_curves:
-            self.curves[key] = (social, closeup)
+            self.curves[key] = (social, closeup, look)
 
     def _corners(self, sc: Scenario, key: GroupKey, dermal: Array) -> Corners | None:
         """The table nodes around each draw of ``sc``, or None if one lies off the grid."""
@@ -266,14 +267,18 @@ class ClearanceEmulator:
             touchup = np.minimum(touchup, shifted)
         social: NDArray[np.floating[Any]] = np.zeros((len(rows), 0), dtype=np.float32)
         closeup: NDArray[np.floating[Any]] | None = None
+        look: NDArray[np.floating[Any]] | None = None
         if curves:
             # Interpolated in single precision, as tabulated.
-            table_social, table_closeup = self.curves[key]
-            social, closeup = (
+            table_social, table_closeup, table_look = self.curves[key]
+            social, closeup, look = (
                 interpolated_curves(table_social, rows, corners),
                 interpolated_curves(table_closeup, rows, corners),
+                interpolated_curves(table_look, rows, corners),
             )
-        return Run(det.times, social, closeup, touchup, det.target, det.healed_years, expo)
+        return Run(
+            det.times, social, closeup, touchup, det.target, det.healed_years, expo, look=look
+        )
 
     def release_curves(self) -> None:
         """Free the curve tables (they are large); touch-up tables stay."""

@@ -55,6 +55,9 @@ class ForecastResult:
     exposure: Mapping[str, float]
     curve_years: Array
     curve_social: tuple[Array, Array, Array]
+    #: P50 of the look (the lower of the mean tone and the definition), the contrast the
+    #: touch-up level is set against, on ``curve_years``. [ΔE00]
+    curve_look_p50: Array
     curve_closeup_p50: Array
     target_delta_e00: float
     threshold_delta_e00: float

@@ -33,6 +33,8 @@ class Run:
     target: float  # target contrast [dE00]
     healed_years: float
     exposure: ScalpExposure
+    #: (n, T) the look, the lower of mean tone and definition [dE00]; with the curves only
+    look: NDArray[np.floating[Any]] | None = None
 
 
 def simulate(sc: Scenario, params: Params, cache: ModelCache, *, curves: bool = True) -> Run:
@@ -64,5 +66,12 @@ def simulate(sc: Scenario, params: Params, cache: ModelCache, *, curves: bool = 
     )
     touchup = touchup_times(result, det)
     return Run(
-        det.times, result.social, result.closeup, touchup, det.target, det.healed_years, expo
+        det.times,
+        result.social,
+        result.closeup,
+        touchup,
+        det.target,
+        det.healed_years,
+        expo,
+        look=result.look if curves else None,
     )

@@ -33,6 +33,7 @@ from fadecast.forecasting.cache import ModelCache
 from fadecast.forecasting.params import Params
 from fadecast.forecasting.scenario import DAYS_PER_YEAR, scenario_from_profile
 from fadecast.inputs.profile import Costs, Profile
+from fadecast.planning.accumulation import accumulation
 from fadecast.planning.costs import (
     Pricing,
     cost_summary,
@@ -52,7 +53,7 @@ from fadecast.planning.sessions import (
     design_session_times,
     design_sessions,
     extension_sessions,
-    fade_sessions,
+    fade_course,
     plan_span,
     scenario_rates,
 )
@@ -189,9 +190,8 @@ def plan(
         other_sessions=np.concatenate([extensions.times, design_times], axis=1),
     )
     rates = scenario_rates(sc, params, cache)
-    times = SessionTimes(
-        fade=fade_sessions(sc, setting, rates), extension=extensions.times, design=design_times
-    )
+    course = fade_course(sc, setting, rates)
+    times = SessionTimes(fade=course.times, extension=extensions.times, design=design_times)
 
     counts = count_sessions(times)
     pricing = Pricing(
@@ -226,6 +226,7 @@ def plan(
         fade_years=times.fade,
         what_ifs=weighed,
         permanence=permanence(sc, params, cache, rates),
+        accumulation=accumulation(sc, setting, course),
         removal_now=removal.now,
         removal_at_horizon=removal.at_horizon,
         personal_effective_sample_size=draws.effective_sample_size,

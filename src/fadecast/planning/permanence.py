@@ -2,8 +2,9 @@
 
 The model is read at the healed time and :data:`PERMANENCE_YEARS` after the last session:
 the social-distance contrast over draws, against the perceptibility threshold, and the
-dermal pigment left as a share of the healed load. What is left tends to the fixed pool,
-the pigment never cleared, whose contrast is what makes SMP permanent.
+dermal pigment left as a share of the healed load. What is left is mostly the slow pool,
+the pigment the body clears only over many decades, whose contrast is what makes SMP
+permanent.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,6 +17,9 @@ from numpy.typing import NDArray
 from fadecast.forecasting.scenario import DAYS_PER_YEAR, Scenario
 from fadecast.planning.costs import CostSummary, Quantiles
 from fadecast.planning.removal import KirbyDesaiEstimate
+
+if TYPE_CHECKING:
+    from fadecast.planning.accumulation import Accumulation
 
 __all__ = ["Permanence", "PlanResult", "PlannedSession", "WhatIf"]
 
@@ -82,6 +86,8 @@ class PlanResult:
     permanence: Permanence
     removal_now: KirbyDesaiEstimate  # laser removal of what is there today
     removal_at_horizon: KirbyDesaiEstimate  # ... after the plan's P50 sessions
+    #: Whether the pigment the sessions pile up grows darker than the healed look.
+    accumulation: Accumulation | None = None
     #: Effective sample size of the draws re-weighted by photo measurements, if any.
     personal_effective_sample_size: float | None = None
 

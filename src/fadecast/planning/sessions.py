@@ -60,12 +60,14 @@ __all__ = [
     "SESSION_KINDS",
     "DesignSession",
     "ExtensionSessions",
+    "FadeCourse",
     "FadeSetting",
     "PlanSpan",
     "SessionTimes",
     "design_session_times",
     "design_sessions",
     "extension_sessions",
+    "fade_course",
     "fade_sessions",
     "plan_grid",
     "plan_span",
@@ -206,10 +208,37 @@ def _rows(mapping: Mapping[str, Any], rows: NDArray[np.intp], n: int) -> dict[st
     }
 
 
-def fade_sessions(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> Array:
-    """Fade-driven touch-up times per draw, shape ``(n, K)``, inf-padded. [yr]
+@dataclass(frozen=True)
+class FadeCourse:
+    """The fade-driven touch-ups of a plan and the pigment every session leaves.
 
-    A draw's touch-up falls due when its social contrast crosses the touch-up level (or a
+    Attributes
+    ----------
+    times
+        Touch-up times per draw, shape ``(n, K)``, inf-padded. [yr]
+    grid
+        The plan's model times, shape ``(T,)``. [yr]
+    load
+        The pigment of the course, the other sessions and the touch-ups together on
+        ``grid`` (:class:`~fadecast.forecasting.chain.PigmentLoad`).
+    """
+
+    times: Array
+    grid: Array
+    load: PigmentLoad
+
+
+def fade_sessions(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> Array:
+    """Fade-driven touch-up times per draw, shape ``(n, K)``, inf-padded
+    (:attr:`FadeCourse.times` of :func:`fade_course`). [yr]"""
+    return fade_course(sc, setting, rates).times
+
+
+def fade_course(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> FadeCourse:
+    """Fade-driven touch-ups per draw, and the pigment all the plan's sessions leave.
+
+    A draw's touch-up falls due when its look (the lower of the mean tone's contrast and
+    the dots' definition) crosses the touch-up level (or a
     photolabile pigment's drift passes acceptability), from the time its last session has
     healed; each one adds a session's pigment. A touch-up that fell due before today has
     not happened (it would be among the profile's sessions), so it is due today.
@@ -225,9 +254,10 @@ def fade_sessions(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> 
 
     Returns
     -------
-    ndarray
-        The k-th touch-up of each draw in column k; a draw's times increase along the row
-        and ``inf`` follows its last one before the horizon. [yr]
+    FadeCourse
+        The k-th touch-up of each draw in column k of its times (a draw's times increase
+        along the row and ``inf`` follows its last one before the horizon) [yr], and the
+        pigment of every session on the plan's grid.
     """
     params, cache = setting.params, setting.cache
     horizon_years, today_years = setting.span.horizon_years, setting.span.today_years
@@ -296,7 +326,12 @@ def fade_sessions(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> 
         sharp[rows, after:] += sharp_load
         start[rows] = due[more] + healed_after
         active = rows
-    return np.stack(found, axis=1) if found else np.full((n, 0), np.inf)
+    total = per_component.sum(axis=1)
+    return FadeCourse(
+        times=np.stack(found, axis=1) if found else np.full((n, 0), np.inf),
+        grid=times,
+        load=PigmentLoad(per_component, kinetics.load_mean_age(age_weighted, total), sharp),
+    )
 
 
 @dataclass(frozen=True)

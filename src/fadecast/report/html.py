@@ -65,6 +65,17 @@ def _month(value: dt.date | None, fallback: str) -> str:
     return value.strftime("%B %Y") if value else fallback
 
 
+def accumulation_paragraph(result: PlanResult) -> str:
+    """What the plan's sessions add up to, as a paragraph (empty without it)."""
+    from fadecast.report.plan_text import accumulation_lines
+
+    said = [line.strip() for line in accumulation_lines(result)[2:]]
+    if not said:
+        return ""
+    text = ". ".join(part[:1].upper() + part[1:] for part in said)
+    return f"<p>{html.escape(text)}.</p>"
+
+
 def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
     """The lifetime plan: timeline, sessions, costs, habits, permanence and removal."""
     from fadecast.report.plan_text import date_text, money_text, session_title
@@ -132,6 +143,7 @@ def _plan_section(result: PlanResult, timeline_svg: bytes) -> str:
             f"would be {e(readings)}; {perm.perceptible_delta_e00:g} is perceptible. About "
             f"{perm.slow_share_p50:.0%} of the healed pigment sits in a pool the body clears "
             "only over many decades.</p>",
+            accumulation_paragraph(result),
             f"<p>Laser removal on the Kirby–Desai scale (the scalp counts as head and neck): "
             f"{now.total} points today, about {now.sessions_low:g}–{now.sessions_high:g} "
             f"sessions {now.interval_weeks[0]:g}–{now.interval_weeks[1]:g} weeks apart "

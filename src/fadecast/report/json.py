@@ -24,10 +24,12 @@ if TYPE_CHECKING:  # only the types: printing a forecast does not load the plan 
     from fadecast.measure.figures import Spread
     from fadecast.measure.measurement import Measurement
     from fadecast.planning import Permanence, PlanResult, WhatIf
+    from fadecast.planning.accumulation import Accumulation
     from fadecast.planning.costs import CostSummary
     from fadecast.planning.removal import KirbyDesaiEstimate
 
 __all__ = [
+    "accumulation_dict",
     "cost_dict",
     "forecast_dict",
     "json_number",
@@ -79,6 +81,7 @@ def forecast_dict(result: ForecastResult) -> dict[str, Any]:
             "contrast_p50": [json_number(v) for v in result.curve_social[1]],
             "contrast_p90": [json_number(v) for v in result.curve_social[2]],
             "closeup_p50": [json_number(v) for v in result.curve_closeup_p50],
+            "look_p50": [json_number(v) for v in result.curve_look_p50],
             "unit": "CIEDE2000 against bare skin",
             "target_delta_e00": json_number(result.target_delta_e00),
             "touchup_level_delta_e00": json_number(result.threshold_delta_e00),
@@ -173,6 +176,9 @@ def plan_dict(plan: PlanResult) -> dict[str, Any]:
         ),
         "what_ifs": [what_if_dict(w) for w in plan.what_ifs],
         "permanence": permanence_dict(plan.permanence),
+        "accumulation": None
+        if plan.accumulation is None
+        else accumulation_dict(plan, plan.accumulation),
         "removal": {
             "now": removal_dict(plan.removal_now),
             "at_horizon": removal_dict(plan.removal_at_horizon),
@@ -218,6 +224,20 @@ def what_if_dict(what_if: WhatIf) -> dict[str, Any]:
         "years_added_is_a_floor": what_if.at_least,
         "touchups_avoided": round(what_if.touchups_avoided, 3),
         "money_saved": money,
+    }
+
+
+def accumulation_dict(plan: PlanResult, found: Accumulation) -> dict[str, Any]:
+    """Whether the sessions pile up into a tone darker than the healed look
+    (``accumulation`` of the plan's JSON)."""
+    first = plan.date_of(found.first_years_p50)
+    return {
+        "share_of_futures_darker": round(found.share, 3),
+        "darker_from_years_p50": json_number(found.first_years_p50, 2),
+        "darker_from_date_p50": None if first is None else first.isoformat(),
+        "excess_delta_e00_p90": json_number(found.excess_p90_delta_e00),
+        "acceptable_delta_e00": found.acceptable_delta_e00,
+        "haze_share_at_horizon_p50": round(found.haze_share_p50, 3),
     }
 
 

@@ -115,6 +115,35 @@ def _cost_lines(cost: CostSummary) -> list[str]:
     ]
 
 
+def accumulation_lines(result: PlanResult) -> list[str]:
+    """What the pigment all the sessions pile up does to the look, in words (none without)."""
+    found = result.accumulation
+    if found is None:
+        return []
+    lines = ["", "What the sessions add up to:"]
+    if found.share < 0.1:
+        lines.append(
+            "  the pigment the touch-ups leave does not make the treated area noticeably "
+            f"darker than its healed look in {1 - found.share:.0%} of futures"
+        )
+    else:
+        when = result.date_of(found.first_years_p50)
+        start = f"from about {when.year}" if when is not None else "late in the plan"
+        lines.append(
+            f"  in {found.share:.0%} of futures the pigment that stays after each touch-up "
+            f"makes the treated area darker than its healed look by more than ΔE00 "
+            f"{found.acceptable_delta_e00:g} (a colour difference half of observers find "
+            "unacceptable), "
+            f"{start} (median): a lightening session or a redesign may then serve better "
+            "than another touch-up"
+        )
+    lines.append(
+        f"  at the end of the plan about {found.haze_share_p50:.0%} of the tone is haze "
+        "between the dots rather than dots (median)"
+    )
+    return lines
+
+
 def format_plan(result: PlanResult) -> str:
     """Format a plan for people: sessions, counts, costs, habits, permanence, removal.
 
@@ -210,6 +239,8 @@ def format_plan(result: PlanResult) -> str:
         kept = [w.label for w in result.what_ifs if not w.applicable]
         if kept:
             lines.append("  already kept or not relevant: " + "; ".join(kept))
+
+    lines += accumulation_lines(result)
 
     perm = result.permanence
     readings = ", ".join(

@@ -78,7 +78,15 @@ def fade_curve_figure(result: ForecastResult) -> Figure:
     years = result.curve_years
     p10, p50, p90 = result.curve_social
     ax.fill_between(years, p10, p90, color=_BAND, alpha=0.6, linewidth=0, label="P10–P90")
-    ax.plot(years, p50, color=_MEDIAN, linewidth=2.0, label="median")
+    ax.plot(years, p50, color=_MEDIAN, linewidth=2.0, label="median tone")
+    ax.plot(
+        years,
+        result.curve_look_p50,
+        color=_MEDIAN,
+        linewidth=1.2,
+        linestyle="-.",
+        label="median look (tone, or the dots' definition if lower)",
+    )
     ax.axhline(
         result.threshold_delta_e00,
         color=_INK,

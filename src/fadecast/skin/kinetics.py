@@ -559,9 +559,9 @@ def clearance_rate(
     age_slope_per_decade
         Relative change of the biological rate per decade of age, shape ``(n,)``. [1/decade]
     uv_dose
-        Dermal UV dose reaching the pigment, shape ``(n,)``. [SED-equivalent/yr]
+        Yearly UVA reaching the pigment, shape ``(n,)``. [kJ/m²/yr]
     uv_clearance_per_dose
-        Clearance per unit of that dose, shape ``(n,)``. [1/SED-equivalent]
+        Clearance added per unit of that yearly dose, shape ``(n,)``. [m²/kJ]
     erosion_rate_per_year
         Junction erosion rate at the pigment's depth, shape ``(n,)``. [1/yr]
 
