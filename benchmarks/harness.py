@@ -3,6 +3,10 @@
 Every script in ``benchmarks/`` prints Markdown on standard output (and progress on
 standard error): the machine it ran on, then one table with each figure, the baseline
 measured in the same run, their ratio and the target with PASS or FAIL.
+
+In-process figures are measured with the memory allocator set as the command line sets it
+(:func:`fadecast.runtime.keep_freed_memory`: freed large blocks are kept for reuse), so
+they stand for the program people run; the machine facts say whether it took.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import numpy as np
 
 import fadecast
 from fadecast.forecasting import ForecastResult
+from fadecast.runtime import keep_freed_memory
+
+#: Whether the allocator setting of the command line took in this process.
+ALLOCATOR_KEPT = keep_freed_memory()
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "temperate-office-worker.toml"
@@ -173,6 +181,9 @@ def machine_facts() -> str:
             f"load average at start (1, 5, 15 min): {load}",
             f"- Python {platform.python_version()} ({platform.python_implementation()}), "
             f"numpy {np.__version__}, fadecast {fadecast.__version__}",
+            "- Allocator: freed large blocks kept for reuse, as the command line sets it"
+            if ALLOCATOR_KEPT
+            else "- Allocator: the C library's default (the command line's setting did not take)",
         ]
     )
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fadecast.errors import FadecastError, InputError
+from fadecast.runtime import keep_freed_memory
 from fadecast.version import __version__
 
 if TYPE_CHECKING:
@@ -583,6 +584,7 @@ def main(argv: list[str] | None = None) -> None:
     (numpy, Pillow) are not printed: a result is either clean or refused, and the test
     suite turns every warning into a failure.
     """
+    keep_freed_memory()  # speed only: large numpy temporaries are reused
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _run(argv)
