@@ -102,7 +102,10 @@ def test_the_window_lines_give_the_forecasts_dates_and_years(name: str, course: 
     if result.may_be_due_now:  # the window opened before today
         assert lines[4] == f"  The window opened in {month_text(d10)}: a touch-up may be due now."
         after = 5
-    if result.narrowing is not None:  # what a photo at the next visit would do
+    from fadecast.report.forecast_text import narrowing_sentence
+
+    if narrowing_sentence(result) is not None:  # what a photo at the next visit would do
+        assert result.narrowing is not None
         assert lines[after].startswith("  A photo at a visit")
         assert f"{result.narrowing.prior_p10_p90_years:.1f}-year window" in lines[after]
         after += 1
@@ -295,3 +298,14 @@ def test_no_narrowing_is_said_without_a_window() -> None:
 
     result = fadecast.forecast(office(skin={"lab": [21.0, 8.0, 8.0]}), samples=200, today=TODAY)
     assert narrowing_sentence(result) is None
+
+
+def test_a_photo_that_would_come_too_late_or_teach_nothing_is_not_offered() -> None:
+    from fadecast.report.forecast_text import narrowing_sentence
+
+    deep = example("deep-placement")  # due at healing, before any follow-up photo
+    assert deep.narrowing is not None
+    assert narrowing_sentence(deep) is None
+    assert not any(
+        line.startswith("  A photo at a visit") for line in format_summary(deep).splitlines()
+    )

@@ -8,7 +8,16 @@ import math
 from fadecast.forecasting import ForecastResult, summarise_factors
 from fadecast.forecasting.result import date_after
 
-__all__ = ["FACTOR_LABELS", "SED_IN_WORDS", "format_summary", "month_text", "years_text"]
+__all__ = [
+    "FACTOR_LABELS",
+    "MIN_NARROWING_YEARS",
+    "SED_IN_WORDS",
+    "format_summary",
+    "month_text",
+    "narrowing_lines",
+    "narrowing_sentence",
+    "years_text",
+]
 
 #: What the units shown mean, in plain words.
 SED_IN_WORDS = (
@@ -71,14 +80,21 @@ def _personal_lines(result: ForecastResult) -> list[str]:
     return lines
 
 
+#: The least a photo must narrow the window by for the summary to say so. [yr]
+MIN_NARROWING_YEARS = 0.1
+
+
 def narrowing_sentence(result: ForecastResult) -> str | None:
     """What a photo at the next visit would do to the window, in one sentence (None when
-    there is nothing to say: no window, or a visit past the horizon)."""
+    there is nothing worth saying: no window, a visit past the horizon or after the median
+    touch-up, or a photo that would narrow the window by less than a tenth of a year)."""
     found = result.narrowing
     if found is None or not result.can_show or result.touchup_dates[1] is None:
         return None
     now, after = found.prior_p10_p90_years, found.expected_p10_p90_years
     if not (math.isfinite(now) and math.isfinite(after)):
+        return None
+    if now - after < MIN_NARROWING_YEARS or found.measured_at_years >= result.touchup_years[1]:
         return None
     photo = date_after(result.scenario.first_session, found.measured_at_years)
     when = "" if photo is None else f" in {month_text(photo)}"
