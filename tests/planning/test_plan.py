@@ -95,6 +95,18 @@ def test_touchups_keep_coming_for_life_and_the_sun_sets_how_often() -> None:
         assert np.mean(last >= result.horizon_years - 15.0) >= 0.8
 
 
+def test_a_photo_that_shows_the_look_below_the_level_makes_the_first_touch_up_due_now() -> None:
+    data = profile_data()
+    data["measurements"] = [{"date": "2026-06-01", "social_delta_e00": 1.0}]
+    profile = parse_profile(data, today=TODAY)
+    planned = run(profile)
+    first = next(s for s in planned.sessions if s.kind == "fade" and s.number == 1)
+    assert first.p10_years == first.p90_years == pytest.approx(planned.today_years)
+    personal = forecast(profile, samples=SAMPLES, seed=0, today=TODAY, attribution=False)
+    assert personal.personal_dates is not None
+    assert personal.personal_dates[1] == dt.date(2026, 6, 1)  # the photo's date
+
+
 def test_hair_loss_schedules_extensions_and_a_treated_area_delays_them() -> None:
     progressing = run(make(hair={"stage": 3, "family_history": True}))
     covered = run(make(hair={"stage": 3, "treated_stage": 6}))

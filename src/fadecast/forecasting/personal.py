@@ -250,6 +250,43 @@ def observed_contrasts(sc: Scenario, run: Run) -> tuple[Array, Array, Array]:
     return model, observed, sd
 
 
+def measured_due_years(sc: Scenario, target_delta_e00: float) -> float | None:
+    """The earliest photo that shows the contrast clearly below the touch-up level, or None.
+
+    Clearly: by more than the photo's error. Such a photo says by itself that a touch-up
+    was due by then, whatever the model's draws say.
+
+    Parameters
+    ----------
+    sc
+        The scenario, with its photo measurements and touch-up threshold.
+    target_delta_e00
+        The target contrast of this skin and pigment. [ΔE00]
+
+    Returns
+    -------
+    float or None
+        Time of that photo since the first session [yr], or None.
+
+    Examples
+    --------
+    >>> import dataclasses, datetime
+    >>> from importlib import resources
+    >>> from fadecast.inputs.measurements import Observation
+    >>> from fadecast.inputs.profile import load_profile
+    >>> from fadecast.forecasting.scenario import scenario_from_profile
+    >>> today = datetime.date(2026, 6, 1)
+    >>> path = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
+    >>> sc = scenario_from_profile(load_profile(path, today=today), today=today)
+    >>> sc = dataclasses.replace(sc, observations=(Observation(2.0, 2.0, 0.5),))
+    >>> measured_due_years(sc, 7.0), measured_due_years(sc, 4.0)  # level 4.2, then 2.4
+    (2.0, None)
+    """
+    level = sc.touchup_threshold * target_delta_e00
+    below = [o.years for o in sc.observations if o.social_delta_e00 + o.sd_delta_e00 < level]
+    return min(below) if below else None
+
+
 def personal_weights(sc: Scenario, run: Run) -> Array:
     """Each draw's weight given the scenario's measurements (:func:`likelihood_weights`)."""
     return likelihood_weights(*observed_contrasts(sc, run))
@@ -264,10 +301,9 @@ def personal_window(sc: Scenario, run: Run) -> Personal | None:
     q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
     # A photo that shows the look clearly below the touch-up level (by more than its
     # error) says by itself that the touch-up was due by then, whatever the draws say.
-    level = sc.touchup_threshold * run.target
-    below = [o.years for o in sc.observations if o.social_delta_e00 + o.sd_delta_e00 < level]
-    if below:
-        q = np.minimum(q, min(below))
+    due = measured_due_years(sc, run.target)
+    if due is not None:
+        q = np.minimum(q, due)
     p10, p50, p90 = (float(v) if v <= sc.horizon_years else math.inf for v in q)
     return Personal(
         touchup_years=(p10, p50, p90),

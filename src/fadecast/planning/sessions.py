@@ -47,6 +47,7 @@ from fadecast.forecasting.chain import (
 )
 from fadecast.forecasting.detection import detection, first_crossing, time_grid
 from fadecast.forecasting.params import Params
+from fadecast.forecasting.personal import measured_due_years
 from fadecast.forecasting.scenario import DAYS_PER_YEAR, Scenario
 from fadecast.inputs.profile import MAX_AGE_YEARS, Goals, Hair
 from fadecast.planning import hair
@@ -240,8 +241,10 @@ def fade_course(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> Fa
     A draw's touch-up falls due when its look (the lower of the mean tone's contrast and
     the dots' definition) crosses the touch-up level (or a
     photolabile pigment's drift passes acceptability), from the time its last session has
-    healed; each one adds a session's pigment. A touch-up that fell due before today has
-    not happened (it would be among the profile's sessions), so it is due today.
+    healed; each one adds a session's pigment. A photo that already showed the look clearly
+    below the level (:func:`fadecast.forecasting.personal.measured_due_years`) makes the
+    first one due by then at the latest. A touch-up that fell due before today has not
+    happened (it would be among the profile's sessions), so it is due today.
 
     Parameters
     ----------
@@ -283,6 +286,7 @@ def fade_course(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> Fa
     start = np.full(n, det.healed_years)
     active = np.arange(n)
     found: list[Array] = []
+    measured_due = measured_due_years(sc, det.target)
 
     def due_in_window(rows: NDArray[np.intp], first: int) -> Array:
         """When each of ``rows`` first falls due from ``times[first]`` on, else inf."""
@@ -308,6 +312,9 @@ def fade_course(sc: Scenario, setting: FadeSetting, rates: ClearanceRates) -> Fa
         # the crossing interpolates from there, and the model is pointwise in time.
         first = max(int(np.searchsorted(times, start[active].min(), side="right")) - 1, 0)
         due = due_in_window(active, first)
+        if not found and measured_due is not None:
+            # A photo already showed the look below the level: due by then at the latest.
+            due = np.minimum(due, measured_due)
         due = np.where(due <= horizon_years, np.maximum(due, today_years), np.inf)
         column = np.full(n, np.inf)
         column[active] = due
