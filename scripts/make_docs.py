@@ -1,8 +1,10 @@
 """Regenerate the generated parts of docs/model.md from the packaged data files.
 
 The parameter table (from ``data/parameters.toml``), the pigment table (from
-``data/pigments.toml``), the picture parameters (``data/render.toml``) and the fitted
-hair-loss chains (``data/hair_loss.toml`` through ``fadecast.planning.hair``) are written
+``data/pigments.toml``), the picture parameters (``data/render.toml``), the fitted
+hair-loss chains (``data/hair_loss.toml`` through ``fadecast.planning.hair``), the dot
+optics' parameters (``data/dot_optics.toml``) and the healed dots they give
+(``fadecast.skin.dot_optics.healed_dot_lab``, some seconds of adding-doubling) are written
 between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers, so the prose around
 them stays hand-written and the numbers stay the code's own. Run
 ``python scripts/make_docs.py``; ``--check`` exits 1 when the file is out of date.
@@ -18,6 +20,7 @@ from pathlib import Path
 from fadecast import data
 from fadecast.inputs.parameters import load_parameters, load_render_parameters
 from fadecast.planning import hair
+from fadecast.skin import dot_optics, tone
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 STAGES = ("exposure", "kinetics", "appearance", "forecast")
@@ -108,12 +111,54 @@ def hair_table() -> str:
     return "\n".join(rows)
 
 
+def dot_parameter_table() -> str:
+    rows = [
+        "| name | meaning | value | range | unit | conf. | source |",
+        "|---|---|---:|---|---|---|---|",
+    ]
+    for name, p in data.toml_table("dot_optics.toml").items():
+        span = f"{p['low']:g}–{p['high']:g}" if "low" in p else "—"
+        rows.append(
+            f"| `{name}` | {_escape(p['description'])} | {p['value']:g} | {span} | {p['unit']} | "
+            f"{p['confidence']} | {_escape(p['source'])} |"
+        )
+    return "\n".join(rows)
+
+
+#: Depths the healed-dot table is given at: shallow, optimal, deep. [mm]
+HEALED_DOT_DEPTHS_MM = (0.15, 0.25, 0.5)
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
+
+
+def healed_dot_table() -> str:
+    def lab(v: object) -> str:
+        return ", ".join(f"{x:.1f}".replace("-", "−") for x in v)  # type: ignore[attr-defined]
+
+    rows = [
+        "| type | skin L*, a*, b* | depth [mm] | centre L*, a*, b* | ΔE00 centre | "
+        "lattice L*, a*, b* | ΔE00 lattice |",
+        "|---|---|---|---|---:|---|---:|",
+    ]
+    for fitzpatrick, roman in enumerate(ROMAN, start=1):
+        skin = tone.skin_tone(fitzpatrick=fitzpatrick)
+        for k, depth in enumerate(HEALED_DOT_DEPTHS_MM):
+            dot = dot_optics.healed_dot_lab(skin, depth_mm=depth)
+            rows.append(
+                f"| {roman} | {lab(skin.lab) if k == 0 else ''} | {depth:g} | "
+                f"{lab(dot.centre_lab)} | {dot.delta_e_centre:.1f} | {lab(dot.lattice_lab)} | "
+                f"{dot.delta_e_lattice:.1f} |"
+            )
+    return "\n".join(rows)
+
+
 def render(doc: str) -> str:
     tables = (
         ("parameters", parameter_table()),
         ("pigments", pigment_table()),
         ("render", render_table()),
         ("hair", hair_table()),
+        ("dot-optics", dot_parameter_table()),
+        ("healed-dots", healed_dot_table()),
     )
     for name, body in tables:
         pattern = re.compile(

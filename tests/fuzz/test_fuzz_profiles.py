@@ -118,6 +118,10 @@ def valid_profiles(draw: st.DrawFn, today: dt.date = TODAY) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         lifestyle["sunscreen"] = {"spf": draw(st.floats(1, 100)), "share": draw(st.floats(0, 1))}
+        if draw(st.booleans()):
+            lifestyle["sunscreen"]["uva_pf"] = draw(st.floats(1, 100))
+        if draw(st.booleans()):
+            lifestyle["sunscreen"]["mg_per_cm2"] = draw(st.floats(0.01, 4))
     data: dict[str, Any] = {
         "person": {
             "birth_year": draw(st.integers(today.year - 110, today.year - 16)),
@@ -170,6 +174,8 @@ PATHS: list[tuple[str, ...]] = [
     ("lifestyle", "hat_upf"),
     ("lifestyle", "sunscreen"),
     ("lifestyle", "sunscreen", "spf"),
+    ("lifestyle", "sunscreen", "uva_pf"),
+    ("lifestyle", "sunscreen", "mg_per_cm2"),
     ("lifestyle", "sunbed_sessions_per_year"),
     ("lifestyle", "sunbed_minutes"),
     ("lifestyle", "hair_length_mm"),

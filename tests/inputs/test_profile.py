@@ -123,6 +123,18 @@ _DELETE = object()
         ("lifestyle.hat_share", 1.4, "lifestyle.hat_share", "less than or equal to 1"),
         ("lifestyle.sunscreen.spf", 0.5, "lifestyle.sunscreen.spf", "greater than or equal to 1"),
         (
+            "lifestyle.sunscreen.uva_pf",
+            0.5,
+            "lifestyle.sunscreen.uva_pf",
+            "greater than or equal to 1",
+        ),
+        (
+            "lifestyle.sunscreen.mg_per_cm2",
+            0.0,
+            "lifestyle.sunscreen.mg_per_cm2",
+            "greater than 0",
+        ),
+        (
             "lifestyle.sunscreen.share",
             -0.1,
             "lifestyle.sunscreen.share",
@@ -268,6 +280,8 @@ def test_an_integer_for_a_number_and_iso_strings_for_dates_are_fine() -> None:
         "lifestyle.outdoor_hours_weekday",
         "lifestyle.hat_share",
         "lifestyle.sunscreen.spf",
+        "lifestyle.sunscreen.uva_pf",
+        "lifestyle.sunscreen.mg_per_cm2",
         "place.altitude_m",
         "forecast.horizon_years",
         "forecast.touchup_threshold",

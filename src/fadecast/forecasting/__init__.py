@@ -134,8 +134,8 @@ def result_of_run(
     q_social = curve_quantiles(social, (0.1, 0.5, 0.9))
     assert run.closeup is not None
     closeup_p50 = curve_quantiles(run.closeup[:, keep], (0.5,))[0]
-    look = run.social if run.look is None else run.look
-    look_p50 = curve_quantiles(look[:, keep], (0.5,))[0]
+    assert run.look is not None
+    look_p50 = curve_quantiles(run.look[:, keep], (0.5,))[0]
     residual_social = float(np.median(curve_at(run.times, run.social, RESIDUAL_YEARS)))
     residual_closeup = float(np.median(curve_at(run.times, run.closeup, RESIDUAL_YEARS)))
     personal = personal_window(sc, run)

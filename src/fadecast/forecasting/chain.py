@@ -198,7 +198,7 @@ def scalp_exposure(sc: Scenario, params: Params, cache: ModelCache) -> ScalpExpo
         through = protection
         if sc.sunscreen_share > 0:
             screen = sunscreen_screen(sc, params, cache, band=band)
-            through = through * ((1.0 - sc.sunscreen_share) + sc.sunscreen_share * screen)
+            through = through * exposure.sunscreen_over_outdoor_time(sc.sunscreen_share, screen)
         return np.asarray(on_vertex * open_sky * through, dtype=np.float64)
 
     scalp_sed = on_scalp(
@@ -456,9 +456,10 @@ class ContrastCurves:
 
     @property
     def look(self) -> Array:
-        """The contrast that decides the look: the lower of the tone's and the
-        definition's, ``(n, T)``. [ΔE00]"""
-        return np.minimum(self.social, self.definition)
+        """The contrast that decides the look, the lower of the tone's and the
+        definition's, ``(n, T)``: the definition, which :func:`contrast_of_dots` never
+        lets above the tone. [ΔE00]"""
+        return self.definition
 
 
 def contrast_curves(

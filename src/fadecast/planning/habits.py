@@ -75,7 +75,8 @@ def screen_transmission(screen: Sunscreen | None, central: Mapping[str, float]) 
     Returns
     -------
     float
-        1 without sunscreen; else ``1 - share · (1 - T)`` with ``T`` the mean UVA
+        1 without sunscreen; else ``(1 - share) + share · T``
+        (:func:`fadecast.sun.exposure.sunscreen_over_outdoor_time`) with ``T`` the mean UVA
         transmission of :func:`fadecast.sun.exposure.sunscreen_transmission` at the
         sunscreen's UVA protection factor. [1]
 
@@ -98,7 +99,7 @@ def screen_transmission(screen: Sunscreen | None, central: Mapping[str, float]) 
         half_life_h=central["sunscreen_half_life_h"],
         missed_share=central["sunscreen_missed_share"],
     )
-    return 1.0 - screen.share * (1.0 - float(through))
+    return float(exposure.sunscreen_over_outdoor_time(screen.share, through))
 
 
 def _sunscreen(spf: float, reapply_hours: float) -> ProfileChange:

@@ -462,8 +462,8 @@ def stencil(
     log_rho = np.log10(np.maximum(np.broadcast_to(rho, shape).ravel(), 1e-30))
     grids = (table.log10_density, table.progress, table.width_ratio)
     # An axis given one value for every point is located once.
-    points = (log_rho, prog if prog.ndim == 0 else np.broadcast_to(prog, shape).ravel(), s)
-    points = (*points[:2], s if s.ndim == 0 else np.broadcast_to(s, shape).ravel())
+    points = tuple(v if v.ndim == 0 else np.broadcast_to(v, shape).ravel() for v in (prog, s))
+    points = (log_rho, *points)
     strides = (len(grids[1]) * len(grids[2]), len(grids[2]), 1)
     base = np.zeros(log_rho.shape, dtype=np.intp)
     axes: list[tuple[int, Array]] = []

@@ -113,8 +113,7 @@ Lateral = Literal["column", "monte_carlo"]
 PARAMETERS: dict[str, Any] = data.toml_table("dot_optics.toml")
 """The parameter table ``data/dot_optics.toml`` (shared; not to be changed)."""
 
-_CM_PER_MM = 0.1
-_MM_TO_CM = 0.1
+_CM_PER_MM = 0.1  # lengths [mm] to [cm], and coefficients [1/cm] to [1/mm]
 _M2_PER_G_TO_CM2_PER_MG = 10.0  # 1 m²/g = 1e4 cm² / 1e3 mg
 _LAYERS = ("epidermis", "dermis above", "ink layer", "dermis below")
 
@@ -460,7 +459,7 @@ def ink_layer_optics(
     rho_mg_cm3 = _value("carbon_black_density") * 1e3
     mac = carbon_black_mass_absorption(wl)  # [cm²/mg]
     omega = _value("carbon_black_single_scattering_albedo")
-    layer_cm = length_mm * _MM_TO_CM
+    layer_cm = length_mm * _CM_PER_MM
     if dispersed:
         v = m / (rho_mg_cm3 * layer_cm)  # the carbon's own volume share
         mu_a_ink = m * mac / layer_cm * _CM_PER_MM

@@ -53,6 +53,7 @@ __all__ = [
     "holiday_mask",
     "seasonal_weight",
     "sunbed_dose_sed",
+    "sunscreen_over_outdoor_time",
     "sunscreen_transmission",
     "sunscreen_transmission_faurschou2007",
     "uva_protection_factor",
@@ -112,6 +113,15 @@ def cos_zenith_year(latitude_deg: float, longitude_deg: float, *, year: int = 20
     return np.asarray(np.cos(np.radians(zenith_deg)), dtype=np.float64)
 
 
+def _given_or_computed(
+    cos_zenith: ArrayLike | None, latitude_deg: float, longitude_deg: float, year: int
+) -> Array:
+    """The year's cosine of the zenith angle as given, or :func:`cos_zenith_year`. [1]"""
+    if cos_zenith is None:
+        return cos_zenith_year(latitude_deg, longitude_deg, year=year)
+    return np.asarray(cos_zenith, dtype=np.float64)
+
+
 def clear_sky_uv_index_year(
     latitude_deg: float,
     longitude_deg: float,
@@ -157,11 +167,7 @@ def clear_sky_uv_index_year(
     >>> round(float(uvi.max()), 1), int(day) + 1, int(hour)
     (7.3, 187, 12)
     """
-    mu = (
-        cos_zenith_year(latitude_deg, longitude_deg, year=year)
-        if cos_zenith is None
-        else np.asarray(cos_zenith, dtype=np.float64)
-    )
+    mu = _given_or_computed(cos_zenith, latitude_deg, longitude_deg, year)
     day_of_year = np.arange(_DAYS, dtype=np.float64) + 1.0
     ozone_du = ozone_sbuv_v8(latitude_deg, day_of_year)[:, None]
     return np.asarray(uv_index_madronich2007(mu, ozone_du) * aerosol_factor, dtype=np.float64)
@@ -209,11 +215,7 @@ def clear_sky_uva_year(
     >>> round(float(uva[171, 12] / uva[354, 12]), 1), round(float(uvi[171, 12] / uvi[354, 12]))
     (5.6, 20)
     """
-    mu = (
-        cos_zenith_year(latitude_deg, longitude_deg, year=year)
-        if cos_zenith is None
-        else np.asarray(cos_zenith, dtype=np.float64)
-    )
+    mu = _given_or_computed(cos_zenith, latitude_deg, longitude_deg, year)
     return np.asarray(uva_irradiance_bird1986(mu) * aerosol_factor, dtype=np.float64)
 
 
@@ -529,6 +531,32 @@ def ambient_dose_sed(
         altitude_factor=altitude_factor,
         dose_per_unit_hour=SED_PER_UVI_HOUR,
     )
+
+
+def sunscreen_over_outdoor_time(share: ArrayLike, transmission: ArrayLike) -> Array:
+    """Mean share of UV let through over outdoor time with sunscreen on part of it.
+
+    ``(1 - share) + share · T``: bare for the rest of the time.
+
+    Parameters
+    ----------
+    share
+        Share of outdoor time with sunscreen on. [1]
+    transmission
+        The sunscreen's mean transmission (:func:`sunscreen_transmission`). [1]
+
+    Returns
+    -------
+    ndarray
+        Share let through. [1]
+
+    Examples
+    --------
+    >>> float(sunscreen_over_outdoor_time(0.5, 0.2))
+    0.6
+    """
+    s = np.asarray(share, dtype=np.float64)
+    return np.asarray((1.0 - s) + s * np.asarray(transmission, dtype=np.float64))
 
 
 def uva_protection_factor(spf: ArrayLike, uva_pf: ArrayLike | None = None) -> Array:
