@@ -308,9 +308,11 @@ do not edit by hand.* Forecasts use {SAMPLES} draws, seed {SEED}, and take
 {TODAY.isoformat()} as today. The numbers fitted to these claims (confidence L in
 [model.md](model.md) and in `data/parameters.toml`, each saying "fitted") are the
 biological clearance rate, the UV-driven clearance per unit of UVA, the lateral spread,
-the slow pool's share and rate, the touch-up threshold and the typical deposits;
-everything else comes from its source. The last column of the claims says which claims
-were fitted and which follow from the physics once those are set.
+the slow pool's share and rate, the touch-up threshold and the healed dot's width (chosen
+so that a dot of the measured ink mass looks about 0.65 mm across); the ink a session
+injects is measured (Engel et al. 2008) and everything else comes from its source. The
+last column of the claims says which claims were fitted and which follow from the physics
+once those are set.
 
 ## The claims
 

@@ -79,11 +79,14 @@ def pigment_table() -> str:
                 f"{c['photolysis_per_dermal_sed']:g} | {c['confidence']} | {_escape(c['source'])} |"
             )
     rows.append("")
-    rows.append("| class | typical deposit [mg/cm²] | clearance factor | source |")
-    rows.append("|---|---|---|---|")
+    rows.append(
+        "| class | ink injected [mg/cm²] | particle density [g/cm³] | clearance factor | source |"
+    )
+    rows.append("|---|---|---|---|---|")
     for name, entry in catalogue.items():
         rows.append(
-            f"| `{name}` | {entry['typical_deposit_mg_cm2']:g} | {entry['clearance_factor']:g} | "
+            f"| `{name}` | {entry['typical_deposit_mg_cm2']:g} | "
+            f"{entry['material_density_g_cm3']:g} | {entry['clearance_factor']:g} | "
             f"{_escape(entry['source'])} ({entry['confidence']}) |"
         )
     return "\n".join(rows)
@@ -125,8 +128,11 @@ def dot_parameter_table() -> str:
     return "\n".join(rows)
 
 
-#: Depths the healed-dot table is given at: shallow, optimal, deep. [mm]
-HEALED_DOT_DEPTHS_MM = (0.15, 0.25, 0.5)
+#: Depths the healed-dot table is given at: the forecast's shallow, optimal, deep. [mm]
+HEALED_DOT_DEPTHS_MM = tuple(
+    float(data.toml_table("parameters.toml")[f"depth_{name}_mm"]["value"])
+    for name in ("shallow", "optimal", "deep")
+)
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 

@@ -238,10 +238,10 @@ def _photos_read() -> list[str]:
         "",
         "**Memory and time.** The photo is held as its 8-bit codes and decoded to "
         "linear light where read; every filter runs on the working copy (the photo "
-        "reduced so that a dot is 2.5–5 pixels wide) in single precision. Peak memory "
+        "reduced so that a dot is 3–6 pixels wide) in single precision. Peak memory "
         "is about 30 bytes per pixel of the working copy plus 12 per pixel of the photo "
         "(its codes, luminance and masks), plus Python's own (about 0.1 GB): at most "
-        "about 2 GB for a 50-megapixel photo, reached only when its dots are under 5 "
+        "about 2 GB for a 50-megapixel photo, reached only when its dots are under 6 "
         "pixels wide so that the working copy is the photo itself. Time grows in "
         "proportion to the working copy. `python benchmarks/measure_speed.py` "
         "measures both, each in a fresh process, on a 48-megapixel photo of that worst "

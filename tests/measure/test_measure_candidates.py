@@ -93,6 +93,26 @@ def test_every_dot_of_a_grid_is_one_candidate_at_its_centre(
     assert distance.max() < (0.1 if spacing_widths >= 4.5 else 0.1 * sigma)
 
 
+@pytest.mark.parametrize("radius", [5.0, 8.0, 12.0])
+def test_a_flat_topped_dot_is_one_candidate_at_its_centre(radius: float) -> None:
+    """A saturated dot is flat-topped: the LoG finer than its scale answers on a ring
+    inside its edge, not at its centre; each of its peaks climbs to the centre."""
+    rows, cols = np.mgrid[0:120, 0:120] + 0.5
+    centres = [(40.3, 40.6), (40.3, 40.6 + 2.6 * radius), (40.3 + 2.6 * radius, 40.6)]
+    ink = np.zeros((120, 120))
+    for r, c in centres:
+        ink += 0.45 / (1.0 + np.exp((np.hypot(rows - r, cols - c) - radius) / 0.7))
+    darkness = np.minimum(ink, 0.45).astype(np.float32)
+    sigma = radius / 1.8  # about the scale the LoG finds at such dots
+    found_r, found_c = candidates.find_candidates(
+        darkness, sigma, 0.002, np.ones(darkness.shape, dtype=bool)
+    )
+    assert len(found_r) == len(centres)
+    distance, index = cKDTree(np.array(centres) - 0.5).query(np.c_[found_r, found_c])
+    assert len(np.unique(index)) == len(centres)
+    assert distance.max() < 0.5
+
+
 def test_nothing_outside_the_allowed_pixels_is_a_candidate() -> None:
     sigma = 2.5
     darkness, _ = _darkness([(20.0, 20.0), (20.0, 60.0), (60.0, 20.0)], sigma, (80, 80))

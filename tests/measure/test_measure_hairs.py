@@ -56,6 +56,33 @@ def test_a_hair_across_a_dot_is_masked_and_the_dot_is_kept() -> None:
     assert abs(float(filled[5, 33]) - float(filled[5, 20])) < 0.05
 
 
+def test_a_hair_across_a_dark_flat_topped_dot_is_masked() -> None:
+    """A hair takes its share of the light of what it lies on: over a dark, saturated
+    dot it adds less darkness than over skin, but as much optical density."""
+    rows, cols = np.mgrid[0:60, 0:60]
+    radius = np.hypot(rows - 30.0, cols - 30.0)
+    dot = 0.45 / (1.0 + np.exp((radius - 10.0) / 0.8))  # flat-topped, 20 px across
+    hair = np.zeros((60, 60))
+    hair[5:55, 33] = 0.6  # takes 60 % of the light where it lies
+    darkness = (1.0 - (1.0 - dot) * (1.0 - hair)).astype(np.float32)
+    mask = hairs.hair_mask(darkness, 6.0, min_darkness=0.05)
+    assert mask[22:38, 33].all()  # over the dot's flat top
+    assert mask[5:55, 33].mean() > 0.9
+    assert not mask[30, 25] and not mask[30, 28]
+
+
+def test_a_hair_broken_where_it_straddles_pixels_is_one_hair() -> None:
+    """A hair under a pixel wide breaks into pieces on a reduced copy; pieces within the
+    mask's dilation of each other are measured as one hair, however short each."""
+    sigma = 3.0
+    darkness = np.zeros((60, 60), dtype=np.float32)
+    for start in range(10, 50, 4):  # pieces 3 px long, a pixel apart
+        darkness[start : start + 3, 20] = 0.8
+    assert hairs.HAIR_LENGTH * sigma > 3  # each piece is shorter than a hair
+    mask = hairs.hair_mask(darkness, sigma, min_darkness=0.05)
+    assert mask[10:49, 20].all()
+
+
 def test_faint_lines_under_the_least_contrast_are_not_hairs() -> None:
     darkness = np.zeros((60, 60), dtype=np.float32)
     darkness[10:50, 30] = 0.04

@@ -95,6 +95,25 @@ def test_no_card_is_found_where_there_is_none() -> None:
     assert reference.find_white_reference(black, luminance(black)) is None
 
 
+def test_bare_skin_among_dark_dense_dots_is_not_a_card_and_the_card_is() -> None:
+    """Dark dots covering most of the skin pull the picture's median far below the
+    skin: a patch of bare skin is then lighter than the median, not than the skin. A
+    card is lighter than the skin, even where the light is dimmer on it."""
+    rows, cols = np.mgrid[0:240, 0:320]
+    inked = ((rows % 12) < 10) & ((cols % 12) < 10)  # dots over most of the skin
+    rgb = np.empty((240, 320, 3), dtype=np.float32)
+    rgb[...] = SKIN
+    rgb[inked] = np.array(SKIN, dtype=np.float32) * 0.45
+    rgb[150:210, 200:300] = SKIN  # a patch of bare skin
+    light = (0.8 + 0.4 * cols / 320)[..., None].astype(np.float32)  # dimmer on the left
+    assert reference.find_white_reference(rgb * light, luminance(rgb * light)) is None
+    rgb[20:80, 20:80] = CARD
+    card = reference.find_white_reference(rgb * light, luminance(rgb * light))
+    assert card is not None
+    x, y, w, h = card.rect
+    assert x >= 20 and x + w <= 80 and y >= 20 and y + h <= 80
+
+
 def test_a_bright_coloured_patch_is_not_a_white_card() -> None:
     rgb = _scene((100, 100), (0, 0, 0, 0))
     rgb[30:70, 30:70] = (0.0, 0.9, 0.2)  # bright, uniform, but saturated green

@@ -179,7 +179,7 @@ def test_stopping_now_gives_the_contrast_left_and_the_permanent_share() -> None:
 
 def test_an_smp_that_hardly_shows_is_barely_perceptible_when_stopped() -> None:
     data = tomllib.loads((EXAMPLES / "temperate-office-worker.toml").read_text("utf-8"))
-    data["person"]["skin"] = {"lab": [24.0, 8.0, 8.0]}
+    data["person"]["skin"] = {"lab": [20.0, 8.0, 8.0]}
     result = run(parse_profile(data, today=TODAY), what_ifs=False)
     assert result.permanence.delta_e00_p50[-1] < result.permanence.perceptible_delta_e00
     row = block(lines_of(result), "If all touch-ups stopped now:")[0]

@@ -20,10 +20,8 @@ def _table(pigment: str) -> appearance.ContrastTable:
     return appearance.contrast_table(
         load_pigment(pigment, optics.WAVELENGTHS_NM),
         skin_lab=np.array([66.0, 11.0, 16.0]),
-        melanin_fraction=0.038,
         depth_mm=0.55,
         epidermis_mm=0.1,
-        layer_mm=0.1,
     )
 
 

@@ -259,9 +259,9 @@ def forecast(
     >>> profile = load_profile(path, today=today)
     >>> result = forecast(profile, samples=200, seed=0, today=today)
     >>> [round(years, 1) for years in result.touchup_years]  # P10, median, P90 [yr]
-    [4.6, 6.8, 10.1]
+    [5.0, 6.8, 8.9]
     >>> result.touchup_dates[1]
-    datetime.date(2031, 12, 22)
+    datetime.date(2031, 12, 9)
     >>> result.attribution[0].factor
     'sun_exposure'
     """
@@ -463,9 +463,9 @@ def dot_states(
     >>> profile = load_profile(path, today=today)
     >>> states = dot_states(profile, [0.0, 5.0], today=today)
     >>> states.social_delta_e00.round(2).tolist()  # healed, and five years on [ΔE00]
-    [7.61, 6.06]
+    [17.45, 16.47]
     >>> states.sigma_mm.round(3).tolist()  # the dot widens as pigment spreads [mm]
-    [0.281, 0.294]
+    [0.181, 0.201]
     """
     if isinstance(profile, Scenario):
         sc = profile

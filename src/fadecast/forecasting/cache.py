@@ -112,9 +112,7 @@ class ModelCache:
             self.tables[key] = appearance.contrast_table(
                 self.pigment(pigment),
                 skin_lab=skin.lab,
-                melanin_fraction=skin.melanin_fraction,
                 depth_mm=central[f"depth_{placement}_mm"],
                 epidermis_mm=central["epidermis_mm"],
-                layer_mm=central["pigment_layer_mm"],
             )
         return self.tables[key]

@@ -68,7 +68,8 @@ def forecast_warnings(
         )
     if not pigment.is_lightfast:
         out.append(
-            f"{sc.pigment} pigment: its organic components fade in light and the colour can shift"
+            f"{sc.pigment} pigment: its organic components break down in light, so it fades "
+            "sooner than carbon black"
         )
     if sc.sunbed_sessions_per_year > 0:
         out.append(

@@ -278,8 +278,8 @@ def measured_due_years(sc: Scenario, target_delta_e00: float) -> float | None:
     >>> today = datetime.date(2026, 6, 1)
     >>> path = resources.files("fadecast") / "examples" / "temperate-office-worker.toml"
     >>> sc = scenario_from_profile(load_profile(path, today=today), today=today)
-    >>> sc = dataclasses.replace(sc, observations=(Observation(2.0, 2.0, 0.5),))
-    >>> measured_due_years(sc, 7.0), measured_due_years(sc, 4.0)  # level 4.2, then 2.4
+    >>> sc = dataclasses.replace(sc, observations=(Observation(2.0, 5.0, 0.5),))
+    >>> measured_due_years(sc, 14.0), measured_due_years(sc, 7.0)  # level 9.8, then 4.9
     (2.0, None)
     """
     level = sc.touchup_threshold * target_delta_e00

@@ -22,7 +22,7 @@ Array = NDArray[np.float64]
 
 
 #: Version of the model (equations and parameter table); changes when results change.
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "2.0"
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,17 @@ Blobs answer the scale-normalised negative Laplacian of Gaussian of the darkness
 (:func:`~fadecast.measure.blobs.normalised_log`). Taken a little finer than the dots'
 own scale (:data:`DETECTION_SCALE`), with a suppression radius below it
 (:data:`SUPPRESSION_RADIUS`), it keeps touching and spread dots apart. Its local maxima
-that are strong enough, round at either scale (a hair is round at neither), one per dot
-(:func:`one_detection_per_dot`) and standing out of the noise
+that are strong enough and round at either scale (a hair is round at neither), each
+moved up the darkness smoothed at the same scale to its dot's centre (:func:`climb`: a
+flat-topped, saturated dot answers the finer LoG on a ring inside its edge, not at its
+centre), one per dot (:func:`one_detection_per_dot`) and standing out of the noise
 (:func:`~fadecast.measure.significance.significant_candidates`) are the candidates
 (:func:`find_candidates`), at sub-pixel positions.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,6 +40,7 @@ __all__ = [
     "SADDLE_REACH",
     "SADDLE_SHARE",
     "SUPPRESSION_RADIUS",
+    "climb",
     "find_candidates",
     "one_detection_per_dot",
 ]
@@ -75,9 +80,11 @@ def find_candidates(
     filter and :data:`RELATIVE_THRESHOLD` of the candidates' 75th percentile, round
     (Hessian eigenvalue ratio above :data:`MIN_ROUNDNESS` at that scale or at ``σ``:
     touching dots are round at the finer scale, a faint noisy dot at its own, a hair at
-    neither), one per dot (:func:`one_detection_per_dot`) and significant
-    (:func:`~fadecast.measure.significance.significant_candidates`); each refined by a
-    parabola through the detecting response.
+    neither), each moved up to the nearest maximum of the darkness smoothed by a
+    Gaussian of :data:`DETECTION_SCALE` ``σ`` (:func:`climb`; the centre of any round
+    dot, Gaussian or flat-topped), one per dot (:func:`one_detection_per_dot`) and
+    significant (:func:`~fadecast.measure.significance.significant_candidates`); each
+    refined by a parabola through that smoothed darkness.
 
     Parameters
     ----------
@@ -123,10 +130,66 @@ def find_candidates(
         )
         keep = strong & round_
         rows, cols = rows[keep], cols[keep]
-        rows, cols = one_detection_per_dot(rows, cols, matched[rows, cols], whole, sigma_px)
+        # A flat-topped (saturated) dot answers the finer LoG on a ring inside its
+        # edge, not at its centre: each peak climbs the darkness smoothed at the same
+        # scale, which is highest at the centre of any round dot.
+        smooth = np.asarray(ndimage.gaussian_filter(darkness, fine), dtype=np.float32)
+        rows, cols = climb(smooth, rows, cols, steps=max(2, math.ceil(2.0 * sigma_px)))
+        rows, cols = one_detection_per_dot(rows, cols, smooth[rows, cols], whole, sigma_px)
         rows, cols = significant_candidates(darkness, whole, rows, cols, sigma_px, noise, allowed)
         del whole
+        return subpixel_peaks(smooth, rows, cols)
     return subpixel_peaks(matched, rows, cols)
+
+
+def climb(image: Float32, rows: Indices, cols: Indices, *, steps: int) -> tuple[Indices, Indices]:
+    """Each point moved uphill to a local maximum of ``image`` (the largest of its 3 × 3
+    neighbours, at most ``steps`` times); points that reach the same pixel are one (the
+    first stays).
+
+    Parameters
+    ----------
+    image
+        Shape ``(H, W)``.
+    rows, cols
+        The starting points. [px]
+    steps
+        Most moves of one pixel. [1]
+
+    Returns
+    -------
+    tuple[NDArray[np.intp], NDArray[np.intp]]
+        The pixels reached, one per distinct pixel, in the order of the points that
+        first reached them. [px]
+
+    Examples
+    --------
+    Two points on the rim of a round hill both climb to its top:
+
+    >>> rows, cols = np.mgrid[0:21, 0:21] - 10.0
+    >>> hill = np.exp(-(rows**2 + cols**2) / 50.0).astype(np.float32)
+    >>> climb(hill, np.array([5, 13]), np.array([6, 14]), steps=10)
+    (array([10]), array([10]))
+    """
+    h, w = image.shape
+    r, c = rows.astype(np.intp).copy(), cols.astype(np.intp).copy()
+    offsets = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+    for _ in range(steps):
+        best = image[r, c]
+        best_r, best_c = r.copy(), c.copy()
+        for dr, dc in offsets:
+            nr, nc = np.clip(r + dr, 0, h - 1), np.clip(c + dc, 0, w - 1)
+            value = image[nr, nc]
+            higher = value > best
+            best = np.where(higher, value, best)
+            best_r, best_c = np.where(higher, nr, best_r), np.where(higher, nc, best_c)
+        moved = (best_r != r) | (best_c != c)
+        r, c = best_r, best_c
+        if not moved.any():
+            break
+    _, first = np.unique(r * w + c, return_index=True)
+    first.sort()
+    return r[first], c[first]
 
 
 def one_detection_per_dot(
@@ -151,7 +214,8 @@ def one_detection_per_dot(
     rows, cols
         The detections. [px]
     strength
-        Each one's detecting response; the stronger of two merged stays. [1]
+        How strongly each answers (in :func:`find_candidates`, the smoothed darkness at
+        it); the stronger of two merged stays. [1]
     whole
         The scale-normalised LoG at the dots' scale, shape ``(H, W)``. [1]
     sigma_px

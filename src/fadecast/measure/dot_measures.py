@@ -1,12 +1,21 @@
 """Each dot measured at full resolution: depth, diameter, edge, centre and skin colour.
 
 Each dot is measured on a copy of the photo where it is about :data:`MEASURE_SIGMA_PX`
-pixels wide, in a square window around its centre, leaving out pixels under a hair:
+pixels wide, leaving out pixels under a hair:
 
-- **depth**: the median darkness ``1 - Y / Y_skin`` over a small disk at the centre;
-- **diameter**: that of the circle of the area darker than half the depth (the full
-  width at half depth, where an observer sees a dot's edge);
-- **edge**: the width from 90 % to 10 % of the depth, from the areas at those levels;
+- **depth**: the median darkness ``1 - Y / Y_skin`` over a small disk at the centre (at
+  least :data:`CENTRE_MIN_PX` in radius, so that noise on a pixel or two is not read);
+- **diameter**: twice the radius at which the darkness first falls to half the depth,
+  read along :data:`RAY_COUNT` rays from the centre (the full width at half depth,
+  where an observer sees a dot's edge): the median over the rays that run out into
+  skin (down to a tenth of the depth), or, where fewer than :data:`MIN_FREE_RAYS` do,
+  over those that fall to half depth at all. Whatever the dot's profile, Gaussian or
+  flat-topped with a sharp edge, that is the width at half depth; a ray towards a
+  touching neighbour, where the two dots' ink keeps the skin between them dark, is
+  left out rather than lengthening it. A dot hemmed in on every side (no ray falls to
+  half depth) is read half way down to the lightest skin each ray reaches;
+- **edge**: the width from 90 % to 10 % of the depth along the rays that run out into
+  skin (median), or, for a hemmed-in dot, of the way down to the lightest skin;
 - **colours**: the mean linear RGB of the centre disk and of the lightest of the skin
   in a ring around the dot.
 
@@ -25,7 +34,18 @@ from fadecast.measure.imaging import reduction_factor
 from fadecast.measure.photo import LinearRGB, block_mean
 from fadecast.measure.tunables import TUNABLES
 
-__all__ = ["DOTS_PER_CHUNK", "MEASURE_SIGMA_PX", "Colours", "DotMeasures", "measure_dots"]
+__all__ = [
+    "CENTRE_MIN_PX",
+    "DOTS_PER_CHUNK",
+    "MEASURE_SIGMA_PX",
+    "MIN_FREE_RAYS",
+    "RAY_COUNT",
+    "RAY_STEP_PX",
+    "Colours",
+    "DotMeasures",
+    "edge_crossings",
+    "measure_dots",
+]
 
 Float32 = NDArray[np.float32]
 Array = NDArray[np.float64]
@@ -36,6 +56,16 @@ Colours = Float32 | LinearRGB
 MEASURE_SIGMA_PX = TUNABLES.measure_sigma_px
 #: Dots measured at once (bounds the memory of the windows). [1]
 DOTS_PER_CHUNK = TUNABLES.dots_per_chunk
+#: Least radius of the disk at a dot's centre its depth and colour are read over (or
+#: 0.3 of the dot's width, if more), on the measuring copy. [px]
+CENTRE_MIN_PX = TUNABLES.centre_min_px
+#: Rays from each dot's centre its edge is read along, evenly spread in angle. [1]
+RAY_COUNT = TUNABLES.ray_count
+#: Step between the samples along a ray, on the measuring copy. [px]
+RAY_STEP_PX = TUNABLES.ray_step_px
+#: Rays that must run out into skin for their median alone to give a dot's size; with
+#: fewer (a dot hemmed in by its neighbours), every ray that crosses half depth counts.
+MIN_FREE_RAYS = TUNABLES.min_free_rays
 
 
 @dataclass(frozen=True)
@@ -47,7 +77,8 @@ class DotMeasures:
     depth
         Darkness at the centre, ``1 - Y / Y_skin`` (NaN where nothing clear was read). [1]
     diameter_px
-        Full width at half depth (area-equivalent circle). [px]
+        Full width at half depth (twice the median radius where the darkness falls to
+        half the depth along rays from the centre). [px]
     edge_px
         Width of the edge, from 90 % to 10 % of the depth. [px]
     centre_rgb, skin_rgb
@@ -108,9 +139,8 @@ def measure_dots(
     Examples
     --------
     A Gaussian dot of width 3 px, 40 % deep: its full width at half depth is
-    ``2 sqrt(2 ln 2) σ`` = 7.1 px, read here on whole pixels of a dot only a few pixels
-    wide (the renders' dots, measured on a copy where they are 3 px wide, come within
-    a few per cent, docs/measure.md):
+    ``2 sqrt(2 ln 2) σ`` = 7.1 px, read on a dot only a few pixels wide whose depth is
+    read a little under its peak (over a small disk at its centre):
 
     >>> rows, cols = np.mgrid[0:40, 0:40] + 0.5
     >>> y = (0.5 * (1 - 0.4 * np.exp(-((rows - 20) ** 2 + (cols - 20) ** 2) / 18.0)))
@@ -120,7 +150,21 @@ def measure_dots(
     ...     y, rgb, np.array([20.0]), np.array([20.0]), np.array([0.5]),
     ...     np.zeros((40, 40), dtype=bool), working_factor=1, sigma_px=3.0)
     >>> round(float(measured.depth[0]), 2), round(float(measured.diameter_px[0]), 1)
-    (0.39, 7.5)
+    (0.39, 7.2)
+
+    A flat-topped dot (saturated ink: 40 % deep wherever it has ink, its edge a few
+    pixels wide) of radius 8 px, touching a neighbour 14 px away: its width at half
+    depth is 16 px, read on the rays into the skin, not on those that meet the
+    neighbour:
+
+    >>> r = np.hypot(rows - 20, cols - 14), np.hypot(rows - 20, cols - 28)
+    >>> ink = sum(1.0 / (1.0 + np.exp((d - 8.0) / 0.8)) for d in r)
+    >>> y = (0.5 * (1 - 0.4 * np.minimum(ink, 1.0))).astype(np.float32)
+    >>> measured = measure_dots(
+    ...     y, np.repeat(y[..., None], 3, axis=2), np.array([20.0]), np.array([14.0]),
+    ...     np.array([0.5]), np.zeros((40, 40), dtype=bool), working_factor=1, sigma_px=6.0)
+    >>> round(float(measured.diameter_px[0]), 1)
+    15.9
     """
     step = reduction_factor(luminance.shape, sigma_px, MEASURE_SIGMA_PX)
     fine_y = block_mean(luminance, step)
@@ -164,16 +208,18 @@ def _rgb_block_mean(rgb: Colours, factor: int) -> Float32:
     return rgb.block_mean(factor) if isinstance(rgb, LinearRGB) else block_mean(rgb, factor)
 
 
-def _windows(image: NDArray[np.floating], rows: Array, cols: Array, radius: int) -> Float32:
-    """Square windows of side 2·radius+1 around each centre (NaN outside the image)."""
+def _windows(
+    image: NDArray[np.floating], rows: Array, cols: Array, radius: int
+) -> tuple[Float32, NDArray[np.bool_]]:
+    """Square windows of side 2·radius+1 around each centre, the image's edge pixels
+    repeated beyond it, and which of their pixels lie outside the image."""
     h, w = image.shape[:2]
     offsets = np.arange(-radius, radius + 1)
     r = np.floor(rows).astype(np.intp)[:, None, None] + offsets[None, :, None]
     c = np.floor(cols).astype(np.intp)[:, None, None] + offsets[None, None, :]
-    inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+    outside = (r < 0) | (r >= h) | (c < 0) | (c >= w)
     values = np.asarray(image[np.clip(r, 0, h - 1), np.clip(c, 0, w - 1)], dtype=np.float32)
-    values[~inside] = np.nan
-    return values
+    return values, outside
 
 
 def _masked_median(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Array:
@@ -212,6 +258,184 @@ def _colour_means(
     return out
 
 
+def _ray_darkness(
+    dark: Float32,
+    hairy: NDArray[np.bool_],
+    outside: NDArray[np.bool_],
+    rows: Array,
+    cols: Array,
+    radius: int,
+) -> Float32:
+    """Darkness along :data:`RAY_COUNT` rays from each centre, every
+    :data:`RAY_STEP_PX` out to ``radius``, interpolated bilinearly from each dot's
+    window, shape ``(N, rays, samples)``. Under a hair it is bridged along the ray
+    (:func:`_bridge_gaps`: a hair across a ray hides a pixel or two of it, not the
+    rest); NaN beyond the image.
+
+    Parameters
+    ----------
+    dark, hairy, outside
+        Each dot's window of darkness (the image's edge repeated beyond it), of the
+        hair mask and of the pixels beyond the image, shape ``(N, 2 radius + 1,
+        2 radius + 1)``, centred on the pixel of its centre.
+    rows, cols
+        The centres, with pixel ``(i, j)`` covering ``[i, i+1) x [j, j+1)``. [px]
+    radius
+        Half the side of the windows, less their centre pixel. [px]
+    """
+    n = 2 * radius + 1
+    angles = np.arange(RAY_COUNT) * (2.0 * math.pi / RAY_COUNT)
+    steps = np.arange(0.0, radius + 1e-9, RAY_STEP_PX)
+    # Positions in each window's pixels, the window's first pixel centred at 0.
+    u = (rows - np.floor(rows) + radius - 0.5)[:, None, None] + (
+        np.sin(angles)[:, None] * steps[None, :]
+    )[None]
+    v = (cols - np.floor(cols) + radius - 0.5)[:, None, None] + (
+        np.cos(angles)[:, None] * steps[None, :]
+    )[None]
+    np.clip(u, 0.0, n - 1.0, out=u)
+    np.clip(v, 0.0, n - 1.0, out=v)
+    u0 = np.minimum(u.astype(np.intp), n - 2)
+    v0 = np.minimum(v.astype(np.intp), n - 2)
+    fu = (u - u0).astype(np.float32)
+    fv = (v - v0).astype(np.float32)
+    flat = np.ascontiguousarray(dark, dtype=np.float32).reshape(-1)
+    at = u0 * n + v0
+    at += (np.arange(len(dark)) * (n * n))[:, None, None]
+
+    def value(offset: int) -> Float32:
+        return np.asarray(flat.take(at + offset), dtype=np.float32)
+
+    top = value(0) * (1 - fv) + value(1) * fv
+    bottom = value(n) * (1 - fv) + value(n + 1) * fv
+    profile = np.asarray(top * (1 - fu) + bottom * fu, dtype=np.float32)
+    del top, bottom
+    unread = (hairy | outside).reshape(len(hairy), -1)
+    near = unread.any(axis=1)
+    if near.any():
+        # Each sample unread where the pixel it lies in is under a hair or beyond the
+        # image; bridged under the hairs.
+        pr = np.clip(np.floor(u[near] + 0.5).astype(np.intp), 0, n - 1)
+        pc = np.clip(np.floor(v[near] + 0.5).astype(np.intp), 0, n - 1)
+        masked = profile[near]
+        masked[unread[near][np.arange(int(near.sum()))[:, None, None], pr * n + pc]] = np.nan
+        profile[near] = _bridge_gaps(masked)
+    return profile
+
+
+def _bridge_gaps(profiles: Float32) -> Float32:
+    """Unread samples (NaN) along the last axis filled from the read ones: linearly
+    between two, with the first read one before any; those after the last stay NaN."""
+    unread = np.isnan(profiles)
+    gappy = unread.any(axis=-1)
+    if not gappy.any():
+        return profiles
+    part = profiles[gappy]
+    gaps = unread[gappy]
+    n = part.shape[-1]
+    index = np.broadcast_to(np.arange(n), part.shape)
+    before = np.maximum.accumulate(np.where(gaps, -1, index), axis=-1)
+    after = np.flip(
+        np.minimum.accumulate(np.flip(np.where(gaps, n, index), axis=-1), axis=-1), axis=-1
+    )
+    ahead = after < n
+    low = np.take_along_axis(part, np.clip(before, 0, n - 1), -1)
+    high = np.take_along_axis(part, np.clip(after, 0, n - 1), -1)
+    span = np.maximum(after - before, 1)
+    weight = ((index - before) / span).astype(np.float32)
+    between = np.where(before >= 0, low + weight * (high - low), high)
+    out = np.array(profiles, dtype=np.float32)
+    out[gappy] = np.where(gaps & ahead, between, part)
+    return out
+
+
+def _least(profiles: Float32) -> Array:
+    """The least darkness read along each ray (NaN where none is), shape ``(N, rays)``.
+    [1]"""
+    least = np.min(np.where(np.isnan(profiles), np.inf, profiles), axis=-1)
+    return np.asarray(np.where(np.isfinite(least), least, np.nan), dtype=np.float64)
+
+
+def edge_crossings(
+    profiles: NDArray[np.floating],
+    depth: NDArray[np.floating],
+    levels: tuple[float, ...],
+    *,
+    step: float,
+    floor: NDArray[np.floating] | None = None,
+) -> tuple[Array, ...]:
+    """Where each radial profile of darkness first falls below each share of its dot's
+    depth (or of the way from ``floor`` up to it), by linear interpolation between
+    samples. [px]
+
+    Parameters
+    ----------
+    profiles
+        Darkness along rays from each dot's centre, sampled every ``step`` from the
+        centre, shape ``(N, rays, samples)``; NaN where unread (under a hair, outside
+        the picture). [1]
+    depth
+        Each dot's depth, shape ``(N,)``. [1]
+    levels
+        Shares of the depth. [1]
+    step
+        Distance between samples. [px]
+    floor
+        Each ray's level below the dot, shape ``(N, rays)``: a level ``q`` is then
+        ``floor + q (depth - floor)``; 0 (bare skin) by default. [1]
+
+    Returns
+    -------
+    tuple[NDArray[np.float64], ...]
+        For each level, the radius of the first fall below it, shape ``(N, rays)``:
+        NaN where the ray meets an unread sample first, infinite where it never
+        falls. [px]
+
+    Examples
+    --------
+    >>> profile = np.array([[[0.4, 0.4, 0.3, 0.1, 0.0], [0.4, np.nan, 0.1, 0.0, 0.0]]])
+    >>> half, = edge_crossings(profile, np.array([0.4]), (0.5,), step=1.0)
+    >>> half.tolist()  # 0.2 halfway from 0.3 to 0.1; the second ray is unread first
+    [[2.5, nan]]
+    >>> edge_crossings(profile[:, :1, :3], np.array([0.4]), (0.5,), step=1.0)[0].tolist()
+    [[inf]]
+    """
+    n_samples = profiles.shape[-1]
+    unread = np.isnan(profiles)
+    first_unread = np.where(unread.any(axis=-1), np.argmax(unread, axis=-1), n_samples)
+    top = np.asarray(depth, dtype=np.float64)[:, None]
+    base = np.zeros_like(top) if floor is None else np.asarray(floor, dtype=np.float64)
+    out = []
+    for level in levels:
+        target = base + level * (top - base)
+        below = profiles < target[..., None]
+        fell = below.any(axis=-1)
+        k = np.argmax(below, axis=-1)
+        before = np.take_along_axis(profiles, np.maximum(k - 1, 0)[..., None], -1)[..., 0]
+        after = np.take_along_axis(profiles, k[..., None], -1)[..., 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.clip((before - target) / (before - after), 0.0, 1.0)
+        radius = np.where(k > 0, (k - 1 + share) * step, 0.0)
+        radius = np.where(fell, radius, np.inf)
+        # A ray unread before its fall (or anywhere, if it never falls) tells nothing,
+        # nor does a dot with no depth.
+        blind = first_unread <= np.where(fell, k, n_samples - 1)
+        radius = np.where(blind | ~np.isfinite(target), np.nan, radius)
+        out.append(np.asarray(radius, dtype=np.float64))
+    return tuple(out)
+
+
+def _nan_median(values: NDArray[np.floating]) -> Array:
+    """Median of each row's non-NaN values (infinities count), NaN where a row has none."""
+    ordered = np.sort(values, axis=1)  # NaN last
+    count = (~np.isnan(values)).sum(axis=1)
+    low = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    high = np.take_along_axis(ordered, np.maximum(count // 2, 0)[:, None], axis=1)[:, 0]
+    with np.errstate(invalid="ignore"):  # inf - inf is never taken: both ends inf
+        middle = np.where(low == high, low, 0.5 * (low + high))
+    return np.asarray(np.where(count > 0, middle, np.nan), dtype=np.float64)
+
+
 def _measure_each(
     luminance: Float32,
     rgb: Colours,
@@ -232,8 +456,10 @@ def _measure_each(
     dr = offsets[None, :, None] + 0.5 - frac_r
     dc = offsets[None, None, :] + 0.5 - frac_c
     distance = np.sqrt(dr**2 + dc**2).astype(np.float32)
-    y = _windows(luminance, rows, cols, radius)
-    dark = np.asarray(1.0 - y / skin_y[:, None, None].astype(np.float32), dtype=np.float32)
+    y, outside = _windows(luminance, rows, cols, radius)
+    edged = np.asarray(1.0 - y / skin_y[:, None, None].astype(np.float32), dtype=np.float32)
+    dark = np.where(outside, np.float32(np.nan), edged)
+    y = np.where(outside, np.float32(np.nan), y)
     # Hair mask (on the working copy) at each window pixel.
     hr = ((np.floor(rows)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
     hc = ((np.floor(cols)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
@@ -244,19 +470,41 @@ def _measure_each(
     # A hair across a dot hides part of it: what lies under the hair mask is left out,
     # and the centre is read a little wider where a hair covers it.
     clear = finite & ~hairy
-    centre_disk = (distance <= max(1.0, 0.3 * sigma_px)) & clear
+    centre_disk = (distance <= max(CENTRE_MIN_PX, 0.3 * sigma_px)) & clear
     covered = ~centre_disk.any(axis=(1, 2))
-    centre_disk[covered] = ((distance <= max(1.5, 0.7 * sigma_px)) & clear)[covered]
+    centre_disk[covered] = ((distance <= max(CENTRE_MIN_PX, 0.7 * sigma_px)) & clear)[covered]
     depth = _masked_median(dark, centre_disk)
-    disk = distance <= 2.2 * sigma_px
-    valid = disk & clear
-    # Areas below are scaled up by the share of the disk the hairs hide.
-    hidden = (disk & finite).sum(axis=(1, 2)) / np.maximum(valid.sum(axis=(1, 2)), 1)
-
-    def radius_at(level: float) -> Array:
-        above = valid & (dark > level * depth[:, None, None])
-        area = above.sum(axis=(1, 2)) * hidden
-        return np.asarray(np.sqrt(area / math.pi), dtype=np.float64)
+    ray_dark = _ray_darkness(edged, hairy, outside, rows, cols, radius)
+    del edged
+    r90, r50, r10 = edge_crossings(ray_dark, depth, (0.9, 0.5, 0.1), step=RAY_STEP_PX)
+    # Rays that run out into skin (down to a tenth of the depth) tell the dot's own
+    # edge; where too few do (a dot hemmed in by its neighbours), every ray that falls
+    # to half depth within reach does, and rays that never fall (towards a touching
+    # neighbour) are left out.
+    free = np.isfinite(r10) & np.isfinite(r50) & np.isfinite(r90)
+    enough = free.sum(axis=1) >= MIN_FREE_RAYS
+    crossing = np.where(enough[:, None], free, np.isfinite(r50))
+    radius_half = _nan_median(np.where(crossing, r50, np.nan))
+    with np.errstate(invalid="ignore"):  # inf - inf on the rays left out
+        edge = _nan_median(np.where(free, r10 - r90, np.nan))
+    # No ray reaches a tenth of the depth (a dot hemmed in by its neighbours): its edge,
+    # and its width where no ray even falls to half depth, are read between the dot
+    # and the lightest each ray reaches (the crevices between it and its neighbours).
+    hemmed = ~free.any(axis=1) & np.isfinite(depth)
+    if hemmed.any():
+        low, mid, high = edge_crossings(
+            ray_dark[hemmed],
+            depth[hemmed],
+            (0.9, 0.5, 0.1),
+            step=RAY_STEP_PX,
+            floor=_least(ray_dark[hemmed]),
+        )
+        read = np.isfinite(low) & np.isfinite(high)
+        with np.errstate(invalid="ignore"):
+            edge[hemmed] = _nan_median(np.where(read, high - low, np.nan))
+        own = radius_half[hemmed]
+        halfway = _nan_median(np.where(np.isfinite(mid), mid, np.nan))
+        radius_half[hemmed] = np.where(np.isfinite(own), own, halfway)
 
     ring = (
         (distance >= 2.2 * sigma_px)
@@ -276,8 +524,8 @@ def _measure_each(
     centre_rgb, skin_rgb = _colour_means(rgb, rows, cols, radius, [centre_disk, lightest])
     return {
         "depth": np.asarray(depth, dtype=np.float64),
-        "diameter": 2.0 * radius_at(0.5),
-        "edge": radius_at(0.1) - radius_at(0.9),
+        "diameter": 2.0 * radius_half,
+        "edge": edge,
         "centre_rgb": np.asarray(centre_rgb, dtype=np.float64).reshape(-1, 3),
         "skin_rgb": np.asarray(skin_rgb, dtype=np.float64).reshape(-1, 3),
     }

@@ -11,27 +11,31 @@ lighting divides out:
 2. **Working copy.** The image is reduced by block means so that a dot's width is about
    :data:`WORKING_SIGMA_PX` pixels, which keeps every later filter cheap on a
    12-megapixel photo.
-3. **Skin level and darkness.** A grey closing wider than a dot removes the dots (and
-   hairs); smoothed, it is the local bare-skin luminance ``Y_skin``. Darkness is
+3. **Skin level and darkness.** A grey closing several dots wide removes the dots (and
+   hairs, and the skin their ink's tails darken between close dots); smoothed, it is
+   the local bare-skin luminance ``Y_skin``. Darkness is
    ``D = 1 - Y / Y_skin``: 0 on skin, up to about 0.9 at a fresh dot's centre, and
    free of gradients in the lighting (:mod:`~fadecast.measure.skin_level`).
 4. **Hairs.** A stubble hair is far narrower than a dot: what a grey opening by a
    square narrower than a dot's core removes from the darkness (its top-hat, after
-   DullRazor, Lee et al. 1997), where it holds most of a pixel's darkness and is drawn
-   out along a line, is a hair. Hairs are painted out of the darkness
-   (:mod:`~fadecast.measure.hairs`); where they cover more than :data:`HAIRY_SHARE` of
-   the image, the scale is found again without them.
+   DullRazor, Lee et al. 1997), where it holds most of a pixel's optical density (a hair
+   over a dark dot as over skin) and is drawn out along a line, is a hair. Hairs are
+   painted out of the darkness (:mod:`~fadecast.measure.hairs`); where they cover more
+   than :data:`HAIRY_SHARE` of the image, the scale is found again without them.
 5. **Candidates.** Local maxima of the darkness's LoG at a scale finer than the dots
-   (which keeps touching dots apart), round, one per dot (no saddle between two at the
-   dots' own scale means one dot) (:mod:`~fadecast.measure.candidates`), and
+   (which keeps touching dots apart), round, each moved up the darkness smoothed at
+   that scale to its dot's centre (a flat-topped dot answers that LoG on a ring inside
+   its edge), one per dot (no saddle between two at the dots' own scale means one dot)
+   (:mod:`~fadecast.measure.candidates`), and
    significant: standing out of the noise of the untreated skin in view at the dots'
    own scale, the further the larger the photo (so that noise alone passes in less
    than one place, :mod:`~fadecast.measure.significance`).
 6. **Per dot, at full resolution.** Depth from a small disk at the centre; diameter
-   from the area darker than half the depth (the full width at half depth, as an
-   observer sees a dot's edge); the edge's width from the areas at 10 % and 90 % of
-   the depth; centre and local skin colour (an annulus, skin-like pixels only)
-   (:mod:`~fadecast.measure.dot_measures`).
+   from where the darkness first falls to half the depth along rays from the centre
+   (the full width at half depth, as an observer sees a dot's edge, whatever the dot's
+   profile; rays that meet a touching neighbour are left out); the edge's width from
+   the radii at 10 % and 90 % of the depth; centre and local skin colour (an annulus,
+   skin-like pixels only) (:mod:`~fadecast.measure.dot_measures`).
 7. **Dots, not noise.** Detections too faint, too dark (hairs), faint and alone, or
    faint with a hard edge are dropped (:mod:`~fadecast.measure.pruning`).
 
@@ -82,11 +86,15 @@ class DotFinding:
     depth
         Darkness at the centre, ``1 - Y / Y_skin``. [1]
     diameter_px
-        Full width at half depth (area-equivalent circle). [px]
+        Full width at half depth (twice the median radius where the darkness falls to
+        half the depth along rays from the centre). [px]
     edge_px
         Width of the edge, from 90 % to 10 % of the depth. [px]
     centre_rgb, skin_rgb
         Linear RGB at the centre and of the local skin, shape ``(N, 3)``. [1]
+    skin_y
+        The bare-skin luminance ``Y_skin`` at each centre, the level its depth is read
+        against (it follows the light). [1]
     sigma_px
         The dots' typical Gaussian width found from the image. [px]
     working_factor
@@ -107,6 +115,7 @@ class DotFinding:
     edge_px: Array
     centre_rgb: Array
     skin_rgb: Array
+    skin_y: Array
     sigma_px: float
     working_factor: int
     hair_share: float
@@ -157,8 +166,8 @@ def find_dots(
     >>> found = find_dots(y, np.repeat(y[..., None], 3, axis=2))
     >>> found.count, round(found.sigma_px, 1), round(float(np.median(found.depth)), 2)
     (100, 3.0, 0.39)
-    >>> round(float(np.median(found.diameter_px)), 1)  # 2 sqrt(2 ln 2) x 3 = 7.1 px
-    7.5
+    >>> round(float(np.median(found.diameter_px)), 1)  # 2 sqrt(2 ln 2) x 3 = 7.1 px at the peak
+    7.2
     """
     if analysed is not None and not analysed.all():
         # What is not looked at (a bright card) must not pass for skin nearby.
@@ -211,6 +220,7 @@ def find_dots(
         edge_px=measured.edge_px,
         centre_rgb=measured.centre_rgb,
         skin_rgb=measured.skin_rgb,
+        skin_y=np.asarray(skin_at[keep], dtype=np.float64),
         sigma_px=float(sigma_px),
         working_factor=factor,
         hair_share=float(hair.mean()) if hair.size else 0.0,

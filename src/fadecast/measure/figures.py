@@ -30,6 +30,7 @@ __all__ = [
     "FLAGS",
     "Figures",
     "Spread",
+    "bare_skin_at",
     "bare_skin_rgb",
     "figures_of",
     "lab_of",
@@ -294,6 +295,43 @@ def bare_skin_rgb(
     return np.asarray(np.median(_colours_at(work, untreated), axis=0), dtype=np.float64)
 
 
+def bare_skin_at(bare_rgb: NDArray[np.float64], skin_y: NDArray[np.float64]) -> Array:
+    """The untreated skin's colour at each dot, under the light the dot is under.
+
+    Light that falls off across a photo (or a card that balances it at one place) makes
+    the untreated skin in view lighter or darker than the skin beside a dot: its colour
+    is scaled to the local bare-skin luminance at each dot (where that is read), so
+    that each dot's contrast is against skin lit as it is.
+
+    Parameters
+    ----------
+    bare_rgb
+        The untreated skin's linear RGB (:func:`bare_skin_rgb`), shape ``(3,)``. [1]
+    skin_y
+        The bare-skin luminance at each dot (``DotFinding.skin_y``), shape ``(N,)``. [1]
+
+    Returns
+    -------
+    NDArray[np.float64]
+        Shape ``(N, 3)``; the untreated skin itself where ``skin_y`` is not read. [1]
+
+    Examples
+    --------
+    Untreated skin of luminance 0.398 in view, a dot where the skin is lit a tenth
+    less and one where its level is not read:
+
+    >>> bare = np.array([0.48, 0.38, 0.33])
+    >>> round(float(bare @ Y_WEIGHTS), 3)
+    0.398
+    >>> bare_skin_at(bare, np.array([0.358, np.nan])).round(3).tolist()
+    [[0.432, 0.342, 0.297], [0.48, 0.38, 0.33]]
+    """
+    level = float(np.asarray(bare_rgb, dtype=np.float64) @ Y_WEIGHTS.astype(np.float64))
+    y = np.asarray(skin_y, dtype=np.float64)
+    scale = np.where(np.isfinite(y) & (y > 0.0) & (level > 0.0), y / max(level, 1e-12), 1.0)
+    return np.asarray(bare_rgb, dtype=np.float64)[None, :] * scale[:, None]
+
+
 def lab_of(rgb: NDArray[np.floating[Any]]) -> Array:
     """CIELAB (D65) of linear sRGB, negative values clipped to 0, shape ``(..., 3)``."""
     return colour.xyz_to_lab(colour.linear_srgb_to_xyz(np.maximum(rgb, 0.0)))
@@ -366,8 +404,9 @@ def figures_of(
             skin_rgb = np.nanmedian(found.skin_rgb, axis=0)
         if skin_rgb is not None:
             skin_lab = lab_of(skin_rgb)
-            # Against the untreated skin when it is in view, else each dot's surround.
-            local = found.skin_rgb if bare is None else np.broadcast_to(bare, found.skin_rgb.shape)
+            # Against the untreated skin when it is in view, at the light each dot is
+            # under; else each dot's surround.
+            local = found.skin_rgb if bare is None else bare_skin_at(bare, found.skin_y)
             local = np.where(np.isfinite(local), local, skin_rgb)
             delta = colour.delta_e_ciede2000(lab_of(found.centre_rgb), lab_of(local))
             # The mean tone of the treated area without the pixels under hairs, on the

@@ -37,10 +37,15 @@ def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDA
     A stubble hair is far narrower than a dot. A grey opening of the darkness by a
     square narrower than a dot's core keeps the dots (and the skin between them) and
     removes the hairs; what it removes (the top-hat, after DullRazor, Lee et al. 1997)
-    is a hair where it holds more than :data:`HAIR_SHARE` of the pixel's darkness. Of
+    is a hair where it holds more than :data:`HAIR_SHARE` of the pixel's darkness, in
+    optical density: a hair takes its share of the light of whatever it lies on, so
+    over a dark dot it removes less of the skin's light but as much of the dot's, and
+    the densities of the hair (``-ln(1 - hat / (1 - D_opened))``) and of the pixel
+    (``-ln(1 - D)``) are compared (on bare skin, the top-hat and the darkness). Of
     those pixels, only groups drawn out along a line (longer than :data:`HAIR_LENGTH`
     dot widths) are hairs: noise and a dot's sharp centre are not. The mask is dilated
-    by :data:`HAIR_DILATION` pixels.
+    by :data:`HAIR_DILATION` pixels, and pieces of one hair that the dilation joins
+    (a hair a pixel wide breaks where it straddles two) are measured as one.
 
     Parameters
     ----------
@@ -69,9 +74,18 @@ def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDA
     (True, False)
     """
     size = max(3, 2 * round(0.4 * sigma_px) + 1)
-    hat = darkness - maximum_filter(minimum_filter(darkness, size), size)  # a grey opening
-    thin = (hat > min_darkness) & (hat > HAIR_SHARE * darkness)
-    labels = ndimage.label(thin, structure=np.ones((3, 3), bool))[0]
+    under = maximum_filter(minimum_filter(darkness, size), size)  # a grey opening
+    hat = darkness - under
+    # A hair lies over the skin or a dot and takes a share of the light of what it
+    # lies on: light multiplies, so shares are compared in optical density, -ln(1 - D).
+    top = np.float32(0.999)
+    hair_density = -np.log1p(-np.clip(hat / np.maximum(1.0 - under, 1e-3), 0.0, top))
+    pixel_density = -np.log1p(-np.clip(darkness, 0.0, top))
+    thin = (hat > min_darkness) & (hair_density > HAIR_SHARE * pixel_density)
+    # A hair a pixel wide or less breaks into pieces where it straddles two pixels:
+    # pieces within the mask's dilation of each other are one hair.
+    grown = ndimage.binary_dilation(thin, iterations=HAIR_DILATION) if HAIR_DILATION else thin
+    labels = ndimage.label(grown, structure=np.ones((3, 3), bool))[0]
     mask = np.zeros(darkness.shape, dtype=bool)
     least = HAIR_LENGTH * sigma_px
     for label, box in enumerate(ndimage.find_objects(labels), start=1):
@@ -79,9 +93,9 @@ def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDA
         if box is None or max(s.stop - s.start for s in box) < least / math.sqrt(2.0):
             continue
         member = labels[box] == label
-        if _length(member) >= least:
+        if _length(member & thin[box]) >= least:
             mask[box] |= member
-    return np.asarray(ndimage.binary_dilation(mask, iterations=HAIR_DILATION), dtype=bool)
+    return mask
 
 
 def _length(member: NDArray[np.bool_]) -> float:

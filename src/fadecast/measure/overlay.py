@@ -46,7 +46,7 @@ def overlay(srgb: NDArray[np.uint8], measurement: Measurement) -> NDArray[np.uin
     >>> drawn = overlay(photo, measure_photo(photo))
     >>> drawn.shape, drawn.dtype
     ((160, 160, 3), dtype('uint8'))
-    >>> tuple(int(v) for v in drawn[7, 3])  # on the first dot's circle
+    >>> tuple(int(v) for v in drawn[7, 4])  # on the first dot's circle
     (0, 230, 64)
     """
     from PIL import Image, ImageDraw

@@ -53,7 +53,7 @@ def real_dots(rows: Array, cols: Array, depth: Array, edge: Array) -> NDArray[np
     medians, the faint ones (under :data:`FAINT_SHARE` of the median depth) are
     dropped when they are alone (no other detection within :data:`ALONE_SPACINGS`
     median nearest-neighbour distances; only with three detections or more) or when
-    their edge is under :data:`BLOCK_EDGE_SHARE` of the median edge.
+    their edge is under :data:`BLOCK_EDGE_SHARE` of the median of the edges read.
 
     Parameters
     ----------
@@ -62,7 +62,8 @@ def real_dots(rows: Array, cols: Array, depth: Array, edge: Array) -> NDArray[np
     depth
         Their depth, ``1 - Y / Y_skin`` at the centre (NaN where unread). [1]
     edge
-        Their edge width. [px]
+        Their edge width (NaN where unread: such a detection is never taken for a
+        block). [px]
 
     Returns
     -------
@@ -95,7 +96,9 @@ def real_dots(rows: Array, cols: Array, depth: Array, edge: Array) -> NDArray[np
         kept_depth, kept_edge = depth[index], edge[index]
         faint = kept_depth < FAINT_SHARE * float(np.median(kept_depth))
         # Compression blocks: faint, with a hard edge no dot has.
-        blocky = faint & (kept_edge < BLOCK_EDGE_SHARE * float(np.median(kept_edge)))
+        read_edge = kept_edge[np.isfinite(kept_edge)]
+        typical_edge = float(np.median(read_edge)) if len(read_edge) else np.nan
+        blocky = faint & (kept_edge < BLOCK_EDGE_SHARE * typical_edge)
         alone = _faint_and_alone(rows[index], cols[index], kept_depth)
         keep[index[alone | blocky]] = False
     return np.asarray(keep, dtype=bool)

@@ -6,7 +6,9 @@ the sRGB primaries): ``gain_c = reflectance / card_c``. It fixes both the colour
 light and the exposure, so that CIELAB values are those of the skin itself.
 
 Found automatically as the largest bright, uniform region clearly lighter than the
-skin, or given as a rectangle. Pure numpy and scipy.
+skin (the lightest of the rest of the picture: dark, dense dots pull the picture's median
+far below the skin, and bare skin between them must not pass for a card), or given as a
+rectangle. Pure numpy and scipy.
 """
 
 from __future__ import annotations
@@ -40,8 +42,15 @@ Colours = Float32 | LinearRGB
 DEFAULT_CARD_REFLECTANCE = 0.90
 #: Smallest card found automatically, as a share of the picture. [1]
 MIN_CARD_SHARE = 0.002
-#: A card must be at least this much lighter than the median of the picture. [1]
+#: A card must be at least this much lighter than the median of the picture, and than
+#: the skin: the :data:`SKIN_QUANTILE` of the rest of the picture. [1]
 MIN_CARD_CONTRAST = 1.4
+#: The skin a card is compared with: this quantile of the luminance of the picture
+#: without the card (the lightest twentieth: bare skin between the dots, however dark
+#: and dense they are). [1]
+SKIN_QUANTILE = 0.95
+#: Bright regions tried as the card, the largest first. [1]
+MAX_CARD_CANDIDATES = 8
 #: Largest relative spread (sd/mean of luminance) inside a card. [1]
 MAX_CARD_SPREAD = 0.06
 #: Largest relative spread over the inner half of a card given as a rectangle (the
@@ -249,13 +258,17 @@ def white_reference_at(
 def find_white_reference(
     rgb: Colours, luminance: Float32, *, reflectance: float = DEFAULT_CARD_REFLECTANCE
 ) -> WhiteReference | None:
-    """The largest bright, uniform region clearly lighter than the picture, or None.
+    """The largest bright, uniform region clearly lighter than the skin, or None.
 
     Looked for on a copy reduced to about 100,000 pixels: pixels lighter than
-    :data:`MIN_CARD_CONTRAST` times the median and locally uniform; their largest
-    connected region, if it covers at least :data:`MIN_CARD_SHARE` of the picture and
-    is uniform inside, is the card (its bounding box, shrunk by an eighth of its sides
-    on each; the whole box is its ``outer``, and the blur of its edges its ``edge_px``).
+    :data:`MIN_CARD_CONTRAST` times the median and locally uniform; of their connected
+    regions covering at least :data:`MIN_CARD_SHARE` of the picture (the largest
+    :data:`MAX_CARD_CANDIDATES`), the largest whose median is also
+    :data:`MIN_CARD_CONTRAST` times the skin (the :data:`SKIN_QUANTILE` of the rest of
+    the picture) is the card: a patch of bare skin among dark dots is lighter than the
+    picture's median, not than the skin. The card is its bounding box, shrunk by an
+    eighth of its sides on each; the whole box is its ``outer``, and the blur of its
+    edges its ``edge_px``.
 
     Parameters
     ----------
@@ -279,6 +292,14 @@ def find_white_reference(
     ([0.8, 0.78, 0.7], 0.8)
     >>> find_white_reference(rgb * 0 + 0.3, luminance(rgb * 0 + 0.3)) is None
     True
+
+    Bare skin among dark dots is far lighter than the picture's median, but not a card:
+
+    >>> dotted = np.full((120, 160, 3), (0.2, 0.13, 0.11), dtype=np.float32)
+    >>> dotted[20:60, 30:90] = (0.45, 0.3, 0.25)
+    >>> dotted[::7, :] = (0.45, 0.3, 0.25)  # the skin between the dots
+    >>> find_white_reference(dotted, luminance(dotted)) is None
+    True
     """
     factor = max(1, int(np.sqrt(luminance.size / 1.0e5)))
     small = block_mean(luminance, factor)
@@ -294,8 +315,8 @@ def find_white_reference(
     if count == 0:
         return None
     sizes = ndimage.sum_labels(np.ones_like(small), labels, index=np.arange(1, count + 1))
-    best = int(np.argmax(sizes)) + 1
-    if sizes[best - 1] < MIN_CARD_SHARE * small.size:
+    best = _card_region(small, labels, sizes)
+    if best is None:
         return None
     rows, cols = np.nonzero(labels == best)
     top, bottom = rows.min() * factor, (rows.max() + 1) * factor
@@ -314,6 +335,27 @@ def find_white_reference(
         return None  # bright but saturated: a coloured patch, not a white or grey card
     outer = (int(left), int(top), int(right - left), int(bottom - top))
     return dataclasses.replace(found, edge_px=edge_width_px(luminance, outer), outer=outer)
+
+
+def _card_region(
+    small: Float32, labels: NDArray[np.int32], sizes: NDArray[np.float64]
+) -> int | None:
+    """The label of the largest region large enough and :data:`MIN_CARD_CONTRAST` times
+    lighter than the skin (the :data:`SKIN_QUANTILE` of the picture without it), or
+    None."""
+    order = np.argsort(-sizes, kind="stable")[:MAX_CARD_CANDIDATES]
+    for index in order:
+        if sizes[index] < MIN_CARD_SHARE * small.size:
+            break
+        label = int(index) + 1
+        inside = labels == label
+        rest = small[~inside]
+        if rest.size == 0:
+            continue
+        skin = float(np.quantile(rest, SKIN_QUANTILE))
+        if float(np.median(small[inside])) >= MIN_CARD_CONTRAST * skin:
+            return label
+    return None
 
 
 def _rise(profile: NDArray[np.float64]) -> float | None:

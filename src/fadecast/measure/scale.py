@@ -4,7 +4,9 @@ A square ArUco marker (OpenCV's ``DICT_4X4_50`` dictionary, any id) printed at a
 side and laid on the scalp beside the treated area gives millimetres per pixel from its
 four corners: the side is the mean of the four edges. The photo is taken square-on; a
 marker seen at a slant (edges differing by more than 10 %) is refused, since the scale
-would differ across the picture.
+would differ across the picture. A marker's border must read black
+(:data:`MAX_BORDER_ERRORS`), so that the white quiet zone printed around it is not
+taken for its border.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from numpy.typing import NDArray
 
 from fadecast.errors import InputError
 
-__all__ = ["MAX_EDGE_MISMATCH", "Marker", "find_marker"]
+__all__ = ["MAX_BORDER_ERRORS", "MAX_EDGE_MISMATCH", "Marker", "find_marker"]
 
 #: Largest relative difference between a marker's edges (a slanted view). [1]
 MAX_EDGE_MISMATCH = 0.10
+#: Largest share of a marker's border cells that may read white. A printed border is
+#: solid black; OpenCV's default (0.35) also takes for a marker the outline of the white
+#: quiet zone printed around it, where the skin beside it is dark (dense dots). [1]
+MAX_BORDER_ERRORS = 0.10
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ def find_marker(srgb: NDArray[np.uint8], marker_mm: float, *, field: str = "mark
     dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     parameters = cv2.aruco.DetectorParameters()
     parameters.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    parameters.maxErroneousBitsInBorderRate = MAX_BORDER_ERRORS
     detector = cv2.aruco.ArucoDetector(dictionary, parameters)
     corners, ids, _ = detector.detectMarkers(grey)
     if ids is None or len(ids) == 0:

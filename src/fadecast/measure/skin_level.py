@@ -1,9 +1,13 @@
 """The local bare-skin level of a photo and each pixel's darkness against it.
 
-A grey closing wider than a dot removes the dots (and hairs); smoothed, it is the local
-bare-skin luminance ``Y_skin`` (:func:`skin_luminance`). Darkness is
-``D = 1 - Y / Y_skin`` (:func:`darkness`): 0 on skin, up to about 0.9 at a fresh dot's
-centre, and free of gradients in the lighting, which divide out.
+A grey closing by a square several dots wide removes the dots (and hairs); smoothed, it
+is the local bare-skin luminance ``Y_skin`` (:func:`skin_luminance`). The square reaches
+:data:`SKIN_REACH` dot widths each way: dense, saturated dots leave the skin bare only in
+the holes of their pattern (their ink's tails darken the narrow gaps between neighbours
+too), and a closing gives each pixel the least of the lightest values the square finds
+wherever it is placed over it, so the square must hold some bare skin wherever it lies.
+Darkness is ``D = 1 - Y / Y_skin`` (:func:`darkness`): 0 on skin, up to about 0.9 at a
+fresh dot's centre, and free of gradients in the lighting, which divide out.
 """
 
 from __future__ import annotations
@@ -16,18 +20,27 @@ from scipy import ndimage
 
 from fadecast.measure.imaging import bilinear, maximum_filter, minimum_filter, power_of_two_at_most
 from fadecast.measure.photo import block_mean
+from fadecast.measure.tunables import TUNABLES
 
-__all__ = ["darkness", "skin_luminance"]
+__all__ = ["SKIN_REACH", "SKIN_SMOOTHING", "darkness", "skin_luminance"]
 
 Float32 = NDArray[np.float32]
+
+#: Half the side of the closing's square, in dot widths (sd). [1]
+SKIN_REACH = TUNABLES.skin_reach
+#: Width (sd) of the smoothing of the closed skin level, in dot widths. [1]
+SKIN_SMOOTHING = TUNABLES.skin_smoothing
 
 
 def skin_luminance(luminance: Float32, sigma_px: float) -> Float32:
     """Local bare-skin luminance: dots and hairs closed away, then smoothed.
 
-    A grey closing by a square of side ``2 ⌈3σ⌉ + 1`` removes every dark feature
-    narrower than it; the result is smoothed on a coarser copy (the skin level varies
-    slowly) and brought back by bilinear interpolation.
+    A grey closing by a square of side ``2 ⌈kσ⌉ + 1`` (``k`` = :data:`SKIN_REACH`)
+    removes every dark feature narrower than it, the dots, the hairs and the darker
+    skin between touching dots alike, and keeps the level of the light (a closing
+    returns a linear gradient exactly); the result is smoothed by a Gaussian of
+    :data:`SKIN_SMOOTHING` ``σ`` on a coarser copy (the skin level varies slowly) and
+    brought back by bilinear interpolation.
 
     Parameters
     ----------
@@ -52,12 +65,12 @@ def skin_luminance(luminance: Float32, sigma_px: float) -> Float32:
     >>> round(float(skin[32, 32]), 2), round(float(light[32, 32]), 2)
     (0.5, 0.5)
     """
-    size = 2 * math.ceil(3.0 * sigma_px) + 1
+    size = 2 * math.ceil(SKIN_REACH * sigma_px) + 1
     smooth = ndimage.gaussian_filter(luminance, 1.0)
     closed = minimum_filter(maximum_filter(smooth, size), size)  # a grey closing
-    # The skin level varies slowly: smoothed on a copy a quarter the size, then
-    # brought back by linear interpolation.
-    width = 1.5 * size / 2.0
+    # The skin level varies slowly: smoothed on a coarser copy, then brought back by
+    # linear interpolation.
+    width = SKIN_SMOOTHING * sigma_px
     reduce = min(power_of_two_at_most(width / 2.0), power_of_two_at_most(min(luminance.shape)))
     coarse = ndimage.gaussian_filter(block_mean(closed, reduce), width / reduce, mode="nearest")
     if reduce == 1:

@@ -10,7 +10,7 @@ where pixels are processed.
 Examples
 --------
 >>> TUNABLES.working_sigma_px
-2.5
+3.0
 >>> TUNABLES.scale_step == 24.0**0.1
 True
 >>> TUNABLES.scale_tiles
@@ -47,10 +47,16 @@ class MeasureTunables:
     min_copy_side: int
     max_sample: int
     dots_per_chunk: int
+    ray_count: int
+    ray_step_px: float
+    min_free_rays: int
+    centre_min_px: float
     scale_step: float
     scale_range: float
     scale_budget_px: int
     scale_tiles: int
+    skin_reach: float
+    skin_smoothing: float
     hair_share: float
     hair_length: float
     hair_dilation: int

@@ -165,7 +165,7 @@ def plan(
     >>> [s.kind for s in result.sessions[:2]]
     ['fade', 'fade']
     >>> int(result.counts["fade"][1])  # P50 of the fade-driven touch-ups until 60
-    3
+    4
     >>> result.cost_summary.priced  # the example gives no prices
     False
     """

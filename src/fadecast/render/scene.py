@@ -242,10 +242,8 @@ def make_scene(sc: Scenario, settings: RenderSettings, *, cache: ModelCache | No
                 pigment,
                 np.array([key]),
                 skin_lab=skin.lab,
-                melanin_fraction=skin.melanin_fraction,
                 depth_mm=depth,
                 epidermis_mm=central["epidermis_mm"],
-                layer_mm=central["pigment_layer_mm"],
             )
             tones[key] = (grid, xyz[0])
         return tones[key]

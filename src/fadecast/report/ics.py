@@ -192,8 +192,8 @@ def plan_calendar(result: PlanResult, *, client: str | None = None) -> bytes:
     >>> result = plan(profile, samples=50, seed=0, today=today)
     >>> ical = plan_calendar(result, client="J. Smith")
     >>> ical.splitlines()[:2], ical.count(b"BEGIN:VEVENT")
-    ([b'BEGIN:VCALENDAR', b'VERSION:2.0'], 5)
-    >>> b"SUMMARY:SMP touch-up 1 (fading)\\r\\nDTSTART;VALUE=DATE:20311221\\r\\n" in ical
+    ([b'BEGIN:VCALENDAR', b'VERSION:2.0'], 7)
+    >>> b"SUMMARY:SMP touch-up 1 (fading)\\r\\nDTSTART;VALUE=DATE:20311207\\r\\n" in ical
     True
     >>> plan_calendar(result, client="J. Smith") == ical
     True

@@ -224,7 +224,7 @@ def plan_timeline_figure(result: PlanResult) -> Figure:
     >>> ax = plan_timeline_figure(result).axes[0]
     >>> labels = [label.get_text() for label in ax.get_yticklabels()]
     >>> labels[-3:], len(labels)  # the first session on top
-    (['touch-up 3 (100%)', 'touch-up 2 (100%)', 'touch-up 1 (100%)'], 8)
+    (['touch-up 3 (100%)', 'touch-up 2 (100%)', 'touch-up 1 (100%)'], 10)
     """
     from fadecast.report.plan_text import session_title
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from fadecast.skin import colour, optics
+from fadecast.skin import colour, inked_column
 from fadecast.skin.pigments import Pigment
 
 __all__ = [
@@ -43,7 +43,7 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-_LOG10_DENSITY = np.linspace(-5.0, 0.5, 56)  # peak density grid, log10 [mg/cm²]
+_LOG10_DENSITY = np.linspace(-3.0, 1.2, 43)  # peak density grid, log10 [mg/cm²]
 _WIDTH_RATIO = np.linspace(0.12, 1.0, 23)  # sigma / spacing
 _PROGRESS_STEPS = 13
 _CELL_NODES = 8  # per axis, over a quarter cell (symmetry)
@@ -200,17 +200,18 @@ def tone_xyz(
     progress: ArrayLike,
     *,
     skin_lab: ArrayLike,
-    melanin_fraction: float,
     depth_mm: float,
     epidermis_mm: float,
-    layer_mm: float,
 ) -> tuple[Array, Array]:
     """Colour of pigmented skin against the local pigment density, on a fine grid.
 
-    Spectral optics (:func:`fadecast.skin.optics.pigmented_skin_reflectance`) → CIE XYZ,
-    scaled channel-wise so the model's bare skin matches ``skin_lab`` exactly. XYZ is
-    linear in reflectance, so it may be averaged over an area (the eye does) and
-    interpolated in log density.
+    The ink packed in cells, read from the adding-doubling table
+    (:func:`fadecast.skin.inked_column.inked_skin_reflectance`, at the melanin fraction
+    that gives the client's L*) → CIE XYZ, scaled channel-wise so the model's bare skin
+    matches ``skin_lab`` exactly. Each point of the skin is taken as a laterally
+    independent column (docs/model.md §4b gives the Monte Carlo check of the light's
+    sideways spread). XYZ is linear in reflectance, so it may be averaged over an area
+    (the eye does) and interpolated in log density.
 
     Parameters
     ----------
@@ -220,10 +221,8 @@ def tone_xyz(
         Photolysis progress values, shape ``(P,)``. [SED-equivalent]
     skin_lab
         The client's bare-skin CIELAB. [L*, a*, b*]
-    melanin_fraction
-        Epidermal melanosome volume fraction matching the skin. [1]
-    depth_mm, epidermis_mm, layer_mm
-        Pigment depth, epidermal thickness, thickness of the pigment layer. [mm]
+    depth_mm, epidermis_mm
+        Depth of the top of the ink layer, epidermal thickness. [mm]
 
     Returns
     -------
@@ -234,7 +233,8 @@ def tone_xyz(
 
     Examples
     --------
-    At the faintest density the colour is the client's skin; at the densest, near black:
+    At the faintest density the colour is the client's skin; at the densest, the darkest grey
+    ink under 0.15 mm of dermis can show (the dermis above scatters light back first):
 
     >>> from fadecast.skin import colour, optics, pigments, tone
     >>> skin = tone.skin_tone(fitzpatrick=2)
@@ -243,33 +243,24 @@ def tone_xyz(
     ...     ink,
     ...     [0.0],
     ...     skin_lab=skin.lab,
-    ...     melanin_fraction=skin.melanin_fraction,
     ...     depth_mm=0.25,
     ...     epidermis_mm=optics.EPIDERMIS_MM,
-    ...     layer_mm=0.1,
     ... )
     >>> log10_density.shape, xyz.shape
     ((160,), (1, 160, 3))
     >>> colour.xyz_to_lab(xyz[0, 0]).round(1).tolist(), skin.lab
     ([65.0, 8.0, 13.5], (65.0, 8.0, 13.5))
     >>> colour.xyz_to_lab(xyz[0, -1]).round(1).tolist()
-    [48.3, -1.3, -2.0]
+    [46.8, -1.7, -6.0]
     """
     shares = _composition(pigment, np.atleast_1d(np.asarray(progress, dtype=np.float64)))
-    fine_log10 = np.linspace(_LOG10_DENSITY[0] - 1.0, _LOG10_DENSITY[-1] + 1.2, 160)
+    fine_log10 = np.linspace(_LOG10_DENSITY[0] - 1.0, _LOG10_DENSITY[-1] + 0.9, 160)
     density_c = 10.0 ** fine_log10[None, :, None] * shares[:, None, :]  # (P, F, C)
-    reflectance = optics.pigmented_skin_reflectance(
-        melanin_fraction,
-        density_c,
-        pigment.k_cm2_per_mg,
-        pigment.s_cm2_per_mg,
-        depth_mm=depth_mm,
-        layer_mm=layer_mm,
-        epidermis_mm=epidermis_mm,
-    )
-    skin_xyz_model = colour.reflectance_to_xyz(
-        optics.skin_reflectance(melanin_fraction, epidermis_mm=epidermis_mm)
-    )
+    melanin = inked_column.melanin_fraction_for_lightness(float(np.asarray(skin_lab)[0]))
+    common = {"melanin_fraction": melanin, "depth_mm": depth_mm, "epidermis_mm": epidermis_mm}
+    reflectance = inked_column.inked_skin_reflectance(pigment, density_c, **common)
+    bare = inked_column.inked_skin_reflectance(pigment, np.zeros((1, len(shares[0]))), **common)
+    skin_xyz_model = colour.reflectance_to_xyz(bare[0])
     scale = colour.lab_to_xyz(np.asarray(skin_lab, dtype=np.float64)) / skin_xyz_model
     return fine_log10, colour.reflectance_to_xyz(reflectance) * scale
 
@@ -278,10 +269,8 @@ def contrast_table(
     pigment: Pigment,
     *,
     skin_lab: ArrayLike,
-    melanin_fraction: float,
     depth_mm: float,
     epidermis_mm: float,
-    layer_mm: float,
 ) -> ContrastTable:
     """Tabulate close-up and social-distance contrast for one skin, pigment and depth.
 
@@ -292,14 +281,10 @@ def contrast_table(
     skin_lab
         The client's bare-skin CIELAB; model colours are scaled channel-wise in XYZ so the
         model's bare skin matches it exactly. [L*, a*, b*]
-    melanin_fraction
-        Epidermal melanosome volume fraction matching the skin. [1]
     depth_mm
-        Pigment depth. [mm]
+        Depth of the top of the ink layer. [mm]
     epidermis_mm
         Epidermal thickness. [mm]
-    layer_mm
-        Thickness of the pigment-holding layer. [mm]
 
     Returns
     -------
@@ -316,23 +301,19 @@ def contrast_table(
     >>> table = contrast_table(
     ...     ink,
     ...     skin_lab=skin.lab,
-    ...     melanin_fraction=skin.melanin_fraction,
     ...     depth_mm=0.25,
     ...     epidermis_mm=optics.EPIDERMIS_MM,
-    ...     layer_mm=0.1,
     ... )
     >>> table.social_delta_e00.shape, table.progress.tolist(), table.skin_lab.tolist()
-    ((56, 1, 23), [0.0], [65.0, 8.0, 13.5])
+    ((43, 1, 23), [0.0], [65.0, 8.0, 13.5])
     """
     progress = _progress_grid(pigment)
     fine_log10, xyz_fine = tone_xyz(
         pigment,
         progress,
         skin_lab=skin_lab,
-        melanin_fraction=melanin_fraction,
         depth_mm=depth_mm,
         epidermis_mm=epidermis_mm,
-        layer_mm=layer_mm,
     )
     target_lab = np.asarray(skin_lab, dtype=np.float64)
     target_xyz = colour.lab_to_xyz(target_lab)
@@ -352,6 +333,7 @@ def contrast_table(
     peak = 10.0**_LOG10_DENSITY  # (D,)
     profiles = np.stack([lattice_profile(float(s)) for s in _WIDTH_RATIO])  # (W, Q)
     cell = peak[:, None, None] * profiles[None, :, :]  # (D, W, Q)
+
     mean_xyz = xyz_at(cell).mean(axis=-2)  # (P, D, W, 3)
     centre = peak[:, None] * _centre_profile(_WIDTH_RATIO)[None, :]  # (D, W)
     centre_xyz = xyz_at(centre)  # (P, D, W, 3)
@@ -443,17 +425,15 @@ def stencil(
     >>> table = contrast_table(
     ...     ink,
     ...     skin_lab=skin.lab,
-    ...     melanin_fraction=skin.melanin_fraction,
     ...     depth_mm=0.25,
     ...     epidermis_mm=optics.EPIDERMIS_MM,
-    ...     layer_mm=0.1,
     ... )
-    >>> where = stencil(table, [0.0025, 0.00125], 0.0, 0.3)
+    >>> where = stencil(table, [1.7, 0.85], 0.0, 0.18)
     >>> where.shape
     (2,)
     >>> both = np.stack([table.social_delta_e00, table.closeup_delta_e00])
     >>> interpolate(both, where).round(2).tolist()
-    [[5.02, 2.71], [8.37, 4.68]]
+    [[12.63, 9.52], [24.98, 24.13]]
     """
     rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
     s = np.asarray(width_ratio, dtype=np.float64)
@@ -528,15 +508,13 @@ def interpolate(values: Array, where: Stencil, *, vanishes_without_pigment: bool
     >>> table = contrast_table(
     ...     ink,
     ...     skin_lab=skin.lab,
-    ...     melanin_fraction=skin.melanin_fraction,
     ...     depth_mm=0.25,
     ...     epidermis_mm=optics.EPIDERMIS_MM,
-    ...     layer_mm=0.1,
     ... )
-    >>> where = stencil(table, [0.0025, 0.00125], 0.0, 0.3)
+    >>> where = stencil(table, [1.7, 0.85], 0.0, 0.18)
     >>> lab = np.moveaxis(table.social_lab, -1, 0)  # (3, density, progress, width)
     >>> interpolate(lab, where, vanishes_without_pigment=False).round(1).tolist()
-    [[60.1, 62.2], [6.1, 7.1], [9.7, 11.5]]
+    [[55.2, 57.4], [2.2, 3.4], [2.9, 5.3]]
     """
     arr = np.asarray(values, dtype=np.float64)
     leading = arr.shape[:-3]
@@ -581,7 +559,7 @@ def lookup(
 
     Examples
     --------
-    The mean-tone contrast of a fresh dot of the typical deposit (0.0025 mg/cm²), of half
+    The mean-tone contrast of a healed dot of the mean Engel ink mass (1.7 mg/cm²), of half
     of it and of none; and the contrast growing with the dot's width at the same peak:
 
     >>> from fadecast.skin import optics, pigments, tone
@@ -590,15 +568,13 @@ def lookup(
     >>> table = contrast_table(
     ...     ink,
     ...     skin_lab=skin.lab,
-    ...     melanin_fraction=skin.melanin_fraction,
     ...     depth_mm=0.25,
     ...     epidermis_mm=optics.EPIDERMIS_MM,
-    ...     layer_mm=0.1,
     ... )
-    >>> lookup(table, table.social_delta_e00, [0.0025, 0.00125, 0.0], 0.0, 0.3).round(2).tolist()
-    [5.02, 2.71, 0.0]
-    >>> lookup(table, table.social_delta_e00, 0.0025, 0.0, [0.2, 0.3, 0.5]).round(2).tolist()
-    [2.21, 5.02, 11.46]
+    >>> lookup(table, table.social_delta_e00, [1.7, 0.85, 0.0], 0.0, 0.18).round(2).tolist()
+    [12.63, 9.52, 0.0]
+    >>> lookup(table, table.social_delta_e00, 1.7, 0.0, [0.12, 0.18, 0.3]).round(2).tolist()
+    [4.84, 12.63, 23.97]
     """
     where = stencil(table, peak_density_mg_cm2, progress, width_ratio)
     return interpolate(values, where, vanishes_without_pigment=vanishes_without_pigment)
@@ -643,15 +619,13 @@ def discolouration(
     ...     return contrast_table(
     ...         ink,
     ...         skin_lab=skin.lab,
-    ...         melanin_fraction=skin.melanin_fraction,
     ...         depth_mm=0.25,
     ...         epidermis_mm=optics.EPIDERMIS_MM,
-    ...         layer_mm=0.1,
     ...     )
     >>> blend = table_of("organic-blend")
-    >>> discolouration(blend, 0.004, [0.0, 500.0, 2000.0], 0.3).round(2).tolist()
-    [0.0, 0.65, 2.1]
-    >>> float(discolouration(table_of("carbon-black"), 0.0025, 2000.0, 0.3))
+    >>> discolouration(blend, 1.7, [0.0, 500.0, 2000.0], 0.18).round(2).tolist()
+    [0.0, 0.01, 0.03]
+    >>> float(discolouration(table_of("carbon-black"), 1.7, 2000.0, 0.18))
     0.0
     """
     if len(table.progress) == 1:

@@ -99,12 +99,16 @@ __all__ = [
     "dot_monte_carlo",
     "healed_dot_lab",
     "healed_ink_mass",
+    "ink_layer_from_absorption",
     "ink_layer_optics",
+    "packed_ink_absorption",
     "packet_absorption_efficiency",
     "packet_albedo_hapke1981",
+    "seen_reflectance",
     "sieve_transmission_duysens1956",
     "skin_layer_optics",
     "stack_reflectance_adding_doubling",
+    "surface_reflectance_diffuse",
 ]
 
 Array = NDArray[np.float64]
@@ -453,37 +457,199 @@ def ink_layer_optics(
     phi = _value("packet_ink_volume_fraction") if packing_fraction is None else packing_fraction
     if length_mm <= 0.0 or d_um <= 0.0 or not 0.0 < phi <= 1.0:
         raise ValueError("layer_mm and packet_um must be positive, packing_fraction in (0, 1]")
-    _, dermis = skin_layer_optics(
-        0.0, wl, blood_fraction=blood_fraction, oxygen_saturation=oxygen_saturation
-    )
     rho_mg_cm3 = _value("carbon_black_density") * 1e3
     mac = carbon_black_mass_absorption(wl)  # [cm²/mg]
     omega = _value("carbon_black_single_scattering_albedo")
     layer_cm = length_mm * _CM_PER_MM
-    if dispersed:
-        v = m / (rho_mg_cm3 * layer_cm)  # the carbon's own volume share
-        mu_a_ink = m * mac / layer_cm * _CM_PER_MM
-        mu_s_ink = mu_a_ink * omega / (1.0 - omega)
-        g_ink = 0.0
-    else:
-        d_cm = d_um * 1e-4
-        v = m / (rho_mg_cm3 * phi * layer_cm)
-        coverage = 1.5 * m / (rho_mg_cm3 * phi * d_cm)
-        tau = mac * rho_mg_cm3 * phi * d_cm
-        mu_a_ink = coverage * packet_absorption_efficiency(tau) / length_mm
-        w_p = float(packet_albedo_hapke1981(omega))
-        mu_s_ink = mu_a_ink * w_p / (1.0 - w_p)
-        g_ink = _value("packet_phase_anisotropy")
+    if not dispersed:
+        mu_a_ink = packed_ink_absorption(
+            [m],
+            mac[None, :],
+            material_density_g_cm3=_value("carbon_black_density"),
+            layer_mm=length_mm,
+            packet_um=d_um,
+            packing_fraction=phi,
+        )
+        return ink_layer_from_absorption(
+            mu_a_ink,
+            m / (rho_mg_cm3 * phi * layer_cm),
+            wl,
+            blood_fraction=blood_fraction,
+            oxygen_saturation=oxygen_saturation,
+            length_mm=length_mm,
+        )
+    _, dermis = skin_layer_optics(
+        0.0, wl, blood_fraction=blood_fraction, oxygen_saturation=oxygen_saturation
+    )
+    v = m / (rho_mg_cm3 * layer_cm)  # the carbon's own volume share
+    _check_volume_share(v, m, length_mm)
+    mu_a_ink = m * mac / layer_cm * _CM_PER_MM
+    mu_s_ink = mu_a_ink * omega / (1.0 - omega)
+    mu_s_derm = (1.0 - v) * dermis.mu_s
+    mu_s = mu_s_derm + mu_s_ink
+    return LayerOptics(
+        mu_a=np.asarray((1.0 - v) * dermis.mu_a + mu_a_ink, dtype=np.float64),
+        mu_s=np.asarray(mu_s, dtype=np.float64),
+        g=np.asarray(mu_s_derm * dermis.g / mu_s, dtype=np.float64),
+    )
+
+
+def _check_volume_share(v: float, m: float, length_mm: float) -> None:
     if v > 0.9:
         raise ValueError(
             f"{m} mg/cm² of ink in packets would fill {v:.0%} of a {length_mm} mm layer; "
             "use a thicker layer"
         )
+
+
+def packed_ink_absorption(
+    density_mg_cm2: ArrayLike,
+    mass_absorption_cm2_mg: ArrayLike,
+    *,
+    material_density_g_cm3: float,
+    layer_mm: float | None = None,
+    packet_um: float | None = None,
+    packing_fraction: float | None = None,
+) -> Array:
+    """Absorption coefficient of ink packed in cells, for any blend of pigments.
+
+    The packets hold the blend as it is in the dot (component ``c`` with mass share
+    ``w_c``), filled to the volume share ``φ`` with pigment of material density ``ρ``.
+    With ``m`` the total ink per area, ``N = 1.5 m / (ρ φ d)`` the packets'
+    projected-area share and ``τ_p(λ) = ρ φ d Σ_c w_c MAC_c(λ)`` their optical diameter::
+
+        μa,ink(λ) = (N / L) Q_a(τ_p(λ))
+
+    (:func:`packet_absorption_efficiency`; Duysens 1956). For carbon black it is the
+    ink part of :func:`ink_layer_optics`.
+
+    Parameters
+    ----------
+    density_mg_cm2
+        Ink per area of each component, components on the last axis, ``(..., C)``.
+        [mg/cm²]
+    mass_absorption_cm2_mg
+        Mass absorption cross-section of each component (``μa`` per mass concentration;
+        half the Kubelka-Munk ``k`` of :mod:`fadecast.skin.pigments`), ``(C, W)``.
+        [cm²/mg]
+    material_density_g_cm3
+        Density ρ of the pigment particles. [g/cm³]
+    layer_mm, packet_um, packing_fraction
+        Layer thickness L, packet diameter d and fill φ, as in :func:`ink_layer_optics`.
+
+    Returns
+    -------
+    ndarray
+        μa,ink, shape ``(..., W)``; zero where there is no ink. [1/mm]
+
+    Examples
+    --------
+    The mean healed Engel mass of carbon black at 550 nm, as in :func:`ink_layer_optics`:
+    thick packets absorb what they cover, so the absorption follows the mass:
+
+    >>> mac = carbon_black_mass_absorption([550.0])[None, :]
+    >>> packed_ink_absorption([[1.695], [0.4]], mac, material_density_g_cm3=1.8).round(2)
+    array([[15.69],
+           [ 3.7 ]])
+    """
+    rho = np.asarray(density_mg_cm2, dtype=np.float64)
+    mac = np.asarray(mass_absorption_cm2_mg, dtype=np.float64)
+    if rho.ndim == 0 or mac.ndim != 2 or mac.shape[0] != rho.shape[-1]:
+        raise ValueError("density_mg_cm2 (..., C) and mass_absorption_cm2_mg (C, W) disagree")
+    if np.any(~np.isfinite(rho)) or np.any(rho < 0.0) or np.any(mac < 0.0):
+        raise ValueError("ink densities and mass absorptions must be finite and non-negative")
+    length_mm = _value("ink_layer_thickness") if layer_mm is None else float(layer_mm)
+    d_cm = (_value("packet_diameter") if packet_um is None else float(packet_um)) * 1e-4
+    phi = _value("packet_ink_volume_fraction") if packing_fraction is None else packing_fraction
+    rho_mg_cm3 = float(material_density_g_cm3) * 1e3
+    if length_mm <= 0.0 or d_cm <= 0.0 or not 0.0 < phi <= 1.0 or not rho_mg_cm3 > 0.0:
+        raise ValueError(
+            "layer_mm, packet_um and material_density_g_cm3 must be positive, "
+            "packing_fraction in (0, 1]"
+        )
+    total = rho.sum(axis=-1, keepdims=True)
+    blend_mac = np.divide(
+        rho @ mac, total, out=np.zeros(rho.shape[:-1] + mac.shape[1:]), where=total > 0.0
+    )
+    coverage = 1.5 * total / (rho_mg_cm3 * phi * d_cm)
+    tau = blend_mac * rho_mg_cm3 * phi * d_cm
+    return np.asarray(coverage * packet_absorption_efficiency(tau) / length_mm, dtype=np.float64)
+
+
+def ink_layer_from_absorption(
+    mu_a_ink: ArrayLike,
+    volume_share: float,
+    wavelength_nm: ArrayLike = optics.WAVELENGTHS_NM,
+    *,
+    length_mm: float | None = None,
+    blood_fraction: float = optics.BLOOD_FRACTION,
+    oxygen_saturation: float = optics.OXYGEN_SATURATION,
+) -> LayerOptics:
+    """Transport coefficients of a dermal layer holding ink packets of given absorption.
+
+    The packets take the volume share ``v`` of the dermis and scatter back the share
+    ``ω_p`` of the light they meet (:func:`packet_albedo_hapke1981` of carbon black's
+    single-scattering albedo), with anisotropy ``g_p`` (``packet_phase_anisotropy``)::
+
+        μa = (1 - v) μa,derm + μa,ink
+        μs = (1 - v) μs,derm + μa,ink ω_p / (1 - ω_p)
+        g  = [(1 - v) μs,derm g_derm + μs,packets g_p] / μs
+
+    Parameters
+    ----------
+    mu_a_ink
+        The packets' absorption coefficient (:func:`packed_ink_absorption`), ``(W,)``.
+        [1/mm]
+    volume_share
+        Share v of the layer's volume the packets fill, in [0, 0.9]. [1]
+    wavelength_nm
+        Wavelengths within 400-700 nm, 1-D. [nm]
+    length_mm
+        Layer thickness, only to name it in the error for an overfull layer. [mm]
+    blood_fraction, oxygen_saturation
+        Of the dermis. [1]
+
+    Returns
+    -------
+    LayerOptics
+        Coefficients, shape ``(W,)``. [1/mm]
+
+    Examples
+    --------
+    No packets: the plain dermis.
+
+    >>> layer = ink_layer_from_absorption([0.0], 0.0, [550.0])
+    >>> _, dermis = skin_layer_optics(0.0, [550.0])
+    >>> bool(np.allclose(layer.mu_s, dermis.mu_s)), layer.g.tolist()
+    (True, [0.8])
+    """
+    wl = _wavelength_grid(wavelength_nm)
+    mu_a_p = np.asarray(mu_a_ink, dtype=np.float64)
+    v = float(volume_share)
+    if mu_a_p.shape != wl.shape or np.any(~np.isfinite(mu_a_p)) or np.any(mu_a_p < 0.0):
+        raise ValueError("mu_a_ink must be finite, non-negative, one per wavelength [1/mm]")
+    if not v >= 0.0:
+        raise ValueError("volume_share must be non-negative")
+    length = _value("ink_layer_thickness") if length_mm is None else float(length_mm)
+    ink_mass = (
+        v
+        * length
+        * _CM_PER_MM
+        * _value("carbon_black_density")
+        * 1e3
+        * _value("packet_ink_volume_fraction")
+    )
+    _check_volume_share(v, round(ink_mass, 3), length)
+    _, dermis = skin_layer_optics(
+        0.0, wl, blood_fraction=blood_fraction, oxygen_saturation=oxygen_saturation
+    )
+    w_p = float(packet_albedo_hapke1981(_value("carbon_black_single_scattering_albedo")))
+    mu_s_ink = mu_a_p * w_p / (1.0 - w_p)
     mu_s_derm = (1.0 - v) * dermis.mu_s
     mu_s = mu_s_derm + mu_s_ink
-    g = (mu_s_derm * dermis.g + mu_s_ink * g_ink) / mu_s
+    g = (mu_s_derm * dermis.g + mu_s_ink * _value("packet_phase_anisotropy")) / mu_s
     return LayerOptics(
-        mu_a=np.asarray((1.0 - v) * dermis.mu_a + mu_a_ink, dtype=np.float64),
+        mu_a=np.asarray((1.0 - v) * dermis.mu_a + mu_a_p, dtype=np.float64),
         mu_s=np.asarray(mu_s, dtype=np.float64),
         g=np.asarray(g, dtype=np.float64),
     )
@@ -523,6 +689,67 @@ def _column(
 
 
 # ----------------------------------------------------------------------------- adding-doubling
+
+
+@functools.cache
+def surface_reflectance_diffuse() -> float:
+    """Share of diffuse light the skin's surface reflects before entering it.
+
+    The Fresnel reflectance of the air-skin boundary (index ``skin_refractive_index``)
+    averaged over a Lambertian flux: the total reflectance, by adding-doubling, of a thick
+    black layer with no scattering. It is part of every total reflectance this module
+    computes; :func:`seen_reflectance` takes it out.
+
+    Returns
+    -------
+    float
+        The reflected share. [1]
+
+    Examples
+    --------
+    >>> round(surface_reflectance_diffuse(), 4)
+    0.076
+    """
+    one = np.ones(1)
+    black = LayerOptics(mu_a=10.0 * one, mu_s=0.0 * one, g=0.0 * one)
+    return float(stack_reflectance_adding_doubling([black], [10.0])[0])
+
+
+def seen_reflectance(total_reflectance: ArrayLike, surface_diffuse: float | None = None) -> Array:
+    """Reflectance of skin as an observer looking straight at it under diffuse light sees it.
+
+    Of the total reflectance for diffuse light, the light sent back from within the skin is
+    seen whole (it leaves nearly as a Lambertian flux), but of the surface's mirror
+    reflection only what comes from the direction opposite the observer: the Fresnel
+    reflectance at normal incidence, ``((n - 1) / (n + 1))²`` (2.8 % at n = 1.4), not its
+    average over all directions (:func:`surface_reflectance_diffuse`, 7.6 %)::
+
+        R_seen = R_total - R_surface,diffuse + ((n - 1) / (n + 1))²
+
+    Parameters
+    ----------
+    total_reflectance
+        Total reflectance for diffuse light, any shape. [1]
+    surface_diffuse
+        The surface's share in it; default :func:`surface_reflectance_diffuse`. [1]
+
+    Returns
+    -------
+    ndarray
+        Seen reflectance, same shape, at least the normal Fresnel reflectance. [1]
+
+    Examples
+    --------
+    A black surface is seen only by its mirror reflection:
+
+    >>> float(seen_reflectance(surface_reflectance_diffuse())).__round__(4)
+    0.0278
+    """
+    n = _value("skin_refractive_index")
+    normal = ((n - 1.0) / (n + 1.0)) ** 2
+    diffuse = surface_reflectance_diffuse() if surface_diffuse is None else surface_diffuse
+    body = np.maximum(np.asarray(total_reflectance, dtype=np.float64) - diffuse, 0.0)
+    return np.asarray(body + normal, dtype=np.float64)
 
 
 def column_reflectance_adding_doubling(
@@ -1085,13 +1312,16 @@ class HealedDot:
 
 @functools.cache
 def _lightness_table(epidermis_mm: float) -> tuple[Array, Array]:
-    """L* of the adding-doubling bare skin at 21 melanin fractions (L* falls with f_mel)."""
+    """L* of the adding-doubling bare skin as seen (:func:`seen_reflectance`) at 21 melanin
+    fractions (L* falls with f_mel)."""
     grid = np.linspace(optics.MELANIN_FRACTION_RANGE[0], optics.MELANIN_FRACTION_RANGE[1], 21)
     lightness = np.array(
         [
             colour.reflectance_to_lab(
-                column_reflectance_adding_doubling(
-                    float(f), 0.0, depth_mm=epidermis_mm, epidermis_mm=epidermis_mm
+                seen_reflectance(
+                    column_reflectance_adding_doubling(
+                        float(f), 0.0, depth_mm=epidermis_mm, epidermis_mm=epidermis_mm
+                    )
                 )
             )[0]
             for f in grid
@@ -1126,9 +1356,10 @@ def healed_dot_lab(
 ) -> HealedDot:
     """CIELAB of a healed dot's centre and of a dot lattice's mean tone.
 
-    Spectra: bare skin and the inked column by :func:`column_reflectance_adding_doubling`.
-    The dot centre and the lattice mean leave the shares ``η_c(λ)`` and ``η_m(λ)`` of the
-    column's reflectance deficit: ``R = R_skin - η (R_skin - R_column)``.
+    Spectra: bare skin and the inked column by :func:`column_reflectance_adding_doubling`,
+    as seen (:func:`seen_reflectance`). The dot centre and the lattice mean leave the
+    shares ``η_c(λ)`` and ``η_m(λ)`` of the column's reflectance deficit:
+    ``R = R_skin - η (R_skin - R_column)``.
 
     - ``lateral="column"``: laterally independent columns: ``η_c = 1``, and ``η_m`` the
       dot's area share ``π D² / (4 p²)`` (0.50 for 0.8 mm dots 1 mm apart).
@@ -1154,7 +1385,8 @@ def healed_dot_lab(
     ink_mg_cm2
         Ink mass in the dot; default the healed mean Engel mass (1.7). [mg/cm²]
     depth_mm
-        Depth of the top of the ink layer; default ``depth_optimal`` (0.25). [mm]
+        Depth of the top of the ink layer; default ``depth_optimal_mm`` of
+        ``data/parameters.toml`` (0.25). [mm]
     dot_diameter_mm, pitch_mm
         Dot diameter and lattice pitch; defaults ``dot_diameter`` (0.8) and
         ``lattice_pitch`` (1.0). [mm]
@@ -1182,16 +1414,17 @@ def healed_dot_lab(
     >>> light = healed_dot_lab(tone.skin_tone(fitzpatrick=2))
     >>> dark = healed_dot_lab(tone.skin_tone(fitzpatrick=6))
     >>> light.centre_lab.round(1).tolist(), round(light.delta_e_centre, 1)
-    ([51.1, -1.1, -2.5], 20.4)
+    ([47.6, -2.1, -5.7], 25.1)
     >>> dark.centre_lab.round(1).tolist(), round(dark.delta_e_centre, 1)
-    ([35.9, 12.5, 11.7], 3.7)
+    ([30.2, 6.6, 3.6], 11.8)
     """
     if isinstance(skin, SkinTone):
         f_mel = _melanin_for_lightness(skin.lab[0], epidermis_mm)
     else:
         f_mel = float(skin)
     m = float(healed_ink_mass()) if ink_mg_cm2 is None else float(ink_mg_cm2)
-    depth = _value("depth_optimal") if depth_mm is None else float(depth_mm)
+    optimal = float(data.toml_table("parameters.toml")["depth_optimal_mm"]["value"])
+    depth = optimal if depth_mm is None else float(depth_mm)
     diameter = _value("dot_diameter") if dot_diameter_mm is None else float(dot_diameter_mm)
     pitch = _value("lattice_pitch") if pitch_mm is None else float(pitch_mm)
     common: dict[str, Any] = {
@@ -1200,8 +1433,8 @@ def healed_dot_lab(
         "packet_um": packet_um,
         "packing_fraction": packing_fraction,
     }
-    r_skin = column_reflectance_adding_doubling(f_mel, 0.0, **common)
-    r_col = column_reflectance_adding_doubling(f_mel, m, **common)
+    r_skin = seen_reflectance(column_reflectance_adding_doubling(f_mel, 0.0, **common))
+    r_col = seen_reflectance(column_reflectance_adding_doubling(f_mel, m, **common))
     if lateral == "column":
         eta_c = np.ones_like(r_skin)
         eta_m = np.full_like(r_skin, np.pi * diameter * diameter / (4.0 * pitch * pitch))

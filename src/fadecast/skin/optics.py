@@ -795,7 +795,12 @@ def pigmented_skin_reflectance(
     path_factor: float = DIFFUSE_PATH_FACTOR,
     surface_reflectance: float = SURFACE_REFLECTANCE,
 ) -> Array:
-    """Diffuse reflectance spectrum of skin holding a layer of pigment in the dermis.
+    """Diffuse reflectance spectrum of skin holding a layer of dispersed pigment (two-flux).
+
+    The forecast no longer uses it: ink in healed skin is packed in cells, which
+    :mod:`fadecast.skin.inked_column` tabulates by adding-doubling. It is kept as the
+    Kubelka-Munk comparison docs/model.md §4.5 shows (dispersed ink absorbs some 40 times
+    more per mass than packed ink).
 
     From the top: the epidermis (filter ``T_epi``), a plain dermal layer of thickness
     ``depth_mm - epidermis_mm`` (zero if the pigment starts at or above the junction),
@@ -841,8 +846,8 @@ def pigmented_skin_reflectance(
 
     Examples
     --------
-    Light skin with the typical deposit of carbon black (0.0025 mg/cm²) at 0.25 mm and at
-    0.6 mm: the deeper dot looks lighter, as the dermis above it scatters light back
+    Light skin with 0.0025 mg/cm² of dispersed carbon black at 0.25 mm and at 0.6 mm: the
+    deeper dot looks lighter, as the dermis above it scatters light back
     before it reaches the pigment:
 
     >>> from fadecast.skin import colour, pigments

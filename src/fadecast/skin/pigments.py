@@ -45,7 +45,10 @@ class Pigment:
     photolysis_per_dermal_sed
         Photochemical decay rate of each component per unit dermal dose. [1/SED]
     typical_deposit_mg_cm2
-        Peak areal density a session leaves in a fresh dot. [mg/cm²]
+        Ink a session injects per area of a dot (Engel et al. 2008). [mg/cm²]
+    material_density_g_cm3
+        Density of the pigment particles, which sets how much area a packet of them
+        covers per mass (:func:`fadecast.skin.dot_optics.packed_ink_absorption`). [g/cm³]
     clearance_factor
         Multiplier on the biological clearance of the mobile pool. [1]
     """
@@ -58,7 +61,14 @@ class Pigment:
     s_cm2_per_mg: NDArray[np.float64]
     photolysis_per_dermal_sed: NDArray[np.float64]
     typical_deposit_mg_cm2: float
+    material_density_g_cm3: float
     clearance_factor: float
+
+    @property
+    def mass_absorption_cm2_per_mg(self) -> NDArray[np.float64]:
+        """Mass absorption cross-section of each component, ``k / 2`` (Kubelka-Munk
+        ``K = 2 μa``), shape ``(n_components, n_wavelengths)``. [cm²/mg]"""
+        return np.asarray(self.k_cm2_per_mg / 2.0, dtype=np.float64)
 
     @property
     def is_lightfast(self) -> bool:
@@ -178,5 +188,6 @@ def load_pigment(name: str, wavelength_nm: Sequence[float] | NDArray[np.float64]
             [c["photolysis_per_dermal_sed"] for c in comps], dtype=np.float64
         ),
         typical_deposit_mg_cm2=float(entry["typical_deposit_mg_cm2"]),
+        material_density_g_cm3=float(entry["material_density_g_cm3"]),
         clearance_factor=float(entry["clearance_factor"]),
     )
