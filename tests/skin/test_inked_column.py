@@ -100,7 +100,7 @@ def test_the_table_holds_the_surface_reflection_adding_doubling_gives() -> None:
 
 
 def test_the_darkest_skins_of_the_gamut_are_reached() -> None:
-    """Seen from straight on, skin is as dark as L* 18 before the surface alone is left."""
+    """Seen from straight on, skin can be as dark as L* 19, where only the surface is left."""
     assert inked_column.melanin_fraction_for_lightness(22.0) < 0.5
     seen = dot_optics.seen_reflectance(dot_optics.surface_reflectance_diffuse())
     assert float(colour.reflectance_to_lab(np.full(31, float(seen)))[0]) < 20.0

@@ -32,7 +32,7 @@ Array = NDArray[np.float64]
 
 
 #: Clearance rates at which a group of like lightfast profiles is tabulated. [1/yr]
-EMULATOR_K0 = np.geomspace(0.01, 3.0, 18)
+EMULATOR_K0 = np.geomspace(0.01, 3.0, 16)
 
 
 #: A lightfast group is tabulated only when at least this many runs (profiles or

@@ -282,8 +282,8 @@ def _lightness_nodes() -> Array:
 def melanin_fraction_for_lightness(lightness: float) -> float:
     """Melanin fraction at which the tabulated bare skin has a given L*.
 
-    The bare skin's colour is as seen (:func:`column_reflectance`), darker than L* 18 only
-    where no light comes back from within. It differs from the Kubelka-Munk skin
+    The bare skin's colour is as seen (:func:`column_reflectance`): never darker than L* 19,
+    the surface's reflection alone. It differs from the Kubelka-Munk skin
     of :mod:`fadecast.skin.optics` at equal melanin (light skin needs less melanin in it),
     so each model has its own melanin fraction for a client's L*; the channel-wise scaling
     to the client's colour absorbs the small residual of this piecewise-linear inverse.
