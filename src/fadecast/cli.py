@@ -550,6 +550,27 @@ def measure_command(
             typer.echo(f"Dots: {dots_path}")
 
 
+@app.command("card")
+def card_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="The card to print: a .pdf (actual size) or a .png.")
+    ],
+) -> None:
+    """Write the photo card to print: an ArUco marker of known size, a white and a grey
+    patch, a ruler, and how to print and hold it."""
+    from fadecast.report.card import card_pdf, card_png
+    from fadecast.report.files import check_output_file, write_files
+
+    kind = out.suffix.lower()
+    if kind not in (".pdf", ".png"):
+        raise InputError("--out", f"must name a .pdf or .png file, got {out.name!r}")
+    target = check_output_file(out, option="--out", example="card.pdf", suffix=kind)
+    content = card_pdf() if kind == ".pdf" else card_png()
+    write_files(target.parent, {target.name: content}, option="--out")
+    typer.echo(f"Card: {target}")
+    typer.echo("Print it at 100 % (actual size) and check that its ruler measures 80 mm.")
+
+
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of a profile."""
