@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from fadecast.errors import InputError
 from fadecast.measure import dots, figures, reference
 from fadecast.measure.photo import MAX_PHOTO_PIXELS, LinearRGB
+from fadecast.measure.printed_card import printed_card_white
 from fadecast.measure.scale import Marker, find_marker
 
 __all__ = [
@@ -189,8 +190,9 @@ def measure_photo(
         Side of a printed ArUco marker in the photo, to read the scale from, within
         :data:`MARKER_MM_RANGE`. [mm]
     white
-        ``"auto"`` to look for a white card, a rectangle ``(x, y, w, h)`` where one
-        is (inside the photo, at least 4 × 4), or None for none. [px]
+        ``"auto"`` to take the white patch of the printed card (``fadecast card``) when
+        its marker is found, else to look for a white card; a rectangle ``(x, y, w, h)``
+        where one is (inside the photo, at least 4 × 4); or None for none. [px]
     card_reflectance
         Reflectance of the card, within :data:`CARD_REFLECTANCE_RANGE`. [1]
 
@@ -297,7 +299,10 @@ def _measure(
         _check_scale_fits(srgb.shape, mm_per_px)
     y = photo.luminance()
     card: reference.WhiteReference | None = None
-    if white == "auto":
+    if white == "auto" and marker is not None:
+        # The printed card's white patch, where its marker says it is.
+        card = printed_card_white(photo, marker, reflectance=card_reflectance)
+    if white == "auto" and card is None:
         card = reference.find_white_reference(photo, y, reflectance=card_reflectance)
     elif rect is not None:
         card = reference.white_reference_at(photo, rect, reflectance=card_reflectance)

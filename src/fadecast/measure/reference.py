@@ -76,7 +76,8 @@ class WhiteReference:
     reflectance
         The card's reflectance. [1]
     source
-        ``"auto"`` or ``"given"``.
+        ``"auto"`` (found as a bright card), ``"given"`` (a rectangle given) or ``"card"``
+        (the printed card's white patch, placed by its marker).
     """
 
     rect: tuple[int, int, int, int]

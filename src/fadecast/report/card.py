@@ -15,15 +15,13 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast import data
+from fadecast.measure.printed_card import CardLayout, card_layout
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -40,78 +38,6 @@ INSTRUCTIONS = (
     "Tap to focus on the card; avoid flash glare on the card and shadows across it.",
     "Measure with: fadecast measure PHOTO --marker-mm {marker_mm:g}",
 )
-
-
-@dataclass(frozen=True)
-class CardLayout:
-    """Where everything lies on the card (``data/card.toml``).
-
-    Attributes
-    ----------
-    marker_mm
-        Side of the ArUco marker. [mm]
-    marker_id
-        Its id in OpenCV's ``DICT_4X4_50``.
-    quiet_zone_mm
-        White margin around the marker. [mm]
-    white_patch_mm, grey_patch_mm
-        ``(x, y, width, height)`` of the white (unprinted) and mid-grey patches, from the
-        marker's top-left corner. [mm]
-    grey_srgb
-        sRGB code of the grey patch. [1]
-    ruler_mm
-        ``(x, y, length)`` of the ruler, from the marker's top-left corner. [mm]
-    cut_margin_mm
-        Distance of the cutting line outside everything on the card. [mm]
-    page_mm
-        Page width and height. [mm]
-    card_origin_mm
-        Where the marker's top-left corner lies on the page. [mm]
-    png_dpi
-        Resolution of the PNG. [1/in]
-    """
-
-    marker_mm: float
-    marker_id: int
-    quiet_zone_mm: float
-    white_patch_mm: tuple[float, float, float, float]
-    grey_patch_mm: tuple[float, float, float, float]
-    grey_srgb: int
-    ruler_mm: tuple[float, float, float]
-    cut_margin_mm: float
-    page_mm: tuple[float, float]
-    card_origin_mm: tuple[float, float]
-    png_dpi: int
-
-
-@functools.cache
-def card_layout() -> CardLayout:
-    """The card's layout from ``data/card.toml`` (read once)."""
-    table = data.toml_table("card.toml")
-
-    def value(name: str) -> object:
-        return table[name]["value"]
-
-    def floats(name: str) -> tuple[float, ...]:
-        raw = value(name)
-        assert isinstance(raw, list)
-        return tuple(float(x) for x in raw)
-
-    white, grey = floats("white_patch_mm"), floats("grey_patch_mm")
-    ruler, page, origin = floats("ruler_mm"), floats("page_mm"), floats("card_origin_mm")
-    return CardLayout(
-        marker_mm=float(table["marker_mm"]["value"]),
-        marker_id=int(table["marker_id"]["value"]),
-        quiet_zone_mm=float(table["quiet_zone_mm"]["value"]),
-        white_patch_mm=(white[0], white[1], white[2], white[3]),
-        grey_patch_mm=(grey[0], grey[1], grey[2], grey[3]),
-        grey_srgb=int(table["grey_srgb"]["value"]),
-        ruler_mm=(ruler[0], ruler[1], ruler[2]),
-        cut_margin_mm=float(table["cut_margin_mm"]["value"]),
-        page_mm=(page[0], page[1]),
-        card_origin_mm=(origin[0], origin[1]),
-        png_dpi=int(table["png_dpi"]["value"]),
-    )
 
 
 def marker_image(marker_id: int, cells_px: int = 1) -> NDArray[np.uint8]:

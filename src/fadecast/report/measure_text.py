@@ -59,9 +59,9 @@ def format_measurement(m: Measurement, *, name: str = "photo") -> str:
     if fig.mm_per_px is not None:
         lines.append(f"  scale         {fig.mm_per_px * 1000:.1f} µm per pixel ({m.scale_source})")
     if m.white is not None:
-        lines.append(
-            f"  white card    {m.white.source} at x,y,w,h = {','.join(map(str, m.white.rect))}"
-        )
+        where = ",".join(map(str, m.white.rect))
+        how = "the printed card's white patch" if m.white.source == "card" else m.white.source
+        lines.append(f"  white card    {how} at x,y,w,h = {where}")
     lines.append(f"  dots          {fig.dot_count}")
     if fig.density_per_cm2 is not None:
         lines.append(f"  density       {fig.density_per_cm2:.1f} per cm²")
