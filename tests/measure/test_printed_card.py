@@ -91,3 +91,28 @@ def test_a_marker_that_is_not_the_cards_leaves_the_white_to_be_found() -> None:
     assert printed_card_white(rgb[:40, :60], mine, reflectance=0.9) is None  # out of view
     found = printed_card_white(rgb, mine, reflectance=0.9)
     assert found is not None and found.source == "card"
+
+
+@pytest.mark.parametrize("hairline_mm", [None, 8.0])
+@pytest.mark.parametrize(
+    "name", ["temperate-office-worker", "tropical-outdoor-worker", "dark-skinned-client"]
+)
+def test_without_a_card_the_white_is_not_guessed_from_bright_skin(
+    name: str, hairline_mm: float | None
+) -> None:
+    """A phone-like photo of a render under a light gradient, warm light, noise and JPEG,
+    with no card (and with or without forehead skin in view): no white is found, and the
+    measurement says so instead of calibrating on bright skin."""
+    from fadecast.measure.photo import linear_from_srgb8
+    from fadecast.render.degrade import PhotoConditions, photograph
+
+    today = dt.date(2026, 11, 23)
+    sc = scenario_from_profile(load_profile(EXAMPLES / f"{name}.toml", today=today), today=today)
+    settings = RenderSettings(size_mm=40.0, px_per_mm=PPM, seed=2, hairline_mm=hairline_mm)
+    scene = linear_from_srgb8(render_profile(sc, [0.0], settings).pictures[0].closeup_srgb)
+    conditions = PhotoConditions(
+        gradient=0.4, light_rgb=(1.0, 0.92, 0.8), noise=0.01, jpeg_quality=85
+    )
+    measured = measure_photo(photograph(scene, conditions, rng=np.random.default_rng(1)))
+    assert measured.white is None
+    assert "no_white_reference" in measured.figures.flags
