@@ -2,7 +2,7 @@
 
 One row per melanin fraction, plain dermis above the ink and packed ink absorption (bare
 skin first), each the reflectance spectrum that
-:func:`fadecast.skin.inked_column.column_table_rows` computes with Prahl's adding-doubling
+:func:`fadecast.skin.inked_column.column_table_row` computes with Prahl's adding-doubling
 (``iadpython``). 1,768 spectra; some four minutes on two cores.
 
     python scripts/make_column_table.py            # writes the table
@@ -62,7 +62,7 @@ def grid() -> list[tuple[float, float, float | None]]:
 
 def row(point: tuple[float, float, float | None]) -> str:
     m, h, a = point
-    r = inked_column.column_table_rows(m, h, a)
+    r = inked_column.column_table_row(m, h, a)
     values = ",".join(f"{x:.{DIGITS}f}" for x in r)
     return f"{m:g},{h:g},{-99 if a is None else a:g},{values}"
 

@@ -238,3 +238,22 @@ def test_fuzz_output_paths_are_regular_files_or_refused(name: str, kind: str) ->
         assert path.read_bytes() == b"BEGIN:VCALENDAR"
         assert victim.read_text() == "keep"
         assert not [p for p in path.parent.iterdir() if p.name.startswith(".fadecast-")]
+
+
+card_names = st.one_of(
+    st.tuples(
+        st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12),
+        st.sampled_from([".pdf", ".PNG", ".png", ".svg", ".pdf.txt", "", "/", "."]),
+    ).map("".join),
+    st.sampled_from(["", ".", "..", "/", "a\x00b.pdf", "card.pdf/", "x" * 300 + ".pdf"]),
+)
+
+
+@settings(SLOW, max_examples=25)
+@given(card_names)
+def test_fuzz_card_output(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        code, _, err = run(capsys, ["card", "--out", os.path.join(tmp, name)])
+        check(code, err)
+        if code != 0:
+            assert not any(Path(tmp).iterdir())

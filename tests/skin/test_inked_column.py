@@ -15,7 +15,7 @@ CARBON = pigments.load_pigment("carbon-black", optics.WAVELENGTHS_NM)
 def test_sampled_rows_are_what_adding_doubling_gives() -> None:
     grid = inked_column.column_grid()
     for i, j, a in ((0, 0, None), (3, 4, 5), (9, 7, 15), (12, 2, 0)):
-        made = inked_column.column_table_rows(
+        made = inked_column.column_table_row(
             float(grid.melanin_fraction[i]),
             float(grid.dermis_above_mm[j]),
             None if a is None else float(grid.log10_mu_a_ink_per_mm[a]),

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from fadecast import data
 from fadecast.measure import reference
-from fadecast.measure.scale import Marker
+from fadecast.measure.scale import Marker, bounding_box
 
 __all__ = ["CardLayout", "card_layout", "card_to_photo", "printed_card_white"]
 
@@ -75,13 +75,8 @@ def card_layout() -> CardLayout:
     """The card's layout from ``data/card.toml`` (read once)."""
     table = data.toml_table("card.toml")
 
-    def value(name: str) -> object:
-        return table[name]["value"]
-
     def floats(name: str) -> tuple[float, ...]:
-        raw = value(name)
-        assert isinstance(raw, list)
-        return tuple(float(x) for x in raw)
+        return tuple(float(x) for x in table[name]["value"])
 
     white, grey = floats("white_patch_mm"), floats("grey_patch_mm")
     ruler, page, origin = floats("ruler_mm"), floats("page_mm"), floats("card_origin_mm")
@@ -141,12 +136,6 @@ def card_to_photo(
     return np.asarray(homogeneous[:, :2] / homogeneous[:, 2:], dtype=np.float64)
 
 
-def _box(points_px: NDArray[np.float64]) -> tuple[int, int, int, int]:
-    low = np.floor(points_px.min(axis=0)).astype(int)
-    high = np.ceil(points_px.max(axis=0)).astype(int)
-    return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
-
-
 def printed_card_white(
     rgb: reference.Colours, marker: Marker, *, reflectance: float
 ) -> reference.WhiteReference | None:
@@ -183,7 +172,7 @@ def printed_card_white(
             [x + w / 4, y + 3 * h / 4],
         ]
     )
-    rect = _box(card_to_photo(marker, inner, side))
+    rect = bounding_box(card_to_photo(marker, inner, side))
     height, width = np.shape(rgb)[:2]
     if rect[0] < 0 or rect[1] < 0 or rect[0] + rect[2] > width or rect[1] + rect[3] > height:
         return None
@@ -199,7 +188,7 @@ def printed_card_white(
             [-q, max(side, gy + gh) + q],
         ]
     )
-    ox, oy, ow, oh = _box(card_to_photo(marker, whole, side))
+    ox, oy, ow, oh = bounding_box(card_to_photo(marker, whole, side))
     left, top = max(ox, 0), max(oy, 0)
     outer = (left, top, min(ox + ow, width) - left, min(oy + oh, height) - top)
     found = reference.white_reference_at(rgb, rect, reflectance=reflectance, source="card")

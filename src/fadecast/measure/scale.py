@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from fadecast.errors import InputError
 
-__all__ = ["MAX_BORDER_ERRORS", "MAX_EDGE_MISMATCH", "Marker", "find_marker"]
+__all__ = ["MAX_BORDER_ERRORS", "MAX_EDGE_MISMATCH", "Marker", "bounding_box", "find_marker"]
 
 #: Largest relative difference between a marker's edges (a slanted view). [1]
 MAX_EDGE_MISMATCH = 0.10
@@ -52,9 +52,20 @@ class Marker:
     @property
     def rect(self) -> tuple[int, int, int, int]:
         """Bounding box ``(x, y, width, height)``. [px]"""
-        low = np.floor(self.corners.min(axis=0)).astype(int)
-        high = np.ceil(self.corners.max(axis=0)).astype(int)
-        return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
+        return bounding_box(self.corners)
+
+
+def bounding_box(points_px: NDArray[np.float64]) -> tuple[int, int, int, int]:
+    """Whole-pixel box ``(x, y, width, height)`` around points ``(x, y)``, ``(N, 2)``. [px]
+
+    Examples
+    --------
+    >>> bounding_box(np.array([[1.2, 3.5], [4.0, 0.7]]))
+    (1, 0, 3, 4)
+    """
+    low = np.floor(np.min(points_px, axis=0)).astype(int)
+    high = np.ceil(np.max(points_px, axis=0)).astype(int)
+    return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
 
 
 def find_marker(srgb: NDArray[np.uint8], marker_mm: float, *, field: str = "marker_mm") -> Marker:

@@ -462,6 +462,8 @@ def ink_layer_optics(
     omega = _value("carbon_black_single_scattering_albedo")
     layer_cm = length_mm * _CM_PER_MM
     if not dispersed:
+        packed_share = m / (rho_mg_cm3 * phi * layer_cm)
+        _check_volume_share(packed_share, length_mm, f"{m} mg/cm² of ink in packets")
         mu_a_ink = packed_ink_absorption(
             [m],
             mac[None, :],
@@ -472,7 +474,7 @@ def ink_layer_optics(
         )
         return ink_layer_from_absorption(
             mu_a_ink,
-            m / (rho_mg_cm3 * phi * layer_cm),
+            packed_share,
             wl,
             blood_fraction=blood_fraction,
             oxygen_saturation=oxygen_saturation,
@@ -482,7 +484,7 @@ def ink_layer_optics(
         0.0, wl, blood_fraction=blood_fraction, oxygen_saturation=oxygen_saturation
     )
     v = m / (rho_mg_cm3 * layer_cm)  # the carbon's own volume share
-    _check_volume_share(v, m, length_mm)
+    _check_volume_share(v, length_mm, f"{m} mg/cm² of ink")
     mu_a_ink = m * mac / layer_cm * _CM_PER_MM
     mu_s_ink = mu_a_ink * omega / (1.0 - omega)
     mu_s_derm = (1.0 - v) * dermis.mu_s
@@ -494,11 +496,10 @@ def ink_layer_optics(
     )
 
 
-def _check_volume_share(v: float, m: float, length_mm: float) -> None:
+def _check_volume_share(v: float, length_mm: float, what: str) -> None:
     if v > 0.9:
         raise ValueError(
-            f"{m} mg/cm² of ink in packets would fill {v:.0%} of a {length_mm} mm layer; "
-            "use a thicker layer"
+            f"{what} would fill {v:.0%} of a {length_mm} mm layer; use a thicker layer"
         )
 
 
@@ -631,15 +632,7 @@ def ink_layer_from_absorption(
     if not v >= 0.0:
         raise ValueError("volume_share must be non-negative")
     length = _value("ink_layer_thickness") if length_mm is None else float(length_mm)
-    ink_mass = (
-        v
-        * length
-        * _CM_PER_MM
-        * _value("carbon_black_density")
-        * 1e3
-        * _value("packet_ink_volume_fraction")
-    )
-    _check_volume_share(v, round(ink_mass, 3), length)
+    _check_volume_share(v, length, "the packets")
     _, dermis = skin_layer_optics(
         0.0, wl, blood_fraction=blood_fraction, oxygen_saturation=oxygen_saturation
     )

@@ -14,7 +14,7 @@ adding-doubling reflectances,
 serves every pigment blend, mass and photolysis stage: a blend's packed absorption
 (:func:`fadecast.skin.dot_optics.packed_ink_absorption`) is computed in closed form and
 the table is read at it. The table ships as ``data/inked_column.csv``, built by
-``scripts/make_column_table.py`` with :func:`column_table_rows` (``--check`` re-makes a
+``scripts/make_column_table.py`` with :func:`column_table_row` (``--check`` re-makes a
 sample of its rows). It holds the epidermis of ``epidermis_mm`` (parameters.toml) and the
 ink layer of ``ink_layer_thickness`` (dot_optics.toml) and refuses others.
 
@@ -52,7 +52,7 @@ __all__ = [
     "ColumnTable",
     "column_grid",
     "column_reflectance",
-    "column_table_rows",
+    "column_table_row",
     "inked_skin_reflectance",
     "melanin_fraction_for_lightness",
 ]
@@ -102,7 +102,7 @@ class ColumnTable:
     surface_reflectance: float
 
 
-def column_table_rows(
+def column_table_row(
     melanin_fraction: float, dermis_above_mm: float, log10_mu_a_ink: float | None
 ) -> Array:
     """One row of the table, computed: adding-doubling reflectance of an inked column.
@@ -127,8 +127,8 @@ def column_table_rows(
 
     Examples
     --------
-    >>> row = column_table_rows(0.038, 0.15, 1.2)
-    >>> row.shape, bool(np.all(row < column_table_rows(0.038, 0.15, None)))
+    >>> row = column_table_row(0.038, 0.15, 1.2)
+    >>> row.shape, bool(np.all(row < column_table_row(0.038, 0.15, None)))
     ((31,), True)
     """
     wl = optics.WAVELENGTHS_NM
