@@ -25,7 +25,8 @@ from fadecast import __version__
 from fadecast.forecasting import scenario_from_profile
 from fadecast.inputs.profile import load_profile
 from fadecast.measure.accuracy import Score, match_detections, score
-from fadecast.measure.figures import FLAGS, MAX_SPACING_DIAMETERS
+from fadecast.measure.figures import MAX_SPACING_DIAMETERS
+from fadecast.measure.flags import FLAGS
 from fadecast.measure.measurement import (
     CARD_REFLECTANCE_RANGE,
     MARKER_MM_RANGE,

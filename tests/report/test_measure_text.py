@@ -12,7 +12,8 @@ from numpy.typing import NDArray
 
 from fadecast.forecasting import scenario_from_profile
 from fadecast.inputs.profile import load_profile
-from fadecast.measure.figures import FLAGS, Spread
+from fadecast.measure.figures import Spread
+from fadecast.measure.flags import FLAGS
 from fadecast.measure.measurement import Measurement, measure_photo
 from fadecast.measure.photo import linear_from_srgb8
 from fadecast.render import raster

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fadecast.measure.figures import FLAGS, Spread
+from fadecast.measure.figures import Spread
+from fadecast.measure.flags import FLAGS
 from fadecast.measure.measurement import Measurement
 
 __all__ = ["format_measurement"]
