@@ -1,10 +1,13 @@
 """Regenerate docs/measure.md: how well ``fadecast measure`` reads renders with known truth.
 
-Renders the examples (three skin tones) fresh and faded, photographs each render under
-the conditions a phone meets (noise, JPEG compression, uneven coloured light, slight
-defocus, stubble), measures the photos as ``fadecast measure`` does, and scores each
-measurement against the renderer's ground truth (``fadecast.measure.accuracy``); then
-measures photos of 12 to 48 megapixels (one render tiled) against their truth, and
+Renders the examples (three skin tones and deep placement) fresh and faded, photographs
+each render under the conditions a phone meets (noise, JPEG compression, uneven coloured
+light, defocus and blur, stubble), measures the photos as ``fadecast measure`` does, and
+scores each measurement against the renderer's ground truth
+(``fadecast.measure.accuracy``); measures every example's central forecast over 15 years
+with and without untreated skin in view against the model's social-distance contrast,
+and feeds one such photo back into the forecast; then measures photos of 12 to 48
+megapixels (one render tiled) against their truth, and
 states what photos are read, refused and flagged, and the bound on a measurement's
 memory. Every table of docs/measure.md comes from this script; run
 ``python scripts/measure_accuracy.py`` (about four minutes). ``--check`` fails if the
@@ -16,14 +19,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from fadecast import __version__
-from fadecast.forecasting import scenario_from_profile
-from fadecast.inputs.profile import load_profile
+from fadecast.forecasting import Scenario, forecast, scenario_from_profile
+from fadecast.inputs.profile import load_profile, parse_profile
 from fadecast.measure.accuracy import Score, match_detections, score
 from fadecast.measure.figures import MAX_SPACING_DIAMETERS
 from fadecast.measure.flags import FLAGS
@@ -36,7 +40,7 @@ from fadecast.measure.measurement import (
 )
 from fadecast.measure.photo import MAX_PHOTO_PIXELS, linear_from_srgb8
 from fadecast.render.degrade import PhotoConditions, photograph
-from fadecast.render.scene import Renders, RenderSettings, render_profile
+from fadecast.render.scene import Renders, RenderSettings, YearPicture, render_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "measure.md"
@@ -45,8 +49,25 @@ TODAY = dt.date(2026, 11, 23)
 PX_PER_MM = 20.0
 SIZE_MM = 32.0
 HAIRLINE_MM = 8.0
-YEARS = (0.0, 5.0)
-SKINS = ("temperate-office-worker", "tropical-outdoor-worker", "dark-skinned-client")
+YEARS = (0.0, 5.0, 15.0)
+SKINS = (
+    "temperate-office-worker",
+    "tropical-outdoor-worker",
+    "dark-skinned-client",
+    "deep-placement",
+)
+#: Every example, for the loop from forecast to photo and back.
+EXAMPLE_NAMES = (
+    "temperate-office-worker",
+    "tropical-outdoor-worker",
+    "sunbed-user",
+    "dark-skinned-client",
+    "deep-placement",
+)
+LOOP_YEARS = (0.0, 1.0, 5.0, 10.0, 15.0)
+#: The personal check measures a photo this long after the first session. [yr]
+PERSONAL_YEARS = 1.0
+PERSONAL_SAMPLES = 2000
 CARD = (16, 16, 100)
 TARGETS = {"f1": 0.95, "density": 0.05, "diameter": 0.10, "delta_e00": 1.5}
 #: Large photos: sides of square photos tiled from one render of this size. [px] [mm]
@@ -58,6 +79,7 @@ CONDITIONS = {
     "JPEG quality 70": PhotoConditions(card_px=CARD, jpeg_quality=70),
     "light ± 20 %, warm": PhotoConditions(card_px=CARD, gradient=0.2, light_rgb=(1.05, 1.0, 0.8)),
     "defocus (sd 1 px)": PhotoConditions(card_px=CARD, blur_px=1.0),
+    "blurred (sd 2 px)": PhotoConditions(card_px=CARD, blur_px=2.0),
     "all of the above": PhotoConditions(
         card_px=CARD,
         noise=0.02,
@@ -88,13 +110,21 @@ class Case:
         )
 
 
-def _renders(skin: str, *, stubble: bool, hairline: float | None) -> Renders:
-    profile = load_profile(EXAMPLES / f"{skin}.toml", today=TODAY)
-    sc = scenario_from_profile(profile, today=TODAY)
+def _renders(
+    skin: str,
+    *,
+    stubble: bool,
+    hairline: float | None,
+    years: tuple[float, ...] = YEARS,
+    sc: Scenario | None = None,
+) -> Renders:
+    if sc is None:
+        profile = load_profile(EXAMPLES / f"{skin}.toml", today=TODAY)
+        sc = scenario_from_profile(profile, today=TODAY)
     settings = RenderSettings(
         size_mm=SIZE_MM, px_per_mm=PX_PER_MM, seed=3, stubble=stubble, hairline_mm=hairline
     )
-    return render_profile(sc, list(YEARS), settings)
+    return render_profile(sc, list(years), settings)
 
 
 def run_cases() -> list[Case]:
@@ -133,28 +163,83 @@ def _row(case: Case) -> str:
     )
 
 
-def _no_bare_skin() -> list[str]:
-    """The same renders without a hairline in view: contrast against the lightest skin."""
+def _social(picture: YearPicture) -> tuple[float, tuple[str, ...]]:
+    """The social-distance contrast a clean photo of a picture (white card) measures."""
+    photo = photograph(
+        linear_from_srgb8(picture.closeup_srgb), CONDITIONS["clean"], rng=np.random.default_rng(0)
+    )
+    figures = measure_photo(photo, mm_per_px=1.0 / PX_PER_MM).figures
+    return float(figures.social_delta_e00 or 0.0), figures.flags
+
+
+def _loop() -> tuple[list[str], list[str], float]:
+    """Renders of each example's central forecast, measured, against the model's
+    social-distance contrast; and the largest error with untreated skin in view."""
     lines = [
-        "| skin | year | per-dot ΔE00 error | social ΔE00 measured | social ΔE00 of the model |",
-        "|---|---:|---:|---:|---:|",
+        "| example | year | model | measured, untreated skin in view | error "
+        "| measured, none in view (a lower bound) | error |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for skin in SKINS:
-        renders = _renders(skin, stubble=False, hairline=None)
-        for picture in renders.pictures:
-            photo = photograph(
-                linear_from_srgb8(picture.closeup_srgb),
-                CONDITIONS["clean"],
-                rng=np.random.default_rng(0),
-            )
-            measured = measure_photo(photo, mm_per_px=1.0 / PX_PER_MM)
-            result = score(measured, renders.scene, picture)
-            social = measured.figures.social_delta_e00
+    worst = 0.0
+    for name in EXAMPLE_NAMES:
+        with_skin = _renders(name, stubble=False, hairline=HAIRLINE_MM, years=LOOP_YEARS)
+        without = _renders(name, stubble=False, hairline=None, years=LOOP_YEARS)
+        for seen, unseen in zip(with_skin.pictures, without.pictures, strict=True):
+            model = seen.social_delta_e00
+            measured, _ = _social(seen)
+            bound, flags = _social(unseen)
+            assert "no_bare_skin" in flags
+            worst = max(worst, abs(measured - model))
             lines.append(
-                f"| {skin} | {picture.year:g} | {result.delta_e00_error:+.2f} "
-                f"| {social:.2f} | {picture.social_delta_e00:.2f} |"
+                f"| {name} | {seen.year:g} | {model:.2f} | {measured:.2f} "
+                f"| {measured - model:+.2f} | {bound:.2f} | {bound - model:+.2f} |"
             )
-    return lines
+    personal = [
+        "| example | forecast median | measured at 1 year, untreated skin in view "
+        "| personal median | moved | measured, none in view | personal median | moved |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in EXAMPLE_NAMES:
+        personal.append(_personal_row(name))
+    return lines, personal, worst
+
+
+def _with_sessions(text: str) -> str:
+    """A prospective example given sessions two years before the reference date, so that
+    a photo at one year can be fed back."""
+    if "\nsessions = " in text:
+        return text
+    start = TODAY - dt.timedelta(days=730)
+    dates = [start + dt.timedelta(days=d) for d in (0, 14, 35)]
+    listed = ", ".join(f'"{d.isoformat()}"' for d in dates)
+    return text.replace("[treatment]\n", f"[treatment]\nsessions = [{listed}]\n", 1)
+
+
+def _personal_row(name: str) -> str:
+    """The personal median after a render of the central forecast is fed back."""
+    text = _with_sessions((EXAMPLES / f"{name}.toml").read_text("utf-8"))
+    profile = parse_profile(tomllib.loads(text), today=TODAY)
+    sc = scenario_from_profile(profile, today=TODAY)
+    prior = forecast(profile, samples=PERSONAL_SAMPLES, seed=0, today=TODAY, attribution=False)
+    cells = [name, f"{prior.touchup_years[1]:.2f}"]
+    date = sc.session_dates[0] + dt.timedelta(days=round(PERSONAL_YEARS * 365.25))
+    for hairline in (HAIRLINE_MM, None):
+        picture = _renders(
+            name, stubble=False, hairline=hairline, years=(PERSONAL_YEARS,), sc=sc
+        ).pictures[0]
+        measured, flags = _social(picture)
+        entry = (
+            f'\n[[measurements]]\ndate = "{date.isoformat()}"\n'
+            f"social_delta_e00 = {measured:.3f}\nflags = {list(flags)!r}\n".replace("'", '"')
+        )
+        calibrated = parse_profile(tomllib.loads(text + entry), today=TODAY)
+        after = forecast(
+            calibrated, samples=PERSONAL_SAMPLES, seed=0, today=TODAY, attribution=False
+        )
+        assert after.personal is not None
+        median = after.personal.touchup_years[1]
+        cells += [f"{measured:.2f}", f"{median:.2f}", f"{median - prior.touchup_years[1]:+.2f}"]
+    return "| " + " | ".join(cells) + " |"
 
 
 def _large() -> list[str]:
@@ -253,6 +338,7 @@ def _photos_read() -> list[str]:
 
 
 def page(cases: list[Case]) -> str:
+    loop, personal, worst = _loop()
     passed = sum(c.passes() for c in cases)
     plain = [c for c in cases if not c.stubble]
     plain_passed = sum(c.passes() for c in plain)
@@ -262,7 +348,8 @@ def page(cases: list[Case]) -> str:
         "<!-- Generated by scripts/measure_accuracy.py; do not edit by hand. -->",
         "",
         f"fadecast {__version__}. Each row is one render of an example, fresh (year 0) or "
-        "faded (year 5 after healing), "
+        "faded (5 and 15 years after the first session; the deep-placement example's "
+        "dots are wide and merge from the start), "
         f"a {SIZE_MM:g} mm patch at {PX_PER_MM:g} px/mm with a hairline {HAIRLINE_MM:g} mm "
         "from the top (untreated skin in view, the reference for contrast) and a white card "
         "(reflectance 0.9) in a corner, photographed under the condition named "
@@ -291,15 +378,33 @@ def page(cases: list[Case]) -> str:
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
         *[_row(c) for c in cases],
         "",
-        "## Without untreated skin in view",
+        "## The forecast's contrast, measured",
         "",
-        "Without a hairline, no skin between fresh dots is bare: their edges overlap. The "
-        "measurement then takes the lightest skin around each dot as the reference and "
-        "flags `no_bare_skin`; the contrasts it gives understate the truth, as below "
-        "(clean photos with a white card). Photograph some untreated skin (the forehead, "
-        "behind an ear) with the treated area.",
+        "Personal calibration compares a photo's social-distance contrast with the "
+        "forecast's, so a photo must read the quantity the forecast means: the mean tone "
+        "of the full treatment against bare skin. Each row renders an example's central "
+        f"forecast at a year after its first session ({SIZE_MM:g} mm at {PX_PER_MM:g} "
+        "px/mm, clean, with the white card) and measures it twice: with a hairline "
+        f"{HAIRLINE_MM:g} mm from the top, so that untreated skin is in view and a "
+        "feathered hairline too (its thinning dots are left out of the tone, "
+        "`fadecast.measure.figures.fully_treated`), and without one. Without untreated "
+        "skin no skin between the dots is bare, so the contrast is taken against the "
+        "lightest skin between them and understates the truth, the more the more the "
+        "dots have spread; the photo is flagged `no_bare_skin` and personal calibration "
+        "takes it as a lower bound (docs/model.md §5.7). Photograph some untreated skin "
+        "(the forehead, behind an ear) with the treated area.",
         "",
-        *_no_bare_skin(),
+        f"With untreated skin in view the largest error is **{worst:.2f} ΔE00**.",
+        "",
+        *loop,
+        "",
+        "Fed back into the forecast as a measurement "
+        f"({PERSONAL_SAMPLES:,} draws, seed 0), a photo of the central forecast taken "
+        f"{PERSONAL_YEARS:g} year after the first session should leave the median where "
+        "it was. The deep-placement example, which has no sessions, is given three two "
+        "years before the reference date.",
+        "",
+        *personal,
         "",
         "## Large photos",
         "",

@@ -550,6 +550,87 @@ def measure_command(
             typer.echo(f"Dots: {dots_path}")
 
 
+def _in_photo(exc: InputError, name: str) -> InputError:
+    """``exc`` named by its option, its message saying which photo it was met in."""
+    if name in exc.message:
+        return InputError(_MEASURE_OPTIONS.get(exc.field, exc.field), exc.message)
+    if exc.field == "photo":
+        return InputError("photo", f"{name}: {exc.message}")
+    return InputError(_MEASURE_OPTIONS.get(exc.field, exc.field), f"{exc.message} (in {name})")
+
+
+@app.command("compare")
+def compare_command(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The first photo (the baseline).")],
+    new: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="NEW", help="Later photos (NEW [NEWER ...]), each compared with the first."
+        ),
+    ],
+    mm_per_px: Annotated[
+        float | None,
+        typer.Option("--mm-per-px", help="Scale of every photo [mm per pixel]."),
+    ] = None,
+    marker_mm: Annotated[
+        float | None,
+        typer.Option("--marker-mm", help="Side of a printed ArUco marker in each photo [mm]."),
+    ] = None,
+    white: Annotated[
+        str,
+        typer.Option("--white", help="White card: auto, none, or x,y,w,h in pixels."),
+    ] = "auto",
+    card_reflectance: Annotated[
+        float, typer.Option("--card-reflectance", help="Reflectance of the card (0.18 grey).")
+    ] = 0.90,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Compare photos of the same SMP taken at different visits: the change of dot
+    density, diameter and contrast at 2 m of each later photo since the first, and
+    whether it is more than same-day repeat photos differ."""
+    from fadecast.measure.compare import compare_measurements
+    from fadecast.measure.measurement import Measurement, measure_photo
+    from fadecast.measure.photo import read_photo
+    from fadecast.measure.reference import parse_rectangle
+
+    paths = [old, *new]
+    measured: list[Measurement] = []
+    for path in paths:
+        choice: str | tuple[int, int, int, int] | None
+        try:
+            srgb = read_photo(path)
+            if white == "auto":
+                choice = "auto"
+            elif white == "none":
+                choice = None
+            else:
+                choice = parse_rectangle(white, srgb.shape[:2])
+            result = measure_photo(
+                srgb,
+                mm_per_px=mm_per_px,
+                marker_mm=marker_mm,
+                white=choice,
+                card_reflectance=card_reflectance,
+            )
+        except InputError as exc:
+            raise _in_photo(exc, path.name) from None
+        del srgb
+        if result.figures.dot_count == 0:
+            raise InputError("photo", f"no SMP dots found in {path.name}; nothing to compare")
+        measured.append(result)
+    comparison = compare_measurements(measured)
+    names = [path.name for path in paths]
+    if as_json:
+        from fadecast.report.compare_text import compare_dict
+
+        data = compare_dict(comparison, names=names)
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        from fadecast.report.compare_text import format_comparison
+
+        typer.echo(format_comparison(comparison, names=names))
+
+
 @app.command("card")
 def card_command(
     out: Annotated[

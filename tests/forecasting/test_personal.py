@@ -19,6 +19,7 @@ from fadecast.forecasting.personal import (
     MAX_RESIDUAL_SD,
     effective_sample_size,
     likelihood_weights,
+    measured_due_years,
     normalised_weights,
     weighted_quantiles,
 )
@@ -116,7 +117,7 @@ def test_a_profile_with_measurements_gives_a_personal_window(tmp_path: Path) -> 
         json.dumps({"contrast": {"social_delta_e00": 4.9}, "flags": ["no_scale"]}), "utf-8"
     )
     extra = (
-        '\n[[measurements]]\ndate = "2025-09-01"\nsocial_delta_e00 = 14.5\n'
+        '\n[[measurements]]\ndate = "2025-09-01"\nsocial_delta_e00 = 13.2\n'
         '\n[[measurements]]\ndate = "2026-09-01"\nfile = "visit.json"\n'
     )
     (tmp_path / "client.toml").write_text(text + extra, "utf-8")
@@ -169,7 +170,12 @@ def test_a_missing_measurement_file_is_named(tmp_path: Path) -> None:
 
 def test_observation_is_plain_data() -> None:
     o = Observation(years=1.0, social_delta_e00=4.0, sd_delta_e00=0.6)
-    assert dataclasses.asdict(o) == {"years": 1.0, "social_delta_e00": 4.0, "sd_delta_e00": 0.6}
+    assert dataclasses.asdict(o) == {
+        "years": 1.0,
+        "social_delta_e00": 4.0,
+        "sd_delta_e00": 0.6,
+        "lower_bound": False,
+    }
 
 
 def test_a_plan_follows_the_personal_forecast(tmp_path: Path) -> None:
@@ -177,8 +183,8 @@ def test_a_plan_follows_the_personal_forecast(tmp_path: Path) -> None:
 
     text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
     extra = (
-        '\n[[measurements]]\ndate = "2025-09-01"\nsocial_delta_e00 = 14.5\n'
-        '\n[[measurements]]\ndate = "2026-09-01"\nsocial_delta_e00 = 13.0\n'
+        '\n[[measurements]]\ndate = "2025-09-01"\nsocial_delta_e00 = 13.2\n'
+        '\n[[measurements]]\ndate = "2026-09-01"\nsocial_delta_e00 = 11.8\n'
     )
     (tmp_path / "client.toml").write_text(text + extra, "utf-8")
     profile = load_profile(tmp_path / "client.toml", today=TODAY)
@@ -423,3 +429,47 @@ def test_the_misfit_is_finite_and_about_one_when_the_errors_are_right() -> None:
     misfits = [weighted_rms_misfit(truth, row, np.full(4, 0.5), [1.0]) for row in observed]
     assert np.mean(np.square(misfits)) == pytest.approx(1.0, rel=0.15)
     assert np.isfinite(weighted_rms_misfit([[0.0], [60.0]], [30.0], [1e-300], [0.5, 0.5]))
+
+
+def test_a_lower_bound_holds_only_the_draws_below_it_against() -> None:
+    """A photo without untreated skin understates the contrast: draws above it fit it."""
+    model = np.array([[3.0], [5.0], [9.0]])
+    two_sided = likelihood_weights(model, [5.0], [1.0])
+    one_sided = likelihood_weights(model, [5.0], [1.0], lower_bound=[True])
+    assert one_sided[1] == pytest.approx(one_sided[2])
+    assert one_sided[0] == pytest.approx(one_sided[1] * np.exp(-2.0))
+    assert two_sided[2] < two_sided[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    contrast=st.lists(st.floats(0.0, 30.0), min_size=2, max_size=30),
+    measured=st.floats(0.0, 30.0),
+    sd=st.floats(0.1, 5.0),
+)
+def test_a_lower_bound_never_favours_fading_faster(
+    contrast: list[float], measured: float, sd: float
+) -> None:
+    """Under a lower bound the weighted mean contrast is at least the two-sided one's."""
+    model = np.array(contrast)[:, None]
+    two = likelihood_weights(model, [measured], [sd])
+    one = likelihood_weights(model, [measured], [sd], lower_bound=[True])
+    assert float(one @ model[:, 0]) >= float(two @ model[:, 0]) - 1e-9
+
+
+def test_a_photo_without_untreated_skin_is_a_lower_bound_and_says_nothing_is_due(
+    tmp_path: Path,
+) -> None:
+    text = (EXAMPLES / "temperate-office-worker.toml").read_text("utf-8")
+    extra = (
+        '\n[[measurements]]\ndate = "2026-09-01"\nsocial_delta_e00 = 3.0\n'
+        'flags = ["no_bare_skin"]\n'
+    )
+    (tmp_path / "client.toml").write_text(text + extra, "utf-8")
+    sc = forecasting.scenario_from_profile(
+        load_profile(tmp_path / "client.toml", today=TODAY), today=TODAY
+    )
+    (observation,) = sc.observations
+    assert observation.lower_bound
+    # Far below the touch-up level, but only a bound: it does not say a touch-up is due.
+    assert measured_due_years(sc, 16.0) is None

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from fadecast.measure.figures import treated_by_distance
+from fadecast.measure.figures import fully_treated, treated_by_distance
 
 
 def _distance_to(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -47,3 +47,32 @@ def test_a_large_gap_is_not_treated() -> None:
     treated = treated_by_distance(_distance_to(points[~hole], (size, size)), float(spacing))
     assert not treated[100, 100]
     assert treated[20, 20]
+
+
+def test_a_feathered_edge_is_left_out_of_the_full_treatment() -> None:
+    """Dots every 4 pixels on the left, every 8 on the right: the mean tone is read
+    where the dots are as dense as the pattern's own, on the left."""
+    rows, cols = np.mgrid[2:96:4, 2:48:4]
+    sparse_rows, sparse_cols = np.mgrid[2:96:8, 50:96:8]
+    r = np.r_[rows.ravel(), sparse_rows.ravel()].astype(np.float64)
+    c = np.r_[cols.ravel(), sparse_cols.ravel()].astype(np.float64)
+    everywhere = np.ones((96, 96), dtype=bool)
+    full = fully_treated(r, c, everywhere, everywhere, 4.0)
+    assert full[:, :36].all()
+    assert not full[:, 60:].any()
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10**6), jitter=st.floats(0.0, 0.4))
+def test_an_even_pattern_is_fully_treated_throughout(seed: int, jitter: float) -> None:
+    """No dots thin out: nothing but noise in the local density, and the median is the
+    reference, so at most a sliver of an even pattern is left out."""
+    rng = np.random.default_rng(seed)
+    grid = np.arange(2, 120, 5, dtype=np.float64)
+    rows, cols = np.meshgrid(grid, grid, indexing="ij")
+    r = rows.ravel() + rng.uniform(-jitter, jitter, rows.size) * 5
+    c = cols.ravel() + rng.uniform(-jitter, jitter, cols.size) * 5
+    everywhere = np.ones((120, 120), dtype=bool)
+    full = fully_treated(r, c, everywhere, everywhere, 5.0)
+    assert full.mean() > 0.95
+

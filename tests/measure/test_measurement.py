@@ -13,6 +13,7 @@ from fadecast.errors import InputError
 from fadecast.forecasting import scenario_from_profile
 from fadecast.inputs.profile import load_profile
 from fadecast.measure.accuracy import score
+from fadecast.measure.flags import ADVICE
 from fadecast.measure.measurement import measure_photo
 from fadecast.measure.photo import linear_from_srgb8
 from fadecast.render.degrade import PhotoConditions, photograph
@@ -77,6 +78,9 @@ def test_an_overexposed_card_does_not_calibrate() -> None:
     measurement = measure_photo(photo)
     assert "white_reference_clipped" in measurement.figures.flags
     assert "no_white_reference" not in measurement.figures.flags
+    # a white card found in the photo, not the printed one: no grey patch to check
+    assert measurement.white is not None and measurement.white.grey_ratio is None
+    assert measurement_dict(measurement)["white_reference"]["grey_ratio"] is None
 
 
 def test_blur_is_read_from_the_cards_edge_and_flagged() -> None:
@@ -98,6 +102,9 @@ def test_without_card_scale_or_bare_skin_the_flags_say_so() -> None:
     assert measurement.figures.diameter_mm is None
     data = measurement_dict(measurement)
     assert data["scale"]["mm_per_px"] is None and data["dots"]["count"] > 100
+    # one line of advice per flag, in the flags' order
+    assert data["advice"] == [ADVICE[flag] for flag in data["flags"]]
+    assert len(data["advice"]) == len(data["flags"]) >= 3
 
 
 def test_a_photo_without_dots_says_too_few() -> None:

@@ -19,10 +19,11 @@ from PIL import Image
 from fadecast.forecasting import Scenario, dot_states, scenario_from_profile
 from fadecast.inputs.profile import load_profile
 from fadecast.render import raster
-from fadecast.render.layout import dot_layout, poisson_disk_bridson2007
+from fadecast.render.layout import dot_layout
 from fadecast.render.scene import Renders, RenderSettings, render_profile
 from fadecast.report.pictures import render_files
 from fadecast.skin import colour
+from fadecast.skin.pattern import poisson_disk_bridson2007
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
 YEARS = (0.0, 1.0, 3.0, 5.0, 7.0, 10.0)

@@ -70,7 +70,7 @@ def test_the_pdf_is_one_a4_page_at_actual_size() -> None:
 
 def test_the_instructions_say_how_to_print_hold_and_measure() -> None:
     text = " ".join(card.INSTRUCTIONS)
-    for words in ("100 %", "ruler", "flat beside the treated area", "untreated skin"):
+    for words in ("100 %", "ruler", "flat beside the treated area", "untreated skin", "HDR"):
         assert words in text
     assert "--marker-mm {marker_mm:g}" in card.INSTRUCTIONS[-1]
 

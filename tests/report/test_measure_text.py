@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from fadecast.forecasting import scenario_from_profile
 from fadecast.inputs.profile import load_profile
 from fadecast.measure.figures import Spread
-from fadecast.measure.flags import FLAGS
+from fadecast.measure.flags import ADVICE, FLAGS
 from fadecast.measure.measurement import Measurement, measure_photo
 from fadecast.measure.photo import linear_from_srgb8
 from fadecast.render import raster
@@ -82,6 +82,7 @@ def test_a_scaled_render_reads_in_millimetres_and_per_square_centimetre() -> Non
     assert fig.skin_lab is not None
     assert row(text, "skin L*a*b*") == ", ".join(f"{v:.1f}" for v in fig.skin_lab)
     assert "white card" not in text and "blur" not in text  # none in the picture
+    assert "grey patch" not in text
 
 
 def test_the_figures_said_are_those_of_the_render() -> None:
@@ -117,13 +118,25 @@ def test_without_a_scale_sizes_are_in_pixels_and_density_per_megapixel() -> None
     assert fig.diameter_px.median / PPM == pytest.approx(scaled_fig.diameter_mm.median, rel=1e-6)
 
 
-def test_every_flag_has_its_own_line_with_its_meaning_last() -> None:
+def test_every_flag_has_one_line_of_advice_a_person_can_follow() -> None:
+    assert list(ADVICE) == list(FLAGS)  # every flag, in the same order
+    for flag, advice in ADVICE.items():
+        assert advice and advice == advice.strip() and "\n" not in advice, flag
+        assert len(advice) <= 100, flag  # one line of a terminal, indented
+        assert "\n" not in FLAGS[flag], flag
+
+
+def test_every_flag_has_its_meaning_then_its_advice_last() -> None:
     for m in (scaled(), unscaled()):
         flags = m.figures.flags
         assert flags
         lines = format_measurement(m).splitlines()
-        assert lines[-len(flags) :] == [f"  ! {flag}: {FLAGS[flag]}" for flag in flags]
+        expected = []
+        for flag in flags:
+            expected += [f"  ! {flag}: {FLAGS[flag]}", f"    → {ADVICE[flag]}"]
+        assert lines[-2 * len(flags) :] == expected
         assert sum(line.startswith("  ! ") for line in lines) == len(flags)
+        assert sum(line.startswith("    → ") for line in lines) == len(flags)
     assert set(scaled().figures.flags) == {"no_white_reference", "no_bare_skin"}
     assert set(unscaled().figures.flags) == {"no_scale", "no_white_reference", "no_bare_skin"}
 
@@ -136,8 +149,10 @@ def test_a_white_card_is_located_and_a_blurred_one_gives_the_blur() -> None:
     assert row(text, "white card") == f"auto at x,y,w,h = {x},{y},{w},{h}"
     assert CARD[0] <= x and x + w <= CARD[0] + CARD[2]  # inside the card that was laid
     assert row(text, "blur") == f"{m.figures.blur_px:.1f} px (from the card's edge)"
+    assert "grey patch" not in text  # a white card found, not the printed one
     assert m.figures.blur_px == pytest.approx(2.0, abs=0.5)
     assert "  ! out_of_focus: " in text and "no_white_reference" not in text
+    assert f"    → {ADVICE['out_of_focus']}" in text
 
 
 def test_a_greyscale_photo_is_flagged_and_has_no_hue() -> None:

@@ -8,7 +8,9 @@ likely each draw is. With a Gaussian measurement error, draw ``d`` gets the weig
 
 where ``y_i`` is the contrast measured at ``t_i`` years after the first session,
 ``c_d(t_i)`` the draw's contrast then, and ``s_i`` the measurement's error (importance
-sampling with the prior as proposal). Weighted quantiles of the draws' touch-up times
+sampling with the prior as proposal). A measurement that is only a lower bound (a photo
+without untreated skin in view, whose contrast is understated) counts one-sidedly: a draw
+above it is not held against, one below it is, by the same Gaussian. Weighted quantiles of the draws' touch-up times
 give the personal window; the effective sample size ``(Σw)² / Σw²`` says how many of
 the draws still carry it (a handful means the measurements contradict the prior).
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -31,6 +34,7 @@ from fadecast.forecasting.statistics import curve_at
 __all__ = [
     "LOW_EFFECTIVE_SAMPLE_SIZE",
     "MAX_RESIDUAL_SD",
+    "ObservedContrasts",
     "effective_sample_size",
     "likelihood_weights",
     "log_likelihoods",
@@ -57,7 +61,13 @@ MAX_RESIDUAL_SD = 2.0
 _MAX_STANDARD_SCORE = 1e150
 
 
-def log_likelihoods(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
+def log_likelihoods(
+    model: ArrayLike,
+    observed: ArrayLike,
+    sd: ArrayLike,
+    *,
+    lower_bound: ArrayLike | None = None,
+) -> Array:
     """Log-likelihood of each draw given measured values, up to a common constant.
 
     Parameters
@@ -66,6 +76,10 @@ def log_likelihoods(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Arr
         Each draw's value at each measurement, shape ``(n, m)``. [ΔE00]
     observed, sd
         The measured values and their errors (each > 0), shape ``(m,)``. [ΔE00]
+    lower_bound
+        Which measurements are only lower bounds, shape ``(m,)``: a draw above one is
+        not held against (one-sided: its misfit counts only below the bound). None for
+        none.
 
     Returns
     -------
@@ -79,12 +93,15 @@ def log_likelihoods(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Arr
         For values that are not finite, errors that are not positive, or shapes that
         do not match.
     """
-    z = _standard_scores(model, observed, sd)
+    z = _standard_scores(model, observed, sd, lower_bound)
     return np.asarray(-0.5 * np.sum(z * z, axis=1), dtype=np.float64)
 
 
-def _standard_scores(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
-    """Misfits ``(c - y) / s``, shape ``(n, m)``, held at ± 1e150 (see log_likelihoods)."""
+def _standard_scores(
+    model: ArrayLike, observed: ArrayLike, sd: ArrayLike, lower_bound: ArrayLike | None = None
+) -> Array:
+    """Misfits ``(c - y) / s``, shape ``(n, m)``, held at ± 1e150 (see log_likelihoods);
+    0 above a lower bound."""
     c = np.asarray(model, dtype=np.float64)
     y = np.asarray(observed, dtype=np.float64)
     s = np.asarray(sd, dtype=np.float64)
@@ -98,6 +115,11 @@ def _standard_scores(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Ar
         raise ValueError("measurement errors (sd) must be positive")
     with np.errstate(over="ignore"):
         z = (c - y[None, :]) / s[None, :]
+    if lower_bound is not None:
+        bound = np.asarray(lower_bound, dtype=bool)
+        if bound.shape != y.shape:
+            raise ValueError(f"lower_bound must be (m,) = {y.shape}; got {bound.shape}")
+        z = np.where(bound[None, :], np.minimum(z, 0.0), z)
     return np.asarray(np.clip(z, -_MAX_STANDARD_SCORE, _MAX_STANDARD_SCORE), dtype=np.float64)
 
 
@@ -119,7 +141,13 @@ def normalised_weights(log_weights: ArrayLike) -> Array:
     return np.asarray(w / w.sum(), dtype=np.float64)
 
 
-def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> Array:
+def likelihood_weights(
+    model: ArrayLike,
+    observed: ArrayLike,
+    sd: ArrayLike,
+    *,
+    lower_bound: ArrayLike | None = None,
+) -> Array:
     """Normalised weights of the draws given measured values.
 
     Parameters
@@ -128,6 +156,8 @@ def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> 
         Each draw's value at each measurement, shape ``(n, m)``. [ΔE00]
     observed, sd
         The measured values and their errors (each > 0), shape ``(m,)``. [ΔE00]
+    lower_bound
+        Which measurements are only lower bounds (see :func:`log_likelihoods`).
 
     Returns
     -------
@@ -140,11 +170,16 @@ def likelihood_weights(model: ArrayLike, observed: ArrayLike, sd: ArrayLike) -> 
     ValueError
         As :func:`log_likelihoods`.
     """
-    return normalised_weights(log_likelihoods(model, observed, sd))
+    return normalised_weights(log_likelihoods(model, observed, sd, lower_bound=lower_bound))
 
 
 def weighted_rms_misfit(
-    model: ArrayLike, observed: ArrayLike, sd: ArrayLike, weights: ArrayLike
+    model: ArrayLike,
+    observed: ArrayLike,
+    sd: ArrayLike,
+    weights: ArrayLike,
+    *,
+    lower_bound: ArrayLike | None = None,
 ) -> float:
     """Root mean square over measurements of each one's weighted mean squared misfit. [1]
 
@@ -157,7 +192,7 @@ def weighted_rms_misfit(
     ValueError
         As :func:`log_likelihoods`, or for weights that are not one per draw.
     """
-    z = _standard_scores(model, observed, sd)
+    z = _standard_scores(model, observed, sd, lower_bound)
     w = _checked_weights(weights)
     if w.shape != (z.shape[0],):
         raise ValueError(f"weights must be one per draw ({z.shape[0]}), got {w.shape}")
@@ -241,20 +276,47 @@ def systematic_resample(weights: ArrayLike, rng: np.random.Generator) -> NDArray
     return np.asarray(np.searchsorted(cumulative, points, side="right"), dtype=np.intp)
 
 
-def observed_contrasts(sc: Scenario, run: Run) -> tuple[Array, Array, Array]:
-    """Each draw's contrast at the measurements ``(n, m)``, the measured values and
-    their errors ``(m,)``. [ΔE00]"""
+@dataclass(frozen=True)
+class ObservedContrasts:
+    """The draws' contrasts at a scenario's measurements, beside the measurements.
+
+    Attributes
+    ----------
+    model
+        Each draw's social-distance contrast at each measurement, shape ``(n, m)``. [ΔE00]
+    observed, sd
+        The measured contrasts and their errors, shape ``(m,)``. [ΔE00]
+    lower_bound
+        Which measurements are only lower bounds, shape ``(m,)``.
+    """
+
+    model: Array
+    observed: Array
+    sd: Array
+    lower_bound: NDArray[np.bool_]
+
+    def weights(self) -> Array:
+        """The draws' weights given the measurements (:func:`likelihood_weights`)."""
+        return likelihood_weights(self.model, self.observed, self.sd, lower_bound=self.lower_bound)
+
+
+def observed_contrasts(sc: Scenario, run: Run) -> ObservedContrasts:
+    """Each draw's contrast at the scenario's measurements, beside the measurements."""
     model = np.stack([curve_at(run.times, run.social, o.years) for o in sc.observations], axis=1)
-    observed = np.array([o.social_delta_e00 for o in sc.observations])
-    sd = np.array([o.sd_delta_e00 for o in sc.observations])
-    return model, observed, sd
+    return ObservedContrasts(
+        model=model,
+        observed=np.array([o.social_delta_e00 for o in sc.observations]),
+        sd=np.array([o.sd_delta_e00 for o in sc.observations]),
+        lower_bound=np.array([o.lower_bound for o in sc.observations], dtype=bool),
+    )
 
 
 def measured_due_years(sc: Scenario, target_delta_e00: float) -> float | None:
     """The earliest photo that shows the contrast clearly below the touch-up level, or None.
 
     Clearly: by more than the photo's error. Such a photo says by itself that a touch-up
-    was due by then, whatever the model's draws say.
+    was due by then, whatever the model's draws say; a lower bound (a photo without
+    untreated skin in view) never does.
 
     Parameters
     ----------
@@ -283,21 +345,25 @@ def measured_due_years(sc: Scenario, target_delta_e00: float) -> float | None:
     (2.0, None)
     """
     level = sc.touchup_threshold * target_delta_e00
-    below = [o.years for o in sc.observations if o.social_delta_e00 + o.sd_delta_e00 < level]
+    below = [
+        o.years
+        for o in sc.observations
+        if not o.lower_bound and o.social_delta_e00 + o.sd_delta_e00 < level
+    ]
     return min(below) if below else None
 
 
 def personal_weights(sc: Scenario, run: Run) -> Array:
     """Each draw's weight given the scenario's measurements (:func:`likelihood_weights`)."""
-    return likelihood_weights(*observed_contrasts(sc, run))
+    return observed_contrasts(sc, run).weights()
 
 
 def personal_window(sc: Scenario, run: Run) -> Personal | None:
     """The run re-weighted by the scenario's measurements, or None without any."""
     if not sc.observations:
         return None
-    model, observed, sd = observed_contrasts(sc, run)
-    weights = likelihood_weights(model, observed, sd)
+    seen = observed_contrasts(sc, run)
+    weights = seen.weights()
     q = weighted_quantiles(np.minimum(run.touchup_years, 1e9), weights, (0.1, 0.5, 0.9))
     # A photo that shows the look clearly below the touch-up level (by more than its
     # error) says by itself that the touch-up was due by then, whatever the draws say.
@@ -309,5 +375,7 @@ def personal_window(sc: Scenario, run: Run) -> Personal | None:
         touchup_years=(p10, p50, p90),
         effective_sample_size=effective_sample_size(weights),
         measurements=len(sc.observations),
-        residual_sd=weighted_rms_misfit(model, observed, sd, weights),
+        residual_sd=weighted_rms_misfit(
+            seen.model, seen.observed, seen.sd, weights, lower_bound=seen.lower_bound
+        ),
     )

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from fadecast.errors import InputError
 from fadecast.inputs import places
-from fadecast.inputs.measurements import Observation, measurement_sd
+from fadecast.inputs.measurements import LOWER_BOUND_FLAGS, Observation, measurement_sd
 from fadecast.inputs.parameters import central_values
 from fadecast.inputs.profile import Profile
 from fadecast.skin import tone
@@ -213,6 +213,7 @@ def scenario_from_profile(
                 sd_delta_e00=m.sd_delta_e00
                 if m.sd_delta_e00 is not None
                 else measurement_sd(m.social_delta_e00, m.flags),
+                lower_bound=bool(LOWER_BOUND_FLAGS & set(m.flags)),
             )
             for m in profile.measurements
         ),

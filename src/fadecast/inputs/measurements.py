@@ -23,6 +23,7 @@ from dataclasses import dataclass
 __all__ = [
     "ABSOLUTE_SD_DELTA_E00",
     "FLAG_SD_FACTOR",
+    "LOWER_BOUND_FLAGS",
     "MIN_SD_DELTA_E00",
     "RELATIVE_SD",
     "SD_FLAGS",
@@ -40,7 +41,9 @@ RELATIVE_SD = 0.10
 #: Quality flags that bias a measured contrast, each multiplying its error by
 #: :data:`FLAG_SD_FACTOR`: no white card, no untreated skin in view (the contrast is
 #: understated), an overexposed card, blur, a greyscale photo (no chroma in the
-#: contrast), too few dots to be a pattern.
+#: contrast), too few dots to be a pattern, a printed card whose grey does not read as
+#: printed against its white (the photo's tone curve is bent, so lightness differences
+#: are scaled wrong).
 SD_FLAGS = frozenset(
     {
         "no_white_reference",
@@ -49,9 +52,16 @@ SD_FLAGS = frozenset(
         "out_of_focus",
         "greyscale",
         "too_few_dots",
+        "card_grey_off",
     }
 )
 FLAG_SD_FACTOR = 2.0
+#: Flags that make a measured contrast a lower bound: without untreated skin in view the
+#: contrast is taken against the lightest skin between the dots, which is never lighter
+#: than bare skin, so the truth is at least the measured value (within its error) and may
+#: be well above it where dots have spread or sit deep (docs/measure.md). Personal
+#: calibration then counts only the draws that fall below it against the forecast.
+LOWER_BOUND_FLAGS = frozenset({"no_bare_skin"})
 #: Smallest error a measurement may state. A bench spectrophotometer on a flat colour
 #: tile repeats to a few hundredths of a ΔE unit; a photo of a dotted scalp, read through
 #: a camera, a white card and a dot mask, cannot be ten times better than the ± 0.7 ΔE00
@@ -72,11 +82,15 @@ class Observation:
         The measured social-distance contrast. [ΔE00]
     sd_delta_e00
         Its error (standard deviation). [ΔE00]
+    lower_bound
+        Whether the measured value is only a lower bound of the contrast (a photo with
+        a flag of :data:`LOWER_BOUND_FLAGS`).
     """
 
     years: float
     social_delta_e00: float
     sd_delta_e00: float
+    lower_bound: bool = False
 
 
 def measurement_sd(social_delta_e00: float, flags: Sequence[str] = ()) -> float:

@@ -122,7 +122,7 @@ def load_parameters() -> Mapping[str, Parameter]:
 def load_render_parameters() -> Mapping[str, Parameter]:
     """Read the packaged table of picture parameters (``data/render.toml``).
 
-    They shape the pictures only (dot layout, skin texture, the observer), never the
+    They shape the pictures only (skin texture, stubble, a hairline, the observer), never the
     forecast, so they are not drawn in the Monte Carlo.
 
     Returns
@@ -132,9 +132,9 @@ def load_render_parameters() -> Mapping[str, Parameter]:
 
     Examples
     --------
-    >>> dot_size = load_render_parameters()["dot_size_variation"]
-    >>> dot_size.stage, dot_size.value, dot_size.distribution.kind
-    ('render', 1.08, 'fixed')
+    >>> transition = load_render_parameters()["hairline_transition_mm"]
+    >>> transition.stage, transition.value, transition.distribution.kind
+    ('render', 8.0, 'fixed')
     """
     raw = data.toml_table("render.toml")
     return {name: _parse_parameter(name, entry) for name, entry in raw.items()}
@@ -145,8 +145,8 @@ def render_values() -> dict[str, float]:
 
     Examples
     --------
-    >>> render_values()["poisson_disk_fraction"]
-    0.8
+    >>> render_values()["observer_distance_m"]
+    2.0
     """
     return {name: p.value for name, p in load_render_parameters().items()}
 

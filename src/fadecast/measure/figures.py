@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
 
 from fadecast.measure.dots import DotFinding
 from fadecast.measure.imaging import (
@@ -32,6 +33,7 @@ __all__ = [
     "bare_skin_at",
     "bare_skin_rgb",
     "figures_of",
+    "fully_treated",
     "lab_of",
     "treated_area",
     "treated_by_distance",
@@ -52,6 +54,12 @@ MIN_DOTS = 20
 #: 1.5, a sparse first session within 3 to 4): detections further apart than this many
 #: median diameters (median nearest-neighbour distance) are not a pattern. [1]
 MAX_SPACING_DIAMETERS = 6.0
+#: The mean tone is read where the treatment is full: where the local density of the
+#: dots found (a Gaussian window of this many spacings' sd) is at least
+#: :data:`FULL_DENSITY_SHARE` of the treated area's median. A feathered hairline, where
+#: dots thin out and lighten, is not the tone the forecast means. [1]
+FULL_WINDOW_SPACINGS = 1.5
+FULL_DENSITY_SHARE = 0.8
 #: Skin darker than this luminance (after calibration) is too dark to read. [1]
 MIN_SKIN_LUMINANCE = 0.03
 #: Share of clipped pixels above which a photo is overexposed. [1]
@@ -208,6 +216,63 @@ def treated_area(
         return analysed
     treated = treated_by_distance(*near)
     return analysed & full_resolution(treated, found.working_factor, analysed.shape)
+
+
+def fully_treated(
+    rows_px: NDArray[np.floating],
+    cols_px: NDArray[np.floating],
+    treated: NDArray[np.bool_],
+    inside: NDArray[np.bool_],
+    spacing_px: float,
+) -> NDArray[np.bool_]:
+    """The part of the treated area where the dots are as dense as the pattern's own.
+
+    The local density is the dots found, weighted by a Gaussian window of
+    :data:`FULL_WINDOW_SPACINGS` spacings, over the looked-at pixels so weighted; the
+    treatment is full where it is at least :data:`FULL_DENSITY_SHARE` of the treated
+    area's median (so at least half of the treated area is full).
+
+    Parameters
+    ----------
+    rows_px, cols_px
+        The dots' centres on the working copy. [px]
+    treated, inside
+        The treated area and the pixels looked at, on the working copy.
+    spacing_px
+        The dots' median spacing on the working copy. [px]
+
+    Returns
+    -------
+    NDArray[np.bool_]
+        On the working copy.
+
+    Examples
+    --------
+    A patch whose left half holds a dot every 4 pixels and right half one every 8
+    (a feathered hairline, say): the mean tone is read on the left.
+
+    >>> rows, cols = np.mgrid[2:64:4, 2:32:4]
+    >>> sparse_rows, sparse_cols = np.mgrid[2:64:8, 34:64:8]
+    >>> r = np.r_[rows.ravel(), sparse_rows.ravel()].astype(float)
+    >>> c = np.r_[cols.ravel(), sparse_cols.ravel()].astype(float)
+    >>> everywhere = np.ones((64, 64), dtype=bool)
+    >>> full = fully_treated(r, c, everywhere, everywhere, 4.0)
+    >>> bool(full[:, :24].all()), bool(full[:, 40:].any())
+    (True, False)
+    """
+    shape = treated.shape
+    counts = np.zeros(shape, dtype=np.float32)
+    r = np.clip(np.asarray(rows_px).astype(np.intp), 0, shape[0] - 1)
+    c = np.clip(np.asarray(cols_px).astype(np.intp), 0, shape[1] - 1)
+    np.add.at(counts, (r, c), 1.0)
+    sd = FULL_WINDOW_SPACINGS * spacing_px
+    dots = ndimage.gaussian_filter(counts, sd, mode="constant")
+    area = ndimage.gaussian_filter(inside.astype(np.float32), sd, mode="constant")
+    local = np.where(area > 0.25, dots / np.maximum(area, 1e-6), 0.0)
+    if not treated.any():
+        return treated
+    typical = float(np.median(local[treated]))
+    return np.asarray(treated & (local >= FULL_DENSITY_SHARE * typical), dtype=bool)
 
 
 Colours = Float32 | LinearRGB
@@ -388,6 +453,16 @@ def figures_of(
             # The mean tone of the treated area without the pixels under hairs, on the
             # working copy (block means keep the mean of linear light).
             keep = block_all(treated, found.working_factor)
+            if near is not None:
+                inside = block_all(analysed, found.working_factor)
+                f = found.working_factor
+                keep = fully_treated(
+                    found.rows / f,
+                    found.cols / f,
+                    keep,
+                    inside[: keep.shape[0], : keep.shape[1]],
+                    near[1],
+                )
             shape = (
                 min(keep.shape[0], found.hair.shape[0]),
                 min(keep.shape[1], found.hair.shape[1]),

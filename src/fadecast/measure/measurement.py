@@ -10,10 +10,17 @@ Every user error (a bad option, a photo with nothing to measure) is an
 ``mm_per_px``, ``marker_mm``, ``white``, ``card_reflectance``) and what is allowed.
 A photo that is all one level, too dark or all clipped white is refused before any
 filtering, and numerical warnings of odd pictures are not let out.
+
+With the printed card in view, its grey patch checks the exposure: a grey that does not
+read as printed against the card's white
+(:func:`fadecast.measure.printed_card.grey_reads_as_printed`) adds the flag
+``card_grey_off`` to the figures' flags, unless the white is clipped (then
+``white_reference_clipped`` already says the colour is uncalibrated).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from numbers import Real
@@ -24,7 +31,7 @@ from numpy.typing import NDArray
 from fadecast.errors import InputError
 from fadecast.measure import dots, figures, reference
 from fadecast.measure.photo import MAX_PHOTO_PIXELS, LinearRGB
-from fadecast.measure.printed_card import printed_card_white
+from fadecast.measure.printed_card import grey_reads_as_printed, printed_card_white
 from fadecast.measure.scale import Marker, find_marker
 
 __all__ = [
@@ -73,7 +80,12 @@ GREY_LEVELS = 2
 
 @dataclass(frozen=True)
 class Measurement:
-    """A measured photo: where its scale and colour came from, the dots, the figures."""
+    """A measured photo: where its scale and colour came from, the dots, the figures.
+
+    ``white`` is the white reference used (its ``grey_ratio`` the printed card's grey
+    check, where read); ``figures.flags`` carries every quality flag, ``card_grey_off``
+    included.
+    """
 
     width_px: int
     height_px: int
@@ -346,6 +358,9 @@ def _measure(
         card_edge_px=None if card is None else card.edge_px,
         greyscale=greyscale,
     )
+    grey_ratio = None if card is None or clipped_card else card.grey_ratio
+    if grey_ratio is not None and not grey_reads_as_printed(grey_ratio):
+        fig = dataclasses.replace(fig, flags=(*fig.flags, "card_grey_off"))
     return Measurement(
         width_px=int(srgb.shape[1]),
         height_px=int(srgb.shape[0]),

@@ -78,14 +78,23 @@ class WhiteReference:
     source
         ``"auto"`` (found as a bright card), ``"given"`` (a rectangle given) or ``"card"``
         (the printed card's white patch, placed by its marker).
+    edge_px
+        10-90 % width of the card's edges (its blur), where read. [px]
+    outer
+        The whole card, edges included, where known. [px]
+    grey_ratio
+        For the printed card, the linear luminance of its grey patch over that of its
+        white patch as photographed (about 0.18 when the photo reads as printed,
+        :func:`fadecast.measure.printed_card.grey_reads_as_printed`); None otherwise. [1]
     """
 
     rect: tuple[int, int, int, int]
     rgb: tuple[float, float, float]
     reflectance: float
     source: str
-    edge_px: float | None = None  # 10-90 % width of the card's edges (its blur) [px]
-    outer: tuple[int, int, int, int] | None = None  # the whole card, edges included [px]
+    edge_px: float | None = None
+    outer: tuple[int, int, int, int] | None = None
+    grey_ratio: float | None = None
 
     @property
     def extent(self) -> tuple[int, int, int, int]:

@@ -4,7 +4,8 @@ Artists place dots by hand at a roughly even spacing, never on a grid: a Poisson
 pattern (no two dots closer than a minimum distance, otherwise random) reproduces that.
 Each dot gets its own size and load (needle angle, pressure, the skin under it), and an
 optional hairline thins the dots out over a soft transition zone, as a feathered SMP
-hairline does.
+hairline does. The pattern and its statistics are the forecast's own
+(:mod:`fadecast.skin.pattern`).
 
 Coordinates are millimetres from the patch's top-left corner: ``x`` to the right,
 ``y`` down (rows of the picture).
@@ -12,116 +13,16 @@ Coordinates are millimetres from the patch's top-left corner: ``x`` to the right
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["DotLayout", "dot_layout", "poisson_disk_bridson2007"]
+from fadecast.skin.pattern import poisson_disk_bridson2007
+
+__all__ = ["DotLayout", "dot_layout"]
 
 Array = NDArray[np.float64]
-
-
-def poisson_disk_bridson2007(
-    width_mm: float,
-    height_mm: float,
-    radius_mm: float,
-    rng: np.random.Generator,
-    *,
-    attempts: int = 30,
-) -> Array:
-    """Poisson-disk sample of a rectangle: random points no closer than ``radius_mm``.
-
-    Bridson's algorithm: grow from a random seed point; each active point proposes up to
-    ``attempts`` candidates in the annulus ``[r, 2r]`` around it and keeps those far
-    enough from every accepted point (checked on a background grid of cell ``r/√2``,
-    which holds at most one point). It fills the rectangle to maximal density in time
-    proportional to the number of points.
-
-    Parameters
-    ----------
-    width_mm, height_mm
-        The rectangle. [mm]
-    radius_mm
-        Minimum distance between points. [mm]
-    rng
-        Random generator.
-    attempts
-        Candidates per active point before it is retired.
-
-    Returns
-    -------
-    ndarray
-        Points ``(x, y)``, shape ``(N, 2)``, in the order they were accepted. [mm]
-
-    References
-    ----------
-    Bridson R. Fast Poisson disk sampling in arbitrary dimensions. SIGGRAPH 2007
-    sketches, article 22.
-
-    Examples
-    --------
-    >>> points = poisson_disk_bridson2007(10.0, 10.0, 0.8, np.random.default_rng(0))
-    >>> gaps = np.hypot(*(points[:, None] - points[None, :]).transpose(2, 0, 1))
-    >>> np.fill_diagonal(gaps, np.inf)
-    >>> bool(gaps.min() >= 0.8 and np.all((points >= 0.0) & (points < 10.0)))
-    True
-    """
-    if width_mm <= 0 or height_mm <= 0 or radius_mm <= 0:
-        raise ValueError("width_mm, height_mm and radius_mm must be positive")
-    cell = radius_mm / math.sqrt(2.0)
-    cols, rows = math.ceil(width_mm / cell), math.ceil(height_mm / cell)
-    grid: list[int] = [-1] * (cols * rows)
-    xs: list[float] = []
-    ys: list[float] = []
-    r2 = radius_mm * radius_mm
-
-    def accept(x: float, y: float) -> None:
-        grid[int(y / cell) * cols + int(x / cell)] = len(xs)
-        xs.append(x)
-        ys.append(y)
-        active.append(len(xs) - 1)
-
-    active: list[int] = []
-    accept(float(rng.uniform(0, width_mm)), float(rng.uniform(0, height_mm)))
-    # Candidates are drawn in blocks, which is much faster than one draw at a time.
-    block = 4096
-    u_angle, u_dist, used = rng.random(block), rng.random(block), 0
-    while active:
-        pick = int(rng.integers(len(active)))
-        i = active[pick]
-        found = False
-        for _ in range(attempts):
-            if used == block:
-                u_angle, u_dist, used = rng.random(block), rng.random(block), 0
-            angle = 2.0 * math.pi * u_angle[used]
-            # Uniform over the annulus's area.
-            dist = radius_mm * math.sqrt(1.0 + 3.0 * u_dist[used])
-            used += 1
-            x = xs[i] + dist * math.cos(angle)
-            y = ys[i] + dist * math.sin(angle)
-            if not (0.0 <= x < width_mm and 0.0 <= y < height_mm):
-                continue
-            gx, gy = int(x / cell), int(y / cell)
-            ok = True
-            for ny in range(max(gy - 2, 0), min(gy + 3, rows)):
-                base = ny * cols
-                for nx in range(max(gx - 2, 0), min(gx + 3, cols)):
-                    j = grid[base + nx]
-                    if j >= 0 and (xs[j] - x) ** 2 + (ys[j] - y) ** 2 < r2:
-                        ok = False
-                        break
-                if not ok:
-                    break
-            if ok:
-                accept(x, y)
-                found = True
-                break
-        if not found:
-            active[pick] = active[-1]
-            active.pop()
-    return np.column_stack([xs, ys]).astype(np.float64)
 
 
 @dataclass(frozen=True)

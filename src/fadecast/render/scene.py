@@ -193,9 +193,9 @@ def make_scene(sc: Scenario, settings: RenderSettings, *, cache: ModelCache | No
         settings.size_mm,
         spacing_mm=central["dot_spacing_mm"],
         rng=rng,
-        disk_fraction=look["poisson_disk_fraction"],
-        size_gsd=look["dot_size_variation"],
-        load_gsd=look["dot_load_variation"],
+        disk_fraction=central["poisson_disk_fraction"],
+        size_gsd=central["dot_size_variation"],
+        load_gsd=central["dot_load_variation"],
         hairline_mm=settings.hairline_mm,
         transition_mm=look["hairline_transition_mm"],
     )

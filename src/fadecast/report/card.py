@@ -36,6 +36,7 @@ INSTRUCTIONS = (
     "Hold the card flat beside the treated area, in the same light, at the same distance.",
     "Keep the whole card and some untreated skin (e.g. the forehead) in the photo.",
     "Tap to focus on the card; avoid flash glare on the card and shadows across it.",
+    "Turn off HDR, filters and beauty modes: the grey patch checks the photo reads as printed.",
     "Measure with: fadecast measure PHOTO --marker-mm {marker_mm:g}",
 )
 

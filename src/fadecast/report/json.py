@@ -283,7 +283,15 @@ def removal_dict(estimate: KirbyDesaiEstimate) -> dict[str, Any]:
 
 
 def measurement_dict(measurement: Measurement) -> dict[str, Any]:
-    """A measured photo as plain JSON-ready data: the contract of ``fadecast measure --json``."""
+    """A measured photo as plain JSON-ready data: the contract of ``fadecast measure --json``.
+
+    ``white_reference.grey_ratio`` is the printed card's grey patch over its white in
+    linear luminance (None unless read) [1]; ``flags`` are the quality flags
+    (:data:`fadecast.measure.flags.FLAGS`) and ``advice`` the line of
+    :data:`fadecast.measure.flags.ADVICE` for each, in the same order.
+    """
+    from fadecast.measure.flags import ADVICE  # here: printing a forecast loads no measure
+
     fig = measurement.figures
 
     def spread(value: Spread | None) -> dict[str, float] | None:
@@ -306,6 +314,9 @@ def measurement_dict(measurement: Measurement) -> dict[str, Any]:
             "rect": list(measurement.white.rect),
             "rgb": [round(v, 5) for v in measurement.white.rgb],
             "reflectance": measurement.white.reflectance,
+            "grey_ratio": None
+            if measurement.white.grey_ratio is None
+            else round(measurement.white.grey_ratio, 4),
         },
         "dots": {
             "count": fig.dot_count,
@@ -330,6 +341,7 @@ def measurement_dict(measurement: Measurement) -> dict[str, Any]:
         },
         "blur_px": None if fig.blur_px is None else round(fig.blur_px, 3),
         "flags": list(fig.flags),
+        "advice": [ADVICE[flag] for flag in fig.flags],
     }
 
 

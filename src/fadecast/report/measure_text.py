@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fadecast.measure.figures import Spread
-from fadecast.measure.flags import FLAGS
+from fadecast.measure.flags import ADVICE, FLAGS
 from fadecast.measure.measurement import Measurement
+from fadecast.measure.printed_card import card_layout, expected_grey_ratio
 
 __all__ = ["format_measurement"]
 
@@ -28,9 +29,11 @@ def format_measurement(m: Measurement, *, name: str = "photo") -> str:
     Returns
     -------
     str
-        The size of the photo, then one line per figure: scale, white card, dot count,
-        density, diameter, edge, coverage, contrast close up and at 2 m, skin colour,
-        blur; then a line per quality flag, starting with ``!``.
+        The size of the photo, then one line per figure: scale, white card, the printed
+        card's grey patch against its white, dot count, density, diameter, edge,
+        coverage, contrast close up and at 2 m, skin colour, blur; then two lines per
+        quality flag: what it means, starting with ``!``, and below it what to do for a
+        better photo, starting with ``→``.
 
     Examples
     --------
@@ -54,6 +57,9 @@ def format_measurement(m: Measurement, *, name: str = "photo") -> str:
       scale         50.0 µm per pixel (given)
     >>> [line.split(":")[0] for line in lines if line.startswith("  !")]
     ['  ! no_white_reference', '  ! no_bare_skin']
+    >>> print("\\n".join(lines[-4:-2]))
+      ! no_white_reference: no white reference: colour is uncalibrated
+        → hold the printed card (fadecast card) flat beside the treated area, in the same light
     """
     fig = m.figures
     lines = [f"{name}: {m.width_px} x {m.height_px} px"]
@@ -63,6 +69,12 @@ def format_measurement(m: Measurement, *, name: str = "photo") -> str:
         where = ",".join(map(str, m.white.rect))
         how = "the printed card's white patch" if m.white.source == "card" else m.white.source
         lines.append(f"  white card    {how} at x,y,w,h = {where}")
+        if m.white.grey_ratio is not None:
+            low, high = card_layout().grey_ratio_range
+            lines.append(
+                f"  grey patch    {m.white.grey_ratio:.2f} of the white, linear (printed "
+                f"{expected_grey_ratio():.2f}; {low:.2f}–{high:.2f} reads as printed)"
+            )
     lines.append(f"  dots          {fig.dot_count}")
     if fig.density_per_cm2 is not None:
         lines.append(f"  density       {fig.density_per_cm2:.1f} per cm²")
@@ -86,4 +98,5 @@ def format_measurement(m: Measurement, *, name: str = "photo") -> str:
         lines.append(f"  blur          {fig.blur_px:.1f} px (from the card's edge)")
     for flag in fig.flags:
         lines.append(f"  ! {flag}: {FLAGS[flag]}")
+        lines.append(f"    → {ADVICE[flag]}")
     return "\n".join(lines)

@@ -1,16 +1,17 @@
 """What an observer sees: dot and mean-tone contrast against bare skin.
 
 The spectral optics (:mod:`fadecast.skin.optics`) are too costly to run for every Monte
-Carlo draw and time step, but the appearance of a dot lattice depends on only three
+Carlo draw and time step, but the appearance of an SMP pattern depends on only three
 numbers: the dot's peak pigment density, how far photolysis has changed the pigment's
 mix, and the dot width relative to the spacing. :func:`contrast_table` tabulates, for one
 skin, pigment and depth:
 
-- close up: CIEDE2000 between the dot centre and bare skin;
+- close up: CIEDE2000 between the centre of the median dot and bare skin;
 - at social distance (1-3 m), where the eye blends dots into a mean tone: CIEDE2000
-  between the area-mean colour of one lattice cell and bare skin. The mean is taken over
-  reflectance (XYZ is linear in the spectrum), on a grid over the cell of a square lattice
-  of Gaussian dots, neighbours included.
+  between the area-mean colour of the pattern and bare skin. The mean is taken over
+  reflectance (XYZ is linear in the spectrum), over the density distribution of a
+  hand-placed pattern of Gaussian dots (:mod:`fadecast.skin.pattern`): crowded dots and
+  open gaps make it lighter than a regular lattice would be.
 
 :func:`lookup` interpolates the table multilinearly for arrays of any shape; to read
 several quantities at the same points, locate them once with :func:`stencil` and read each
@@ -19,13 +20,12 @@ with :func:`interpolate`.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from fadecast.skin import colour, inked_column
+from fadecast.skin import colour, inked_column, pattern
 from fadecast.skin.pigments import Pigment
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
     "contrast_table",
     "discolouration",
     "interpolate",
-    "lattice_profile",
     "lookup",
     "photolysis_progress",
     "stencil",
@@ -44,14 +43,12 @@ __all__ = [
 Array = NDArray[np.float64]
 
 _LOG10_DENSITY = np.linspace(-3.0, 1.2, 43)  # peak density grid, log10 [mg/cm²]
-_WIDTH_RATIO = np.linspace(0.12, 1.0, 23)  # sigma / spacing
 _PROGRESS_STEPS = 13
-_CELL_NODES = 8  # per axis, over a quarter cell (symmetry)
 
 
 @dataclass(frozen=True)
 class ContrastTable:
-    """Contrast of a dot lattice against bare skin, tabulated.
+    """Contrast of an SMP pattern against bare skin, tabulated.
 
     Attributes
     ----------
@@ -84,51 +81,6 @@ class ContrastTable:
     social_lab: Array
     discolouration_delta_e00: Array
     skin_lab: Array
-
-
-@functools.cache
-def lattice_profile(width_ratio: float) -> Array:
-    """Relative pigment density over a quarter cell of a square lattice of Gaussian dots.
-
-    Parameters
-    ----------
-    width_ratio
-        Dot width σ over spacing. [1]
-
-    Returns
-    -------
-    ndarray
-        Density relative to a single dot's peak at ``_CELL_NODES²`` midpoint nodes covering
-        the quarter cell ``[0, ½]²`` (in units of the spacing), neighbours within three
-        cells included. [1]
-
-    Examples
-    --------
-    Over a cell the Gaussian dots hold, on average, ``2π σ²`` times a dot's peak density
-    (0.5655 for σ = 0.3 spacings); the densest node lies nearest the dot's centre:
-
-    >>> profile = lattice_profile(0.3)
-    >>> profile.shape, round(float(profile.mean()), 4), round(float(2 * np.pi * 0.3**2), 4)
-    ((64,), 0.5655, 0.5655)
-    >>> round(float(profile.max()), 3), round(float(profile.min()), 3)
-    (1.006, 0.254)
-    """
-    nodes = (np.arange(_CELL_NODES) + 0.5) / (2 * _CELL_NODES)
-    qx, qy = np.meshgrid(nodes, nodes, indexing="ij")
-    shifts = np.arange(-3, 4, dtype=np.float64)
-    dx = qx.reshape(-1, 1, 1) - shifts.reshape(1, -1, 1)
-    dy = qy.reshape(-1, 1, 1) - shifts.reshape(1, 1, -1)
-    g = np.exp(-(dx**2 + dy**2) / (2.0 * width_ratio**2)).sum(axis=(1, 2))
-    return np.asarray(g, dtype=np.float64)
-
-
-def _centre_profile(width_ratio: Array) -> Array:
-    shifts = np.arange(-3, 4, dtype=np.float64)
-    d2 = shifts[:, None] ** 2 + shifts[None, :] ** 2
-    return np.asarray(
-        np.exp(-d2[None, :, :] / (2.0 * width_ratio[:, None, None] ** 2)).sum(axis=(1, 2)),
-        dtype=np.float64,
-    )
 
 
 def _composition(pigment: Pigment, progress: Array) -> Array:
@@ -331,11 +283,12 @@ def contrast_table(
         return out
 
     peak = 10.0**_LOG10_DENSITY  # (D,)
-    profiles = np.stack([lattice_profile(float(s)) for s in _WIDTH_RATIO])  # (W, Q)
-    cell = peak[:, None, None] * profiles[None, :, :]  # (D, W, Q)
+    spread = pattern.pattern_table()
+    # The density over the hand-placed pattern, at equal-probability nodes (W, Q).
+    over_skin = peak[:, None, None] * spread.density_nodes[None, :, :]  # (D, W, Q)
 
-    mean_xyz = xyz_at(cell).mean(axis=-2)  # (P, D, W, 3)
-    centre = peak[:, None] * _centre_profile(_WIDTH_RATIO)[None, :]  # (D, W)
+    mean_xyz = xyz_at(over_skin).mean(axis=-2)  # (P, D, W, 3)
+    centre = peak[:, None] * spread.centre_density[None, :]  # (D, W)
     centre_xyz = xyz_at(centre)  # (P, D, W, 3)
 
     mean_lab = colour.xyz_to_lab(mean_xyz)
@@ -344,7 +297,7 @@ def contrast_table(
     return ContrastTable(
         log10_density=_LOG10_DENSITY.copy(),
         progress=progress,
-        width_ratio=_WIDTH_RATIO.copy(),
+        width_ratio=spread.width_ratio.copy(),
         social_delta_e00=np.ascontiguousarray(np.moveaxis(social, 0, 1)),
         closeup_delta_e00=np.ascontiguousarray(np.moveaxis(closeup, 0, 1)),
         social_lab=np.ascontiguousarray(np.moveaxis(mean_lab, 0, 1)),
@@ -433,7 +386,7 @@ def stencil(
     (2,)
     >>> both = np.stack([table.social_delta_e00, table.closeup_delta_e00])
     >>> interpolate(both, where).round(2).tolist()
-    [[12.63, 9.52], [24.98, 24.13]]
+    [[11.7, 8.96], [24.98, 24.13]]
     """
     rho = np.asarray(peak_density_mg_cm2, dtype=np.float64)
     s = np.asarray(width_ratio, dtype=np.float64)
@@ -514,7 +467,7 @@ def interpolate(values: Array, where: Stencil, *, vanishes_without_pigment: bool
     >>> where = stencil(table, [1.7, 0.85], 0.0, 0.18)
     >>> lab = np.moveaxis(table.social_lab, -1, 0)  # (3, density, progress, width)
     >>> interpolate(lab, where, vanishes_without_pigment=False).round(1).tolist()
-    [[55.2, 57.4], [2.2, 3.4], [2.9, 5.3]]
+    [[55.8, 57.8], [2.6, 3.7], [3.6, 5.7]]
     """
     arr = np.asarray(values, dtype=np.float64)
     leading = arr.shape[:-3]
@@ -572,9 +525,9 @@ def lookup(
     ...     epidermis_mm=optics.EPIDERMIS_MM,
     ... )
     >>> lookup(table, table.social_delta_e00, [1.7, 0.85, 0.0], 0.0, 0.18).round(2).tolist()
-    [12.63, 9.52, 0.0]
+    [11.7, 8.96, 0.0]
     >>> lookup(table, table.social_delta_e00, 1.7, 0.0, [0.12, 0.18, 0.3]).round(2).tolist()
-    [4.84, 12.63, 23.97]
+    [4.72, 11.7, 23.2]
     """
     where = stencil(table, peak_density_mg_cm2, progress, width_ratio)
     return interpolate(values, where, vanishes_without_pigment=vanishes_without_pigment)
@@ -624,7 +577,7 @@ def discolouration(
     ...     )
     >>> blend = table_of("organic-blend")
     >>> discolouration(blend, 1.7, [0.0, 500.0, 2000.0], 0.18).round(2).tolist()
-    [0.0, 0.01, 0.03]
+    [0.0, 0.01, 0.02]
     >>> float(discolouration(table_of("carbon-black"), 1.7, 2000.0, 0.18))
     0.0
     """
