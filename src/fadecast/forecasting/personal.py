@@ -10,9 +10,10 @@ where ``y_i`` is the contrast measured at ``t_i`` years after the first session,
 ``c_d(t_i)`` the draw's contrast then, and ``s_i`` the measurement's error (importance
 sampling with the prior as proposal). A measurement that is only a lower bound (a photo
 without untreated skin in view, whose contrast is understated) counts one-sidedly: a draw
-above it is not held against, one below it is, by the same Gaussian. Weighted quantiles of the draws' touch-up times
-give the personal window; the effective sample size ``(Σw)² / Σw²`` says how many of
-the draws still carry it (a handful means the measurements contradict the prior).
+above it is not held against, one below it is, by the same Gaussian. Weighted quantiles
+of the draws' touch-up times give the personal window; the effective sample size
+``(Σw)² / Σw²`` says how many of the draws still carry it (a handful means the
+measurements contradict the prior).
 
 Pure numpy: arrays in, arrays out.
 """
