@@ -75,4 +75,3 @@ def test_an_even_pattern_is_fully_treated_throughout(seed: int, jitter: float) -
     everywhere = np.ones((120, 120), dtype=bool)
     full = fully_treated(r, c, everywhere, everywhere, 5.0)
     assert full.mean() > 0.95
-
