@@ -24,7 +24,7 @@ Examples
 >>> profile = fadecast.load_profile(path, today=today)
 >>> result = fadecast.forecast(profile, samples=200, seed=0, today=today)
 >>> round(result.touchup_years[1], 1)  # the median touch-up, years after the first session
-6.8
+6.9
 >>> from fadecast.report.json import forecast_dict  # the JSON contract
 >>> sorted(forecast_dict(result))[:3]
 ['attribution', 'curve', 'exposure']

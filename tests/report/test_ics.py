@@ -153,7 +153,8 @@ def test_the_client_keys_the_uids(planned: PlanResult) -> None:
     assert session_uid("client:Alice", "fade", 1) in alice
     # Another client by the fallback key: another birth year.
     other = make(person={**make().person.model_dump(), "birth_year": 1990}, **SECTIONS)
-    elsewhere = set(uids_by_session(planned, plan_calendar(run(other))).values())
+    other_plan = run(other)
+    elsewhere = set(uids_by_session(other_plan, plan_calendar(other_plan)).values())
     assert not elsewhere & default
 
 

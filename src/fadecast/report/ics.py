@@ -193,7 +193,7 @@ def plan_calendar(result: PlanResult, *, client: str | None = None) -> bytes:
     >>> ical = plan_calendar(result, client="J. Smith")
     >>> ical.splitlines()[:2], ical.count(b"BEGIN:VEVENT")
     ([b'BEGIN:VCALENDAR', b'VERSION:2.0'], 7)
-    >>> b"SUMMARY:SMP touch-up 1 (fading)\\r\\nDTSTART;VALUE=DATE:20311207\\r\\n" in ical
+    >>> b"SUMMARY:SMP touch-up 1 (fading)\\r\\nDTSTART;VALUE=DATE:20310802\\r\\n" in ical
     True
     >>> plan_calendar(result, client="J. Smith") == ical
     True
