@@ -324,15 +324,18 @@ def _photos_read() -> list[str]:
         "",
         "**Memory and time.** The photo is held as its 8-bit codes and decoded to "
         "linear light where read; every filter runs on the working copy (the photo "
-        "reduced so that a dot is 3–6 pixels wide) in single precision. Peak memory "
+        "reduced so that a dot is 3–6 pixels wide) in single precision (OpenCV's filters "
+        "with scipy's kernels). Peak memory "
         "is about 30 bytes per pixel of the working copy plus 12 per pixel of the photo "
         "(its codes, luminance and masks), plus Python's own (about 0.1 GB): at most "
-        "about 2 GB for a 50-megapixel photo, reached only when its dots are under 6 "
-        "pixels wide so that the working copy is the photo itself. Time grows in "
-        "proportion to the working copy. `python benchmarks/measure_speed.py` "
+        "about 2 GB for a 50-megapixel photo (1.9 GB measured on 48 megapixels), reached "
+        "only when its dots are under 6 "
+        "pixels wide so that the working copy is the photo itself. Time grows with the "
+        "working copy and with the number of dots (chunks of dots are measured side by "
+        "side on the processors there are). `python benchmarks/measure_speed.py` "
         "measures both, each in a fresh process, on a 48-megapixel photo of that worst "
-        "case and on a 49-megapixel black one, beside the 12-megapixel speed target "
-        "(docs/benchmarks.md).",
+        "case and on a 49-megapixel black one, and times a set of 12-megapixel photos of "
+        "different content against the speed target (docs/benchmarks.md).",
         "",
     ]
 

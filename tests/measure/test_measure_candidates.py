@@ -134,3 +134,45 @@ def test_a_picture_without_dots_has_no_candidates() -> None:
 def test_the_detecting_scales_are_finer_than_the_dots(name: str) -> None:
     """Finer than the dots' own scale: touching dots stay apart."""
     assert 0.0 < getattr(candidates, name) < 1.0
+
+
+def _climb_one_by_one(
+    image: np.ndarray, rows: np.ndarray, cols: np.ndarray, steps: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each point moved in turn, one neighbour at a time (the definition of climbing)."""
+    h, w = image.shape
+    reached = []
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        for _ in range(steps):
+            best, to = image[r, c], (r, c)
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    nr, nc = min(max(r + dr, 0), h - 1), min(max(c + dc, 0), w - 1)
+                    if image[nr, nc] > best:
+                        best, to = image[nr, nc], (nr, nc)
+            if to == (r, c):
+                break
+            r, c = to
+        reached.append((r, c))
+    first = []
+    for point in reached:
+        if point not in first:
+            first.append(point)
+    return np.array([p[0] for p in first]), np.array([p[1] for p in first])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 1000), levels=st.integers(3, 40), steps=st.integers(1, 8))
+def test_climbing_moves_each_point_to_the_first_highest_neighbour_until_a_top(
+    seed: int, levels: int, steps: int
+) -> None:
+    """On a smooth picture rounded to few levels (plateaus and ties, at the edges too),
+    every point climbs as it would one by one."""
+    rng = np.random.default_rng(seed)
+    image = ndimage.gaussian_filter(rng.random((24, 31)), 1.5)
+    image = np.round(image * levels / image.max()).astype(np.float32)
+    rows, cols = rng.integers(0, 24, 80), rng.integers(0, 31, 80)
+    got = candidates.climb(image, rows, cols, steps=steps)
+    want = _climb_one_by_one(image, rows, cols, steps)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fadecast.measure.dot_measures import DOTS_PER_CHUNK, DotMeasures, measure_dots
+from fadecast.measure.dot_measures import DOTS_PER_CHUNK, DotMeasures, edge_crossings, measure_dots
 from fadecast.measure.photo import LinearRGB, linear_from_srgb8
 
 SKIN_RGB = np.array([0.5, 0.35, 0.3])
@@ -176,3 +176,88 @@ def test_no_dots_give_empty_measures_and_a_subset_keeps_its_dots() -> None:
     second = measured.subset(np.array([False, True]))
     assert second.depth.tolist() == measured.depth[1:].tolist()
     assert second.skin_rgb.shape == (1, 3)
+
+
+def _crossings_by_definition(
+    profiles: np.ndarray, depth: np.ndarray, levels: tuple[float, ...], floor: np.ndarray | None
+) -> list[np.ndarray]:
+    """Each ray's first fall below each level, each sample compared with its target
+    exactly (in double precision), interpolated linearly; NaN where unread first."""
+    n = profiles.shape[-1]
+    unread = np.isnan(profiles)
+    first_unread = np.where(unread.any(axis=-1), np.argmax(unread, axis=-1), n)
+    top = depth[:, None]
+    base = np.zeros_like(top) if floor is None else floor
+    out = []
+    for level in levels:
+        target = base + level * (top - base)
+        below = profiles.astype(np.float64) < target[..., None]
+        fell = below.any(axis=-1)
+        k = np.argmax(below, axis=-1)
+        before = np.take_along_axis(profiles, np.maximum(k - 1, 0)[..., None], -1)[..., 0]
+        after = np.take_along_axis(profiles, k[..., None], -1)[..., 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.clip((before - target) / (before - after), 0.0, 1.0)
+        radius = np.where(fell, np.where(k > 0, k - 1 + share, 0.0), np.inf)
+        blind = first_unread <= np.where(fell, k, n - 1)
+        out.append(np.where(blind | ~np.isfinite(target), np.nan, radius))
+    return out
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 1000), unread=st.floats(0.0, 0.3))
+def test_edge_crossings_of_single_precision_profiles_are_those_of_their_definition(
+    seed: int, unread: float
+) -> None:
+    """Single-precision profiles, compared with their targets in their own precision,
+    give the crossings of comparing each sample exactly, targets on a sample included."""
+    rng = np.random.default_rng(seed)
+    profiles = np.sort(rng.random((40, 24, 12)), axis=-1)[..., ::-1].astype(np.float32)
+    profiles[rng.random(profiles.shape) < unread] = np.nan
+    depth = rng.random(40)
+    depth[:3] = profiles[:3, 0, 3]  # targets falling on a sample
+    depth[3] = np.nan
+    floor = rng.random((40, 24)) * 0.2
+    levels = (0.9, 0.5, 0.1, 1.0)
+    for base in (None, floor):
+        got = edge_crossings(profiles, depth, levels, step=1.0, floor=base)
+        for a, b in zip(got, _crossings_by_definition(profiles, depth, levels, base), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_dots_are_measured_the_same_on_one_thread_or_several(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fadecast.measure import imaging
+
+    spacing, count, sigma = 12, 40, 2.5
+    size = spacing * count
+    rows, cols = np.mgrid[0:size, 0:size] + 0.5
+    dr, dc = rows % spacing - spacing / 2, cols % spacing - spacing / 2
+    share = 0.5 * np.exp(-(dr**2 + dc**2) / (2 * sigma**2))
+    rgb = (SKIN_RGB * (1 - share[..., None]) + INK_RGB * share[..., None]).astype(np.float32)
+    y = rgb @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    centres = np.array(
+        [(spacing * (i + 0.5), spacing * (j + 0.5)) for i in range(count) for j in range(count)]
+    )
+    hair = np.zeros(y.shape, dtype=bool)
+    hair[100:300, 200] = True  # a hair across some of them
+
+    def measured() -> DotMeasures:
+        return measure_dots(
+            y,
+            rgb,
+            centres[:, 0],
+            centres[:, 1],
+            np.full(len(centres), float(SKIN_RGB @ np.array([0.2126, 0.7152, 0.0722]))),
+            hair,
+            working_factor=1,
+            sigma_px=sigma,
+        )
+
+    monkeypatch.setattr(imaging, "MAX_WORKERS", 1)
+    one = measured()
+    monkeypatch.setattr(imaging, "MAX_WORKERS", 4)
+    several = measured()
+    for name in ("depth", "diameter_px", "edge_px", "centre_rgb", "skin_rgb"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(several, name))

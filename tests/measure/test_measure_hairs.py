@@ -5,8 +5,10 @@ detection (tests/measure/test_dots.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import ndimage
 
 from fadecast.measure import hairs
 
@@ -120,3 +122,22 @@ def test_inpainting_keeps_every_unmasked_pixel_and_fills_within_their_range(
 def test_inpainting_with_nothing_masked_returns_the_picture() -> None:
     image = np.ones((8, 8), dtype=np.float32)
     assert hairs.inpaint(image, np.zeros((8, 8), dtype=bool), 2.0) is image
+
+
+@pytest.mark.parametrize("sigma", [1.5, 4.0])
+def test_inpainting_a_few_hairs_is_the_normalised_convolution_of_the_picture(
+    sigma: float,
+) -> None:
+    """A few short hairs far apart (filled tile by tile) and hairs everywhere (filled
+    at once): each masked pixel is the Gaussian-weighted mean of the unmasked ones."""
+    rng = np.random.default_rng(int(sigma * 10))
+    image = rng.random((300, 260)).astype(np.float32)
+    for share in (0.0005, 0.05):
+        mask = rng.random(image.shape) < share
+        keep = (~mask).astype(np.float64)
+        weight = ndimage.gaussian_filter(keep, sigma)
+        total = ndimage.gaussian_filter(keep * image, sigma)
+        want = np.where(weight > 1e-3, total / np.maximum(weight, 1e-3), 0.0)
+        filled = hairs.inpaint(image, mask, sigma)
+        np.testing.assert_array_equal(filled[~mask], image[~mask])
+        np.testing.assert_allclose(filled[mask], want[mask], atol=1e-5)

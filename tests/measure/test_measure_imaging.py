@@ -144,3 +144,122 @@ def test_an_even_sample_keeps_small_arrays_whole_and_thins_large_ones(size: int)
     step = 1 if size <= imaging.MAX_SAMPLE else math.ceil(size / imaging.MAX_SAMPLE)
     np.testing.assert_array_equal(sample, values[::step])
     assert len(sample) >= imaging.MAX_SAMPLE // 2 or size <= imaging.MAX_SAMPLE
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 6), (5, 7), (40, 33), (120, 90)])
+@pytest.mark.parametrize("sigma", [0.3, 1.0, 2.5, 6.0])
+def test_the_gaussian_filters_are_scipys_to_single_precision(
+    shape: tuple[int, int], sigma: float
+) -> None:
+    """Gaussian smoothing (each border mode), the Laplacian of Gaussian (plain and
+    mirror-exact) and the 3 × 3 box mean equal scipy's to float32 rounding, on pictures
+    smaller than the kernels too."""
+    image = np.random.default_rng(len(shape) + int(10 * sigma)).random(shape).astype(np.float32)
+    for mode in ("reflect", "nearest", "constant"):
+        np.testing.assert_allclose(
+            imaging.gaussian_filter(image, sigma, mode=mode),
+            ndimage.gaussian_filter(image, sigma, mode=mode),
+            atol=1e-6,
+        )
+    reference = ndimage.gaussian_laplace(image, sigma)
+    scale = max(float(np.abs(reference).max()), 1.0)
+    for mirror in (False, True):
+        got = imaging.gaussian_laplace(image, sigma, mirror=mirror)
+        assert got.dtype == np.float32 and got.shape == shape
+        np.testing.assert_allclose(got, reference, atol=1e-6 * scale)
+    np.testing.assert_allclose(
+        imaging.box_mean(image, 3), ndimage.uniform_filter(image, 3), atol=1e-6
+    )
+
+
+def test_a_gaussian_kernel_reaches_as_far_as_scipys() -> None:
+    for sigma in (0.1, 0.5, 1.0, 2.6, 7.3):
+        reach = imaging.gaussian_reach(sigma)
+        assert len(imaging.gaussian_kernel(sigma)) == 2 * reach + 1
+        assert len(imaging.gaussian_kernel(sigma, 2)) == 2 * reach + 1
+        impulse = np.zeros(4 * reach + 3)
+        impulse[2 * reach + 1] = 1.0
+        spread = np.flatnonzero(ndimage.gaussian_filter1d(impulse, sigma))
+        assert spread[0] == reach + 1 and spread[-1] == 3 * reach + 1
+
+
+@pytest.mark.parametrize("sigma", [1.0, 2.0, 3.3])
+def test_the_mirror_exact_laplacian_keeps_a_symmetric_picture_symmetric_to_the_bit(
+    sigma: float,
+) -> None:
+    rows, cols = np.mgrid[0:64, 0:64] % 16 - 7.5  # blobs centred between pixels
+    image = (1.0 - 0.4 * np.exp(-(rows**2 + cols**2) / (2 * sigma**2))).astype(np.float32)
+    log = imaging.gaussian_laplace(image, sigma, mirror=True)
+    block = log[8:24, 8:24]  # one period, symmetric about its middle both ways
+    np.testing.assert_array_equal(block, block[::-1, :])
+    np.testing.assert_array_equal(block, block[:, ::-1])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rows=st.integers(1, 12),
+    cols=st.integers(1, 12),
+    factor=st.sampled_from([1, 2, 4, 8]),
+    extra_rows=st.integers(0, 7),
+    extra_cols=st.integers(0, 7),
+    seed=st.integers(0, 1000),
+)
+def test_linear_upsampling_is_bilinear_at_the_pixel_centres(
+    rows: int, cols: int, factor: int, extra_rows: int, extra_cols: int, seed: int
+) -> None:
+    image = np.random.default_rng(seed).random((rows, cols)).astype(np.float32)
+    shape = (rows * factor + min(extra_rows, factor - 1), cols * factor + min(extra_cols, 9))
+    at_rows = (np.arange(shape[0]) + 0.5) / factor - 0.5
+    at_cols = (np.arange(shape[1]) + 0.5) / factor - 0.5
+    got = imaging.upsample_linear(image, factor, shape)
+    assert got.shape == shape and got.dtype == np.float32
+    np.testing.assert_allclose(got, imaging.bilinear(image, at_rows, at_cols), atol=1e-6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rows=st.integers(1, 30),
+    cols=st.integers(1, 30),
+    iterations=st.integers(0, 5),
+    share=st.floats(0.0, 0.4),
+    seed=st.integers(0, 1000),
+)
+def test_the_cross_erosion_is_scipys_padded_erosion_exactly(
+    rows: int, cols: int, iterations: int, share: float, seed: int
+) -> None:
+    mask = np.random.default_rng(seed).random((rows, cols)) >= share
+    got = imaging.erode_cross(mask, iterations)
+    if iterations == 0:
+        np.testing.assert_array_equal(got, mask)
+        return
+    padded = ndimage.binary_erosion(np.pad(mask, iterations), iterations=iterations)
+    np.testing.assert_array_equal(got, padded[iterations:-iterations, iterations:-iterations])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rows=st.integers(1, 30),
+    cols=st.integers(1, 30),
+    side=st.integers(1, 9),
+    seed=st.integers(0, 1000),
+)
+def test_a_tile_is_set_when_any_of_its_pixels_is(
+    rows: int, cols: int, side: int, seed: int
+) -> None:
+    mask = np.random.default_rng(seed).random((rows, cols)) > 0.9
+    tiles = imaging.block_any(mask, side)
+    assert tiles.shape == (math.ceil(rows / side), math.ceil(cols / side))
+    for i, j in np.ndindex(*tiles.shape):
+        assert tiles[i, j] == mask[i * side : (i + 1) * side, j * side : (j + 1) * side].any()
+
+
+def test_work_in_parallel_gives_the_results_of_a_loop_in_order_and_context() -> None:
+    """Results in the items' order, each computed under the caller's numpy error state."""
+
+    def work(item: int) -> tuple[int, str]:
+        return item * item, str(np.geterr()["divide"])
+
+    with np.errstate(divide="raise"):
+        results = imaging.parallel_map(work, list(range(20)))
+    assert results == [(i * i, "raise") for i in range(20)]
+    assert imaging.parallel_map(work, []) == []

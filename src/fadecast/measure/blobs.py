@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from fadecast.measure.imaging import even_sample, maximum_filter
+from fadecast.measure.imaging import box_mean, even_sample, gaussian_laplace, maximum_filter
 
 __all__ = [
     "hessian_roundness",
@@ -56,7 +56,7 @@ def normalised_log(image: Float32, sigma_px: float) -> Float32:
     >>> round(float(normalised_log(blob, 3.0)[20, 20]), 3)
     0.5
     """
-    out = np.asarray(ndimage.gaussian_laplace(image, sigma_px), dtype=np.float32)
+    out = gaussian_laplace(image, sigma_px)
     out *= np.float32(-(sigma_px**2))
     return out
 
@@ -98,10 +98,10 @@ def noise_sd(parts: Sequence[Float32]) -> float:
     """
     pieces = []
     for part in parts:
-        fine = ndimage.uniform_filter(part, 3)
-        np.subtract(part, fine, out=fine)
-        pieces.append(even_sample(fine).copy())
-        del fine
+        # Only the pixels of the even sample are read: the high-pass is taken there.
+        mean = box_mean(part, 3)
+        pieces.append(even_sample(np.asarray(part, dtype=np.float32)) - even_sample(mean))
+        del mean
     fine = even_sample(np.concatenate(pieces))
     np.abs(fine - np.median(fine), out=fine)
     mad = float(np.median(fine))
@@ -152,10 +152,14 @@ def hessian_roundness(response: Float32, rows: Indices, cols: Indices) -> Array:
     h, w = response.shape
     r = np.clip(rows, 1, h - 2)
     c = np.clip(cols, 1, w - 2)
-    f = response.astype(np.float64)
-    rr = f[r + 1, c] - 2 * f[r, c] + f[r - 1, c]
-    cc = f[r, c + 1] - 2 * f[r, c] + f[r, c - 1]
-    rc = 0.25 * (f[r + 1, c + 1] - f[r + 1, c - 1] - f[r - 1, c + 1] + f[r - 1, c - 1])
+
+    def f(dr: int, dc: int) -> Array:
+        return np.asarray(response[r + dr, c + dc], dtype=np.float64)
+
+    centre = f(0, 0)
+    rr = f(1, 0) - 2 * centre + f(-1, 0)
+    cc = f(0, 1) - 2 * centre + f(0, -1)
+    rc = 0.25 * (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1))
     mean = 0.5 * (rr + cc)
     half_gap = np.sqrt(0.25 * (rr - cc) ** 2 + rc**2)
     l1, l2 = mean - half_gap, mean + half_gap  # l1 <= l2; a maximum has both < 0
@@ -179,8 +183,11 @@ def subpixel_peaks(response: Float32, rows: Indices, cols: Indices) -> tuple[Arr
     h, w = response.shape
     r = np.clip(rows, 1, h - 2)
     c = np.clip(cols, 1, w - 2)
-    f = response.astype(np.float64)
-    centre = f[r, c]
+
+    def f(dr: int, dc: int) -> Array:
+        return np.asarray(response[r + dr, c + dc], dtype=np.float64)
+
+    centre = f(0, 0)
 
     def shift(minus: Array, plus: Array) -> Array:
         denominator = minus - 2.0 * centre + plus
@@ -188,8 +195,8 @@ def subpixel_peaks(response: Float32, rows: Indices, cols: Indices) -> tuple[Arr
             s = np.where(denominator < 0.0, 0.5 * (minus - plus) / denominator, 0.0)
         return np.clip(s, -0.5, 0.5)
 
-    dr = shift(f[r - 1, c], f[r + 1, c])
-    dc = shift(f[r, c - 1], f[r, c + 1])
+    dr = shift(f(-1, 0), f(1, 0))
+    dc = shift(f(0, -1), f(0, 1))
     return rows + dr, cols + dc
 
 

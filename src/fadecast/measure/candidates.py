@@ -27,7 +27,7 @@ from fadecast.measure.blobs import (
     normalised_log,
     subpixel_peaks,
 )
-from fadecast.measure.imaging import nearest_distance
+from fadecast.measure.imaging import gaussian_filter
 from fadecast.measure.significance import significant_candidates
 from fadecast.measure.tunables import TUNABLES
 
@@ -133,7 +133,7 @@ def find_candidates(
         # A flat-topped (saturated) dot answers the finer LoG on a ring inside its
         # edge, not at its centre: each peak climbs the darkness smoothed at the same
         # scale, which is highest at the centre of any round dot.
-        smooth = np.asarray(ndimage.gaussian_filter(darkness, fine), dtype=np.float32)
+        smooth = gaussian_filter(darkness, fine)
         rows, cols = climb(smooth, rows, cols, steps=max(2, math.ceil(2.0 * sigma_px)))
         rows, cols = one_detection_per_dot(rows, cols, smooth[rows, cols], whole, sigma_px)
         rows, cols = significant_candidates(darkness, whole, rows, cols, sigma_px, noise, allowed)
@@ -173,20 +173,22 @@ def climb(image: Float32, rows: Indices, cols: Indices, *, steps: int) -> tuple[
     """
     h, w = image.shape
     r, c = rows.astype(np.intp).copy(), cols.astype(np.intp).copy()
-    offsets = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+    # Each point's 3 × 3 neighbours (the image's edge repeated beyond it), read as one
+    # window; the first of the highest is taken, the point staying unless it is
+    # strictly higher than where the point is.
+    around = np.lib.stride_tricks.sliding_window_view(np.pad(image, 1, mode="edge"), (3, 3))
+    dr = np.repeat(np.arange(-1, 2), 3)
+    dc = np.tile(np.arange(-1, 2), 3)
+    moving = np.arange(len(r))
     for _ in range(steps):
-        best = image[r, c]
-        best_r, best_c = r.copy(), c.copy()
-        for dr, dc in offsets:
-            nr, nc = np.clip(r + dr, 0, h - 1), np.clip(c + dc, 0, w - 1)
-            value = image[nr, nc]
-            higher = value > best
-            best = np.where(higher, value, best)
-            best_r, best_c = np.where(higher, nr, best_r), np.where(higher, nc, best_c)
-        moved = (best_r != r) | (best_c != c)
-        r, c = best_r, best_c
-        if not moved.any():
+        values = around[r[moving], c[moving]].reshape(len(moving), 9)
+        best = np.argmax(values, axis=1)
+        moved = values[np.arange(len(moving)), best] > values[:, 4]
+        moving, best = moving[moved], best[moved]
+        if len(moving) == 0:
             break
+        r[moving] = np.clip(r[moving] + dr[best], 0, h - 1)
+        c[moving] = np.clip(c[moving] + dc[best], 0, w - 1)
     _, first = np.unique(r * w + c, return_index=True)
     first.sort()
     return r[first], c[first]
@@ -248,7 +250,8 @@ def one_detection_per_dot(
 
     points = np.c_[rows, cols].astype(np.float64)
     tree = cKDTree(points)
-    close = MERGE_DISTANCE * float(np.median(nearest_distance(points)))
+    nearest = tree.query(points, k=2, workers=-1)[0][:, 1]  # as nearest_distance
+    close = MERGE_DISTANCE * float(np.median(nearest))
     pairs = tree.query_pairs(max(close, SADDLE_REACH * sigma_px), output_type="ndarray")
     if len(pairs) == 0:
         return rows, cols

@@ -19,18 +19,20 @@ pixels wide, leaving out pixels under a hair:
 - **colours**: the mean linear RGB of the centre disk and of the lightest of the skin
   in a ring around the dot.
 
-:func:`measure_dots` measures any number of dots, :data:`DOTS_PER_CHUNK` at a time.
+:func:`measure_dots` measures any number of dots, :data:`DOTS_PER_CHUNK` at a time (chunks
+side by side on up to :data:`~fadecast.measure.imaging.MAX_WORKERS` threads).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from fadecast.measure.imaging import reduction_factor
+from fadecast.measure.imaging import block_any, parallel_map, reduction_factor
 from fadecast.measure.photo import LinearRGB, block_mean
 from fadecast.measure.tunables import TUNABLES
 
@@ -49,6 +51,7 @@ __all__ = [
 
 Float32 = NDArray[np.float32]
 Array = NDArray[np.float64]
+Indices = NDArray[np.intp]
 #: A photo's linear RGB: an array ``(H, W, 3)`` or decoded where read. [1]
 Colours = Float32 | LinearRGB
 
@@ -169,21 +172,27 @@ def measure_dots(
     step = reduction_factor(luminance.shape, sigma_px, MEASURE_SIGMA_PX)
     fine_y = block_mean(luminance, step)
     fine_rgb: Colours = rgb if step == 1 else _rgb_block_mean(rgb, step)
-    parts = []
-    for start in range(0, len(rows), DOTS_PER_CHUNK):
+    any_hair = bool(hair.any())
+    hair_per_px = step / working_factor
+    side = _window_side(sigma_px / step)
+    tiles = block_any(hair, side) if any_hair and hair_per_px == 1.0 else None
+
+    def measure_chunk(start: int) -> dict[str, Array]:
         chunk = slice(start, start + DOTS_PER_CHUNK)
-        parts.append(
-            _measure_each(
-                fine_y,
-                fine_rgb,
-                rows[chunk] / step,
-                cols[chunk] / step,
-                skin_y[chunk].astype(np.float64),
-                hair,
-                hair_per_px=step / working_factor,
-                sigma_px=sigma_px / step,
-            )
+        return _measure_each(
+            fine_y,
+            fine_rgb,
+            rows[chunk] / step,
+            cols[chunk] / step,
+            skin_y[chunk].astype(np.float64),
+            hair if any_hair else None,
+            tiles,
+            hair_per_px=hair_per_px,
+            sigma_px=sigma_px / step,
         )
+
+    # Chunks are independent: measured side by side (the same values as one by one).
+    parts = parallel_map(measure_chunk, range(0, len(rows), DOTS_PER_CHUNK))
     merged = {
         name: np.concatenate([p[name] for p in parts]) if parts else np.zeros((0, *shape))
         for name, shape in (
@@ -209,17 +218,68 @@ def _rgb_block_mean(rgb: Colours, factor: int) -> Float32:
 
 
 def _windows(
-    image: NDArray[np.floating], rows: Array, cols: Array, radius: int
-) -> tuple[Float32, NDArray[np.bool_]]:
-    """Square windows of side 2·radius+1 around each centre, the image's edge pixels
-    repeated beyond it, and which of their pixels lie outside the image."""
+    image: NDArray[Any], top: Indices, left: Indices, side: int
+) -> tuple[NDArray[Any], NDArray[np.bool_] | None]:
+    """Square windows of ``side`` pixels whose first pixel is at ``(top, left)``, the
+    image's edge pixels repeated beyond it, shape ``(N, side, side)``, and which of their
+    pixels lie outside the image (None when none do). Windows wholly inside are copied
+    from a strided view of the image; only those that cross an edge are indexed pixel by
+    pixel."""
     h, w = image.shape[:2]
-    offsets = np.arange(-radius, radius + 1)
-    r = np.floor(rows).astype(np.intp)[:, None, None] + offsets[None, :, None]
-    c = np.floor(cols).astype(np.intp)[:, None, None] + offsets[None, None, :]
-    outside = (r < 0) | (r >= h) | (c < 0) | (c >= w)
-    values = np.asarray(image[np.clip(r, 0, h - 1), np.clip(c, 0, w - 1)], dtype=np.float32)
+    values = np.empty((len(top), side, side), dtype=image.dtype)
+    inside = (top >= 0) & (left >= 0) & (top + side <= h) & (left + side <= w)
+    if inside.any():
+        view = np.lib.stride_tricks.sliding_window_view(image, (side, side))
+        values[inside] = view[top[inside], left[inside]]
+    if inside.all():
+        return values, None
+    edge = ~inside
+    offsets = np.arange(side)
+    r = top[:, None] + offsets[None, :]
+    c = left[:, None] + offsets[None, :]
+    values[edge] = image[
+        np.clip(r[edge], 0, h - 1)[:, :, None], np.clip(c[edge], 0, w - 1)[:, None, :]
+    ]
+    outside = ((r < 0) | (r >= h))[:, :, None] | ((c < 0) | (c >= w))[:, None, :]
     return values, outside
+
+
+def _window_side(sigma_px: float) -> int:
+    """Side of each dot's window on the measuring copy, where a dot is ``sigma_px``
+    wide: its centre pixel and ``3.2 σ`` (at least 2 pixels) each way. [px]"""
+    return 2 * max(2, math.ceil(3.2 * sigma_px)) + 1
+
+
+def _hair_windows(
+    hair: NDArray[np.bool_],
+    tiles: NDArray[np.bool_] | None,
+    top: Indices,
+    left: Indices,
+    side: int,
+    hair_per_px: float,
+) -> NDArray[np.bool_] | None:
+    """The hair mask (on the working copy) at each window pixel of the measuring copy,
+    shape ``(N, side, side)``, beyond the mask its edge; None where no window meets a
+    hair. ``tiles`` says which tiles of the mask, ``side`` on a side, hold a hair (when
+    the mask is on the measuring copy's pixels)."""
+    if hair_per_px == 1.0 and tiles is not None:
+        # Only the windows that meet a tile holding a hair: one spans at most two tiles
+        # each way.
+        h, w = hair.shape
+        r0, r1 = np.clip(top, 0, h - 1) // side, np.clip(top + side - 1, 0, h - 1) // side
+        c0, c1 = np.clip(left, 0, w - 1) // side, np.clip(left + side - 1, 0, w - 1) // side
+        near = tiles[r0, c0] | tiles[r0, c1] | tiles[r1, c0] | tiles[r1, c1]
+        if not near.any():
+            return None
+        out = np.zeros((len(top), side, side), dtype=bool)
+        out[near] = _windows(hair, top[near], left[near], side)[0]
+        return out
+    offsets = np.arange(side, dtype=np.float64)
+    hr = ((top.astype(np.float64)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
+    hc = ((left.astype(np.float64)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
+    hr = np.clip(hr, 0, hair.shape[0] - 1)
+    hc = np.clip(hc, 0, hair.shape[1] - 1)
+    return np.asarray(hair[hr[:, :, None], hc[:, None, :]], dtype=bool)
 
 
 def _masked_median(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Array:
@@ -234,18 +294,21 @@ def _masked_median(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Arr
 
 
 def _colour_means(
-    rgb: Colours, rows: Array, cols: Array, radius: int, masks: list[NDArray[np.bool_]]
+    rgb: Colours,
+    top: Indices,
+    left: Indices,
+    masks: list[tuple[NDArray[np.bool_], Indices, Indices]],
 ) -> list[Array]:
     """Mean linear RGB over each mask of each dot's window, shape ``(N, 3)`` per mask
-    (NaN where a mask is empty); only the pixels in a mask are read. ``masks`` hold
+    (NaN where a mask is empty); only the pixels in a mask are read. Each mask, shape
+    ``(N, M)``, covers the window pixels at rows and columns ``(pr, pc)`` (each of ``M``,
+    in row-major order) of windows whose first pixel is at ``(top, left)``, and holds
     pixels inside the image only. [1]"""
-    n = len(rows)
-    r0 = np.floor(rows).astype(np.intp) - radius
-    c0 = np.floor(cols).astype(np.intp) - radius
+    n = len(top)
     out = []
-    for mask in masks:
-        dot, dr, dc = np.nonzero(mask)
-        r, c = r0[dot] + dr, c0[dot] + dc
+    for mask, pr, pc in masks:
+        dot, at = np.nonzero(mask)
+        r, c = top[dot] + pr[at], left[dot] + pc[at]
         if isinstance(rgb, LinearRGB):
             values = rgb.take(rgb.srgb[r, c]).astype(np.float64)
         else:
@@ -260,8 +323,8 @@ def _colour_means(
 
 def _ray_darkness(
     dark: Float32,
-    hairy: NDArray[np.bool_],
-    outside: NDArray[np.bool_],
+    hairy: NDArray[np.bool_] | None,
+    outside: NDArray[np.bool_] | None,
     rows: Array,
     cols: Array,
     radius: int,
@@ -277,7 +340,8 @@ def _ray_darkness(
     dark, hairy, outside
         Each dot's window of darkness (the image's edge repeated beyond it), of the
         hair mask and of the pixels beyond the image, shape ``(N, 2 radius + 1,
-        2 radius + 1)``, centred on the pixel of its centre.
+        2 radius + 1)``, centred on the pixel of its centre (None: no hair, or no pixel
+        beyond the image).
     rows, cols
         The centres, with pixel ``(i, j)`` covering ``[i, i+1) x [j, j+1)``. [px]
     radius
@@ -293,24 +357,35 @@ def _ray_darkness(
     v = (cols - np.floor(cols) + radius - 0.5)[:, None, None] + (
         np.cos(angles)[:, None] * steps[None, :]
     )[None]
-    np.clip(u, 0.0, n - 1.0, out=u)
-    np.clip(v, 0.0, n - 1.0, out=v)
-    u0 = np.minimum(u.astype(np.intp), n - 2)
-    v0 = np.minimum(v.astype(np.intp), n - 2)
+    # Only the samples beyond radius - 1 can reach past the window's pixel centres.
+    tail = steps > radius - 1
+    u[..., tail] = np.clip(u[..., tail], 0.0, n - 1.0)
+    v[..., tail] = np.clip(v[..., tail], 0.0, n - 1.0)
+    index = np.int32 if len(dark) * n * n < 2**31 else np.intp
+    u0 = u.astype(index)
+    v0 = v.astype(index)
+    u0[..., tail] = np.minimum(u0[..., tail], n - 2)
+    v0[..., tail] = np.minimum(v0[..., tail], n - 2)
     fu = (u - u0).astype(np.float32)
     fv = (v - v0).astype(np.float32)
     flat = np.ascontiguousarray(dark, dtype=np.float32).reshape(-1)
-    at = u0 * n + v0
-    at += (np.arange(len(dark)) * (n * n))[:, None, None]
+    at = u0 * n
+    at += v0
+    at += (np.arange(len(dark), dtype=index) * (n * n))[:, None, None]
+    del u0, v0
 
     def value(offset: int) -> Float32:
-        return np.asarray(flat.take(at + offset), dtype=np.float32)
+        return np.asarray(flat[offset:].take(at), dtype=np.float32)
 
-    top = value(0) * (1 - fv) + value(1) * fv
-    bottom = value(n) * (1 - fv) + value(n + 1) * fv
+    rest_v = 1 - fv
+    top = value(0) * rest_v + value(1) * fv
+    bottom = value(n) * rest_v + value(n + 1) * fv
     profile = np.asarray(top * (1 - fu) + bottom * fu, dtype=np.float32)
-    del top, bottom
-    unread = (hairy | outside).reshape(len(hairy), -1)
+    del top, bottom, rest_v
+    masks = [m for m in (hairy, outside) if m is not None]
+    if not masks:
+        return profile
+    unread = (masks[0] | masks[1] if len(masks) == 2 else masks[0]).reshape(len(dark), -1)
     near = unread.any(axis=1)
     if near.any():
         # Each sample unread where the pixel it lies in is under a hair or beyond the
@@ -400,29 +475,53 @@ def edge_crossings(
     >>> edge_crossings(profile[:, :1, :3], np.array([0.4]), (0.5,), step=1.0)[0].tolist()
     [[inf]]
     """
-    n_samples = profiles.shape[-1]
-    unread = np.isnan(profiles)
-    first_unread = np.where(unread.any(axis=-1), np.argmax(unread, axis=-1), n_samples)
+    values = np.asarray(profiles)
+    n_samples = values.shape[-1]
+    unread = np.isnan(values)
+    # Where each ray is first unread (none: after its last sample).
+    first_unread = (
+        np.where(unread.any(axis=-1), np.argmax(unread, axis=-1), n_samples)
+        if unread.any()
+        else None
+    )
+    del unread
+    flat = values.reshape(-1)
+    starts = np.arange(0, flat.size, n_samples).reshape(values.shape[:-1])
     top = np.asarray(depth, dtype=np.float64)[:, None]
     base = np.zeros_like(top) if floor is None else np.asarray(floor, dtype=np.float64)
     out = []
     for level in levels:
         target = base + level * (top - base)
-        below = profiles < target[..., None]
-        fell = below.any(axis=-1)
+        below = values < _least_above(target, values.dtype)[..., None]
         k = np.argmax(below, axis=-1)
-        before = np.take_along_axis(profiles, np.maximum(k - 1, 0)[..., None], -1)[..., 0]
-        after = np.take_along_axis(profiles, k[..., None], -1)[..., 0]
+        fell = (k > 0) | below[..., 0]
+        del below
+        after = flat[starts + k]
+        before = flat[starts + np.maximum(k - 1, 0)]
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.clip((before - target) / (before - after), 0.0, 1.0)
         radius = np.where(k > 0, (k - 1 + share) * step, 0.0)
         radius = np.where(fell, radius, np.inf)
         # A ray unread before its fall (or anywhere, if it never falls) tells nothing,
         # nor does a dot with no depth.
-        blind = first_unread <= np.where(fell, k, n_samples - 1)
-        radius = np.where(blind | ~np.isfinite(target), np.nan, radius)
+        lost = ~np.isfinite(target)
+        if first_unread is not None:
+            lost = lost | (first_unread <= np.where(fell, k, n_samples - 1))
+        radius = np.where(lost, np.nan, radius)
         out.append(np.asarray(radius, dtype=np.float64))
     return tuple(out)
+
+
+def _least_above(target: Array, dtype: np.dtype[Any]) -> NDArray[np.floating]:
+    """The least value of ``dtype`` at or above each ``target``: a value of that type is
+    below it exactly when it is below the target (NaN stays NaN), so that comparisons
+    are made in the profiles' own precision."""
+    if dtype != np.float32:
+        return target
+    rounded = target.astype(np.float32)
+    low = rounded.astype(np.float64) < target
+    rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
+    return rounded
 
 
 def _nan_median(values: NDArray[np.floating]) -> Array:
@@ -436,46 +535,87 @@ def _nan_median(values: NDArray[np.floating]) -> Array:
     return np.asarray(np.where(count > 0, middle, np.nan), dtype=np.float64)
 
 
+def _ring_pixels(radius: int, inner: float, outer: float) -> tuple[Indices, Indices]:
+    """Rows and columns (row-major) of the pixels of a window of side ``2 radius + 1``
+    whose centre can lie between ``inner`` and ``outer`` from a point anywhere in the
+    window's centre pixel. [px]"""
+    offsets = np.abs(np.arange(-radius, radius + 1, dtype=np.float64))
+    nearest = np.maximum(offsets - 0.5, 0.0)
+    furthest = offsets + 0.5
+    least = np.hypot(nearest[:, None], nearest[None, :])
+    most = np.hypot(furthest[:, None], furthest[None, :])
+    margin = 1e-3  # the distances compared are rounded to single precision
+    rows, cols = np.nonzero((least <= outer + margin) & (most >= inner - margin))
+    return rows.astype(np.intp), cols.astype(np.intp)
+
+
+def _distance(offsets: Array, pr: Indices, pc: Indices, frac_r: Array, frac_c: Array) -> Float32:
+    """Distance of window pixels ``(pr, pc)`` from each dot's centre, shape ``(N, M)``,
+    the window's pixel ``i`` at ``offsets[i]`` from the pixel of the centre and the
+    centre ``frac`` into that pixel. [px]"""
+    dr = offsets[None, :] + 0.5 - frac_r[:, None]
+    dc = offsets[None, :] + 0.5 - frac_c[:, None]
+    return np.sqrt((dr**2)[:, pr] + (dc**2)[:, pc]).astype(np.float32)
+
+
 def _measure_each(
     luminance: Float32,
     rgb: Colours,
     rows: Array,
     cols: Array,
     skin_y: Array,
-    hair: NDArray[np.bool_],
+    hair: NDArray[np.bool_] | None,
+    hair_tiles: NDArray[np.bool_] | None,
     *,
     hair_per_px: float,
     sigma_px: float,
 ) -> dict[str, Array]:
-    """Depth, diameter, edge and colours of dots on one copy of the photo (its pixels)."""
-    radius = max(2, math.ceil(3.2 * sigma_px))
+    """Depth, diameter, edge and colours of dots on one copy of the photo (its pixels).
+
+    Each dot's window reaches ``radius`` pixels each way from the pixel of its centre;
+    the centre is read on the small square that holds its disk, the skin on the window
+    pixels that can lie in its ring, the edge along rays through the whole window.
+    ``hair`` is None when no pixel is under a hair; ``hair_tiles`` says which tiles of
+    it, a window's side on a side, hold one (:func:`_hair_windows`).
+    """
+    side = _window_side(sigma_px)
+    radius = side // 2
     offsets = np.arange(-radius, radius + 1, dtype=np.float64)
-    # Distance of each window pixel's centre from the dot's centre. [px]
-    frac_r = (rows - np.floor(rows))[:, None, None]
-    frac_c = (cols - np.floor(cols))[:, None, None]
-    dr = offsets[None, :, None] + 0.5 - frac_r
-    dc = offsets[None, None, :] + 0.5 - frac_c
-    distance = np.sqrt(dr**2 + dc**2).astype(np.float32)
-    y, outside = _windows(luminance, rows, cols, radius)
+    floor_r, floor_c = np.floor(rows), np.floor(cols)
+    frac_r, frac_c = rows - floor_r, cols - floor_c
+    top = floor_r.astype(np.intp) - radius
+    left = floor_c.astype(np.intp) - radius
+    y, outside = _windows(luminance, top, left, side)
     edged = np.asarray(1.0 - y / skin_y[:, None, None].astype(np.float32), dtype=np.float32)
-    dark = np.where(outside, np.float32(np.nan), edged)
-    y = np.where(outside, np.float32(np.nan), y)
-    # Hair mask (on the working copy) at each window pixel.
-    hr = ((np.floor(rows)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
-    hc = ((np.floor(cols)[:, None] + offsets[None, :]) * hair_per_px).astype(np.intp)
-    hr = np.clip(hr, 0, hair.shape[0] - 1)
-    hc = np.clip(hc, 0, hair.shape[1] - 1)
-    hairy = hair[hr[:, :, None], hc[:, None, :]]
-    finite = np.isfinite(dark)
+    hairy = None if hair is None else _hair_windows(hair, hair_tiles, top, left, side, hair_per_px)
+    n = len(rows)
+
+    def clear_at(pr: Indices, pc: Indices) -> tuple[Float32, NDArray[np.bool_]]:
+        """Darkness (NaN beyond the image) and whether it is read (inside the image, not
+        under a hair) at window pixels ``(pr, pc)``, shape ``(N, M)``."""
+        flat = pr * side + pc
+        dark = edged.reshape(n, -1)[:, flat]
+        if outside is not None:
+            dark = np.where(outside.reshape(n, -1)[:, flat], np.float32(np.nan), dark)
+        clear = np.isfinite(dark)
+        if hairy is not None:
+            clear &= ~hairy.reshape(n, -1)[:, flat]
+        return dark, clear
+
     # A hair across a dot hides part of it: what lies under the hair mask is left out,
     # and the centre is read a little wider where a hair covers it.
-    clear = finite & ~hairy
-    centre_disk = (distance <= max(CENTRE_MIN_PX, 0.3 * sigma_px)) & clear
-    covered = ~centre_disk.any(axis=(1, 2))
-    centre_disk[covered] = ((distance <= max(CENTRE_MIN_PX, 0.7 * sigma_px)) & clear)[covered]
-    depth = _masked_median(dark, centre_disk)
+    half = min(radius, math.ceil(max(CENTRE_MIN_PX, 0.7 * sigma_px)) + 1)
+    box = np.arange(radius - half, radius + half + 1)
+    box_r, box_c = np.repeat(box, len(box)), np.tile(box, len(box))
+    box_distance = _distance(offsets, box_r, box_c, frac_r, frac_c)
+    box_dark, box_clear = clear_at(box_r, box_c)
+    centre_disk = (box_distance <= max(CENTRE_MIN_PX, 0.3 * sigma_px)) & box_clear
+    covered = ~centre_disk.any(axis=1)
+    centre_disk[covered] = ((box_distance <= max(CENTRE_MIN_PX, 0.7 * sigma_px)) & box_clear)[
+        covered
+    ]
+    depth = _masked_median(box_dark, centre_disk)
     ray_dark = _ray_darkness(edged, hairy, outside, rows, cols, radius)
-    del edged
     r90, r50, r10 = edge_crossings(ray_dark, depth, (0.9, 0.5, 0.1), step=RAY_STEP_PX)
     # Rays that run out into skin (down to a tenth of the depth) tell the dot's own
     # edge; where too few do (a dot hemmed in by its neighbours), every ray that falls
@@ -505,23 +645,28 @@ def _measure_each(
         own = radius_half[hemmed]
         halfway = _nan_median(np.where(np.isfinite(mid), mid, np.nan))
         radius_half[hemmed] = np.where(np.isfinite(own), own, halfway)
+    del ray_dark
 
+    ring_r, ring_c = _ring_pixels(radius, 2.2 * sigma_px, 3.2 * sigma_px)
+    ring_distance = _distance(offsets, ring_r, ring_c, frac_r, frac_c)
+    ring_dark, ring_clear = clear_at(ring_r, ring_c)
     ring = (
-        (distance >= 2.2 * sigma_px)
-        & (distance <= 3.2 * sigma_px)
-        & finite
-        & (dark < 0.15 * depth[:, None, None])
-        & ~hairy
+        (ring_distance >= 2.2 * sigma_px)
+        & (ring_distance <= 3.2 * sigma_px)
+        & ring_clear
+        & (ring_dark < _least_above(0.15 * depth[:, None], ring_dark.dtype))
     )
     # Pigment tails reach between close dots: the lightest tenth of the ring is the
     # bare skin.
-    ring_y = np.where(ring, y, np.nan)
-    count = ring.sum(axis=(1, 2))
-    order = np.sort(np.where(ring, y, -np.inf).reshape(len(rows), -1), axis=1)
+    ring_y = y.reshape(n, -1)[:, ring_r * side + ring_c]
+    count = ring.sum(axis=1)
+    order = np.sort(np.where(ring, ring_y, -np.inf), axis=1)
     cut_index = np.clip(order.shape[1] - np.maximum(count // 10, 1), 0, order.shape[1] - 1)
-    cut = order[np.arange(len(rows)), cut_index]
-    lightest = ring & (ring_y >= cut[:, None, None])
-    centre_rgb, skin_rgb = _colour_means(rgb, rows, cols, radius, [centre_disk, lightest])
+    cut = order[np.arange(n), cut_index]
+    lightest = ring & (ring_y >= cut[:, None])
+    centre_rgb, skin_rgb = _colour_means(
+        rgb, top, left, [(centre_disk, box_r, box_c), (lightest, ring_r, ring_c)]
+    )
     return {
         "depth": np.asarray(depth, dtype=np.float64),
         "diameter": 2.0 * radius_half,

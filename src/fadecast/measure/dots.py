@@ -41,7 +41,9 @@ lighting divides out:
 
 Pure numpy, scipy and OpenCV: arrays in, arrays out; single precision throughout and
 temporaries freed as they are used, so that the memory of a 50-megapixel photo stays
-bounded (about 30 bytes per pixel of the working copy).
+bounded (about 30 bytes per pixel of the working copy). The filters are OpenCV's with
+scipy's kernels (:mod:`~fadecast.measure.imaging`), and the dots are measured in chunks
+side by side on the processors there are, with the values of one chunk after another.
 """
 
 from __future__ import annotations
@@ -185,7 +187,8 @@ def find_dots(
     noise = noise_sd([dark])
     hair = hair_mask(dark, s, min_darkness=max(8.0 * noise, 0.05))
     dark = inpaint(dark, hair, s)
-    if found_scale and hair.mean() > HAIRY_SHARE:
+    hair_share = float(np.count_nonzero(hair)) / hair.size if hair.size else 0.0
+    if found_scale and hair_share > HAIRY_SHARE:
         # Hairs answer at scales finer than the dots and pull the scale found down:
         # found again with the hairs painted out.
         rescaled = dot_scale_px(1.0 - dark, min_sigma_px=min_sigma_px / factor) * factor
@@ -223,7 +226,7 @@ def find_dots(
         skin_y=np.asarray(skin_at[keep], dtype=np.float64),
         sigma_px=float(sigma_px),
         working_factor=factor,
-        hair_share=float(hair.mean()) if hair.size else 0.0,
+        hair_share=hair_share,
         noise=noise,
         hair=hair,
     )

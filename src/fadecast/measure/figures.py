@@ -14,14 +14,15 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage
 
 from fadecast.measure.dots import DotFinding
 from fadecast.measure.imaging import (
     block_all,
     distance_to_unset,
     full_resolution,
+    gaussian_filter,
     nearest_distance,
+    power_of_two_at_most,
 )
 from fadecast.measure.photo import Y_WEIGHTS, LinearRGB, block_mean
 from fadecast.measure.significance import MIN_UNTREATED_SHARE, UNTREATED_SPACINGS
@@ -260,17 +261,25 @@ def fully_treated(
     >>> bool(full[:, :24].all()), bool(full[:, 40:].any())
     (True, False)
     """
-    shape = treated.shape
-    counts = np.zeros(shape, dtype=np.float32)
-    r = np.clip(np.asarray(rows_px).astype(np.intp), 0, shape[0] - 1)
-    c = np.clip(np.asarray(cols_px).astype(np.intp), 0, shape[1] - 1)
-    np.add.at(counts, (r, c), 1.0)
-    sd = FULL_WINDOW_SPACINGS * spacing_px
-    dots = ndimage.gaussian_filter(counts, sd, mode="constant")
-    area = ndimage.gaussian_filter(inside.astype(np.float32), sd, mode="constant")
-    local = np.where(area > 0.25, dots / np.maximum(area, 1e-6), 0.0)
     if not treated.any():
         return treated
+    shape = treated.shape
+    sd = FULL_WINDOW_SPACINGS * spacing_px
+    # The window is wide: the density is found on a copy reduced by a power of two up to
+    # a third of it (counts and looked-at pixels summed over each block), then repeated.
+    f = power_of_two_at_most(sd / 3.0)
+    small = (-(-shape[0] // f), -(-shape[1] // f))
+    counts = np.zeros(small, dtype=np.float32)
+    r = np.clip(np.asarray(rows_px).astype(np.intp), 0, shape[0] - 1) // f
+    c = np.clip(np.asarray(cols_px).astype(np.intp), 0, shape[1] - 1) // f
+    np.add.at(counts, (r, c), 1.0)
+    padded = np.zeros((small[0] * f, small[1] * f), dtype=np.float32)
+    padded[: shape[0], : shape[1]] = inside
+    looked = padded.reshape(small[0], f, small[1], f).sum(axis=(1, 3), dtype=np.float32)
+    dots = gaussian_filter(counts, sd / f, mode="constant")
+    area = gaussian_filter(looked, sd / f, mode="constant") / np.float32(f * f)
+    local_small = np.where(area > 0.25, dots / np.maximum(area, 1e-6), 0.0)
+    local = np.repeat(np.repeat(local_small, f, axis=0), f, axis=1)[: shape[0], : shape[1]]
     typical = float(np.median(local[treated]))
     return np.asarray(treated & (local >= FULL_DENSITY_SHARE * typical), dtype=bool)
 
@@ -304,14 +313,21 @@ def _mean_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
     h, w = mask.shape
     if not isinstance(work, LinearRGB):
         return np.asarray(work[:h, :w][mask].mean(axis=0, dtype=np.float64), dtype=np.float64)
-    total, count = np.zeros(3), 0
+    # Each channel's mean from the histogram of its 8-bit codes: the linear value of
+    # every code once, not of every pixel.
+    counts = np.zeros((3, 256), dtype=np.int64)
     rows = max(1, _SAMPLE // max(w, 1))
     for top in range(0, h, rows):
         band = mask[top : top + rows]
         codes = work.srgb[top : top + len(band), :w][band]
-        total += work.take(codes).sum(axis=0, dtype=np.float64)
-        count += len(codes)
-    return total / count if count else np.full(3, np.nan)
+        for ch in range(3):
+            counts[ch] += np.bincount(codes[:, ch], minlength=256)
+    count = int(counts[0].sum())
+    if not count:
+        return np.full(3, np.nan)
+    levels = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+    linear = work.take(levels).astype(np.float64)  # (256, 3): code k of each channel
+    return np.asarray([counts[ch] @ linear[:, ch] for ch in range(3)]) / count
 
 
 def bare_skin_rgb(
@@ -378,13 +394,13 @@ def lab_of(rgb: NDArray[np.floating[Any]]) -> Array:
     return colour.xyz_to_lab(colour.linear_srgb_to_xyz(np.maximum(rgb, 0.0)))
 
 
-def _sparse(found: DotFinding) -> bool:
+def _sparse(found: DotFinding, near: tuple[Float32, float] | None) -> bool:
     """Whether the dots lie too far apart for an SMP pattern (see
-    :data:`MAX_SPACING_DIAMETERS`)."""
+    :data:`MAX_SPACING_DIAMETERS`); ``near`` as from :func:`_near`."""
     diameter = found.diameter_px[np.isfinite(found.diameter_px)]
-    if found.count < 3 or len(diameter) == 0:
+    if found.count < 3 or len(diameter) == 0 or near is None:
         return False
-    spacing = float(np.median(nearest_distance(np.c_[found.rows, found.cols])))
+    spacing = near[1] * found.working_factor  # on the photo [px]
     return spacing > MAX_SPACING_DIAMETERS * float(np.median(diameter))
 
 
@@ -484,7 +500,7 @@ def figures_of(
         flags.append("overexposed")
     if blur_px is not None and blur_px > MAX_BLUR_SHARE * found.sigma_px:
         flags.append("out_of_focus")
-    if n < MIN_DOTS or _sparse(found):
+    if n < MIN_DOTS or _sparse(found, near):
         flags.append("too_few_dots")
     if mm_per_px is None:
         flags.append("no_scale")

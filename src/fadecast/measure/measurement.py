@@ -238,7 +238,7 @@ def measure_photo(
     ('auto', 0.39)
     >>> from fadecast.report.json import measurement_dict
     >>> measurement_dict(measured)["contrast"]["social_delta_e00"]
-    4.331
+    4.299
     """
     srgb = _check_photo(srgb)
     if mm_per_px is not None and marker_mm is not None:

@@ -18,10 +18,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage
 
 from fadecast.measure.blobs import hessian_roundness, local_maxima, log_gain, noise_sd
-from fadecast.measure.imaging import reduction_factor
+from fadecast.measure.imaging import gaussian_laplace, reduction_factor
 from fadecast.measure.photo import block_mean
 from fadecast.measure.tunables import TUNABLES
 
@@ -158,9 +157,9 @@ def dot_scale_px(luminance: Float32, *, min_sigma_px: float = 0.0) -> float:
         ys, xs, strengths = [], [], []
         total, area = 0.0, 0
         for patch in patches:
-            response = np.asarray(
-                s**2 * ndimage.gaussian_laplace(patch.values, s), dtype=np.float32
-            )
+            # Mirror-exact: the blobs of a symmetric pattern keep their tied maxima.
+            response = gaussian_laplace(patch.values, s, mirror=True)
+            response *= np.float32(s**2)
             per_patch.append(response)
             allowed = np.zeros(response.shape, dtype=bool)
             _inner(patch, allowed)[...] = True

@@ -13,13 +13,15 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage
 
 from fadecast.measure.blobs import log_gain, max_around
 from fadecast.measure.imaging import (
     block_all,
+    block_any,
     distance_to_unset,
+    erode_cross,
     full_resolution,
+    gaussian_filter,
     nearest_distance,
     power_of_two_at_most,
 )
@@ -96,6 +98,46 @@ def significance(area_px: int, sigma_px: float) -> float:
         middle = 0.5 * (low + high)
         low, high = (middle, high) if excess(middle) > 0.0 else (low, middle)
     return high
+
+
+def _surely_little_free(
+    seeds: NDArray[np.bool_],
+    looked: NDArray[np.bool_],
+    cell: int,
+    reach_px: float,
+    shape: tuple[int, ...],
+) -> bool:
+    """Whether the cells further than ``reach_px`` from every seed (an unset cell of
+    ``seeds``) and looked at certainly cover less than :data:`MIN_UNTREATED_SHARE` of a
+    picture of ``shape``, read on blocks of cells: every cell of a block beside one
+    holding a seed is within the reach when the reach spans two blocks' diagonals. A
+    quick bound, so that a photo full of dots skips the distance transform."""
+    block = power_of_two_at_most(reach_px / cell / (2.0 * math.sqrt(2.0)))
+    if block < 1 or reach_px < 2.0 * math.sqrt(2.0) * block * cell:
+        return False
+    import cv2
+
+    held = block_any(~seeds, block).astype(np.uint8)
+    beside = cv2.dilate(held, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT)
+    h, w = seeds.shape
+    maybe = np.repeat(np.repeat(beside == 0, block, axis=0), block, axis=1)[:h, :w] & looked
+    return _full_share(maybe, cell, shape) < MIN_UNTREATED_SHARE
+
+
+def _full_share(cells: NDArray[np.bool_], cell: int, shape: tuple[int, ...]) -> float:
+    """Share of a picture of ``shape`` that a mask of its ``cell`` × ``cell`` cells
+    covers at full resolution (:func:`~fadecast.measure.imaging.full_resolution`: the
+    last row and column of cells reach the picture's edges). [1]"""
+    if cells.size == 0:
+        return 0.0
+    cols = np.full(cells.shape[1], cell, dtype=np.int64)
+    cols[-1] += shape[1] - cell * cells.shape[1]
+    # Cells set in each column, every row of cells counting ``cell`` rows but the last,
+    # which counts what is left of the picture.
+    per_column = cell * np.count_nonzero(cells, axis=0).astype(np.int64)
+    per_column += (shape[0] - cell * cells.shape[0]) * cells[-1].astype(np.int64)
+    covered = int(per_column @ cols)
+    return covered / max(shape[0] * shape[1], 1)
 
 
 def _robust_z(field: Float32, at: Array, where: NDArray[np.bool_]) -> Array:
@@ -185,18 +227,21 @@ def significant_candidates(
     seeds = np.ones(looked.shape, dtype=bool)
     top, right = looked.shape[0] - 1, looked.shape[1] - 1
     seeds[np.minimum(rows[clear] // cell, top), np.minimum(cols[clear] // cell, right)] = False
-    far = distance_to_unset(seeds) * cell > UNTREATED_SPACINGS * spacing + cell
+    reach_far = UNTREATED_SPACINGS * spacing + cell
+    if _surely_little_free(seeds, looked, cell, reach_far, response.shape):
+        return rows[keep], cols[keep]
+    far = distance_to_unset(seeds) * cell > reach_far
     # Clear of the photo's edges and of what was not looked at by the filters' reach.
     reach = math.ceil(3.0 * sigma_px / cell)
-    looked = ndimage.binary_erosion(np.pad(looked, reach), iterations=reach)
-    free = full_resolution(far & looked[reach:-reach, reach:-reach], cell, response.shape)
-    if free.mean() < MIN_UNTREATED_SHARE:
+    free_cells = far & erode_cross(looked, reach)
+    if _full_share(free_cells, cell, response.shape) < MIN_UNTREATED_SHARE:
         return rows[keep], cols[keep]
+    free = full_resolution(free_cells, cell, response.shape)
     z_log = _robust_z(response, at, free)
     if float(np.median(z_log[clear])) * MAX_NOISE_SHARE < 1.0:
         # The "untreated" skin is as busy as the dots: structure, not noise.
         return rows[keep], cols[keep]
-    smooth = np.asarray(ndimage.gaussian_filter(darkness, 0.5 * sigma_px), dtype=np.float32)
+    smooth = gaussian_filter(darkness, 0.5 * sigma_px)
     z_smooth = _robust_z(smooth, max_around(smooth, rows, cols), free)
     keep = (z_log > least) | (z_smooth > least)
     return rows[keep], cols[keep]

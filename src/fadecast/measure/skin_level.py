@@ -16,9 +16,14 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import ndimage
 
-from fadecast.measure.imaging import bilinear, maximum_filter, minimum_filter, power_of_two_at_most
+from fadecast.measure.imaging import (
+    gaussian_filter,
+    maximum_filter,
+    minimum_filter,
+    power_of_two_at_most,
+    upsample_linear,
+)
 from fadecast.measure.photo import block_mean
 from fadecast.measure.tunables import TUNABLES
 
@@ -66,18 +71,14 @@ def skin_luminance(luminance: Float32, sigma_px: float) -> Float32:
     (0.5, 0.5)
     """
     size = 2 * math.ceil(SKIN_REACH * sigma_px) + 1
-    smooth = ndimage.gaussian_filter(luminance, 1.0)
+    smooth = gaussian_filter(luminance, 1.0)
     closed = minimum_filter(maximum_filter(smooth, size), size)  # a grey closing
     # The skin level varies slowly: smoothed on a coarser copy, then brought back by
     # linear interpolation.
     width = SKIN_SMOOTHING * sigma_px
     reduce = min(power_of_two_at_most(width / 2.0), power_of_two_at_most(min(luminance.shape)))
-    coarse = ndimage.gaussian_filter(block_mean(closed, reduce), width / reduce, mode="nearest")
-    if reduce == 1:
-        return np.asarray(coarse, dtype=np.float32)
-    rows = (np.arange(luminance.shape[0]) + 0.5) / reduce - 0.5
-    cols = (np.arange(luminance.shape[1]) + 0.5) / reduce - 0.5
-    return bilinear(coarse, rows, cols)
+    coarse = gaussian_filter(block_mean(closed, reduce), width / reduce, mode="nearest")
+    return upsample_linear(coarse, reduce, luminance.shape)
 
 
 def darkness(luminance: Float32, skin: Float32) -> Float32:
