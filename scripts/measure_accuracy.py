@@ -172,7 +172,7 @@ def _social(picture: YearPicture) -> tuple[float, tuple[str, ...]]:
     return float(figures.social_delta_e00 or 0.0), figures.flags
 
 
-def _loop() -> tuple[list[str], list[str], float]:
+def _loop() -> tuple[list[str], list[str], dict[bool, float]]:
     """Renders of each example's central forecast, measured, against the model's
     social-distance contrast; and the largest error with untreated skin in view."""
     lines = [
@@ -180,7 +180,7 @@ def _loop() -> tuple[list[str], list[str], float]:
         "| measured, none in view (a lower bound) | error |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    worst = 0.0
+    worst = {False: 0.0, True: 0.0}  # by whether the example is deep placement
     for name in EXAMPLE_NAMES:
         with_skin = _renders(name, stubble=False, hairline=HAIRLINE_MM, years=LOOP_YEARS)
         without = _renders(name, stubble=False, hairline=None, years=LOOP_YEARS)
@@ -189,7 +189,8 @@ def _loop() -> tuple[list[str], list[str], float]:
             measured, _ = _social(seen)
             bound, flags = _social(unseen)
             assert "no_bare_skin" in flags
-            worst = max(worst, abs(measured - model))
+            deep = name == "deep-placement"
+            worst[deep] = max(worst[deep], abs(measured - model))
             lines.append(
                 f"| {name} | {seen.year:g} | {model:.2f} | {measured:.2f} "
                 f"| {measured - model:+.2f} | {bound:.2f} | {bound - model:+.2f} |"
@@ -397,7 +398,13 @@ def page(cases: list[Case]) -> str:
         "takes it as a lower bound (docs/model.md §5.7). Photograph some untreated skin "
         "(the forehead, behind an ear) with the treated area.",
         "",
-        f"With untreated skin in view the largest error is **{worst:.2f} ΔE00**.",
+        "With untreated skin in view the largest error is "
+        f"**{worst[False]:.2f} ΔE00** for the four examples whose dots are told apart. "
+        "The deep-placement example's dots merge: under the feathered hairline the dot "
+        "finding takes clumps of them for single dots, finds too few, and takes treated "
+        "skin between them for untreated, so its contrast reads up to "
+        f"{worst[True]:.2f} ΔE00 low, without a flag (its rows in the accuracy table "
+        "above show the same); this is not solved yet.",
         "",
         *loop,
         "",
