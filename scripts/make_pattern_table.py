@@ -4,7 +4,7 @@ Draws one Poisson-disk pattern of 60 × 60 spacings with the pattern parameters 
 ``data/parameters.toml`` (``poisson_disk_fraction``, ``dot_size_variation``,
 ``dot_load_variation``) and, for each dot width the appearance tables use, samples the
 relative pigment density at random points at least 5 spacings from the edges
-(``fadecast.skin.pattern.pattern_table_from_pattern``): 512 points to each of the 256
+(``fadecast.skin.pattern.pattern_table_from_pattern``): 2048 points to each of the 64
 equal-probability nodes. Run ``python scripts/make_pattern_table.py`` (about a minute);
 ``--check`` re-makes the table and fails if the packaged one differs.
 """
@@ -47,7 +47,7 @@ def make_table() -> tuple[PatternTable, dict[str, float]]:
         rng=rng,
     )
     table = pattern_table_from_pattern(
-        pattern, WIDTH_RATIO, margin=MARGIN, points=512 * DENSITY_NODES, rng=rng
+        pattern, WIDTH_RATIO, margin=MARGIN, points=2048 * DENSITY_NODES, rng=rng
     )
     return table, drawn
 
@@ -58,8 +58,8 @@ def table_text(table: PatternTable, drawn: dict[str, float]) -> str:
         "# Pigment density over a hand-placed SMP pattern, relative to the peak of a nominal dot.",
         "# A Poisson-disk pattern (Bridson 2007) of Gaussian dots with lognormal width and load",
         "#   factors (fadecast.skin.pattern); lengths in nominal spacings. Per dot width over the",
-        "#   spacing: the density at the centre of the median dot, then at 256 equal-probability",
-        "#   quantiles over the skin (each the mean of 512 random points), ascending.",
+        "#   spacing: the density at the centre of the median dot, then at 64 equal-probability",
+        "#   quantiles over the skin (each the mean of 2048 random points), ascending.",
         "# Made by scripts/make_pattern_table.py.",
         "# drawn with: " + "; ".join(f"{k} = {v:g}" for k, v in drawn.items()),
         ",".join(header),

@@ -463,7 +463,7 @@ def dot_states(
     >>> profile = load_profile(path, today=today)
     >>> states = dot_states(profile, [0.0, 5.0], today=today)
     >>> states.social_delta_e00.round(2).tolist()  # healed, and five years on [ΔE00]
-    [15.83, 14.76]
+    [15.83, 14.77]
     >>> states.sigma_mm.round(3).tolist()  # the dot widens as pigment spreads [mm]
     [0.181, 0.201]
     """

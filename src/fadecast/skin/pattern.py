@@ -57,7 +57,7 @@ Array = NDArray[np.float64]
 #: Packaged table of the pattern's density distribution.
 TABLE_FILE = "dot_pattern.csv"
 #: Equal-probability quantiles of density per width ratio in the table. [1]
-DENSITY_NODES = 256
+DENSITY_NODES = 64
 #: The parameters (``data/parameters.toml``) a pattern is drawn with, in the order the
 #: table's header states them.
 PATTERN_PARAMETERS = ("poisson_disk_fraction", "dot_size_variation", "dot_load_variation")
