@@ -10,7 +10,7 @@ and feeds one such photo back into the forecast; then measures photos of 12 to 4
 megapixels (one render tiled) against their truth, and
 states what photos are read, refused and flagged, and the bound on a measurement's
 memory. Every table of docs/measure.md comes from this script; run
-``python scripts/measure_accuracy.py`` (about four minutes). ``--check`` fails if the
+``python scripts/measure_accuracy.py`` (about ten minutes). ``--check`` fails if the
 page is out of date.
 """
 

@@ -22,8 +22,12 @@ from fadecast.runtime import keep_freed_memory
 from fadecast.version import __version__
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from fadecast.forecasting import ForecastResult
     from fadecast.inputs.profile import Costs, Profile
+    from fadecast.measure.measurement import Measurement
     from fadecast.planning import PlanResult
 
 app = typer.Typer(
@@ -461,6 +465,35 @@ _MEASURE_OPTIONS = {
 }
 
 
+def _measured(
+    srgb: NDArray[np.uint8],
+    *,
+    white: str,
+    mm_per_px: float | None,
+    marker_mm: float | None,
+    card_reflectance: float,
+) -> Measurement:
+    """``measure_photo`` of a read photo with the CLI's ``--white`` choice (auto, none or
+    a rectangle); an InputError names the function's field."""
+    from fadecast.measure.measurement import measure_photo
+    from fadecast.measure.reference import parse_rectangle
+
+    choice: str | tuple[int, int, int, int] | None
+    if white == "auto":
+        choice = "auto"
+    elif white == "none":
+        choice = None
+    else:
+        choice = parse_rectangle(white, srgb.shape[:2])
+    return measure_photo(
+        srgb,
+        mm_per_px=mm_per_px,
+        marker_mm=marker_mm,
+        white=choice,
+        card_reflectance=card_reflectance,
+    )
+
+
 @app.command("measure")
 def measure_command(
     photo: Annotated[Path, typer.Argument(help="Scalp photo (JPEG, PNG, ...).")],
@@ -488,9 +521,7 @@ def measure_command(
     ] = None,
 ) -> None:
     """Measure the dots of a scalp photo: count, density, size, contrast, blur."""
-    from fadecast.measure.measurement import measure_photo
     from fadecast.measure.photo import read_photo
-    from fadecast.measure.reference import parse_rectangle
     from fadecast.report.files import check_output_file
 
     if overlay_path is not None:
@@ -498,19 +529,12 @@ def measure_command(
     if dots_path is not None:
         check_output_file(dots_path, option="--dots", example="dots.csv", suffix=".csv")
     srgb = read_photo(photo)
-    choice: str | tuple[int, int, int, int] | None
     try:
-        if white == "auto":
-            choice = "auto"
-        elif white == "none":
-            choice = None
-        else:
-            choice = parse_rectangle(white, srgb.shape[:2])
-        result = measure_photo(
+        result = _measured(
             srgb,
+            white=white,
             mm_per_px=mm_per_px,
             marker_mm=marker_mm,
-            white=choice,
             card_reflectance=card_reflectance,
         )
     except InputError as exc:
@@ -589,27 +613,18 @@ def compare_command(
     density, diameter and contrast at 2 m of each later photo since the first, and
     whether it is more than same-day repeat photos differ."""
     from fadecast.measure.compare import compare_measurements
-    from fadecast.measure.measurement import Measurement, measure_photo
     from fadecast.measure.photo import read_photo
-    from fadecast.measure.reference import parse_rectangle
 
     paths = [old, *new]
     measured: list[Measurement] = []
     for path in paths:
-        choice: str | tuple[int, int, int, int] | None
         try:
             srgb = read_photo(path)
-            if white == "auto":
-                choice = "auto"
-            elif white == "none":
-                choice = None
-            else:
-                choice = parse_rectangle(white, srgb.shape[:2])
-            result = measure_photo(
+            result = _measured(
                 srgb,
+                white=white,
                 mm_per_px=mm_per_px,
                 marker_mm=marker_mm,
-                white=choice,
                 card_reflectance=card_reflectance,
             )
         except InputError as exc:

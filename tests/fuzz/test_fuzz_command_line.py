@@ -157,6 +157,7 @@ def small_photo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         st.text(max_size=15),
     ),
     st.one_of(st.none(), numbers_as_text),
+    st.sampled_from(["measure", "compare"]),
 )
 def test_fuzz_measure_options(
     capsys: pytest.CaptureFixture[str],
@@ -165,8 +166,12 @@ def test_fuzz_measure_options(
     marker_mm: str | None,
     white: str | None,
     reflectance: str | None,
+    command: str,
 ) -> None:
-    argv = ["measure", str(small_photo), "--json"]
+    """measure and compare (which measures each photo the same way) take the same
+    options: each combination succeeds or is refused in one line."""
+    photos = [str(small_photo)] if command == "measure" else [str(small_photo)] * 2
+    argv = [command, *photos, "--json"]
     for option, value in (
         ("--mm-per-px", mm_per_px),
         ("--marker-mm", marker_mm),

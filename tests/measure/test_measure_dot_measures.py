@@ -111,18 +111,27 @@ def test_a_hair_across_a_dot_neither_hides_it_nor_shrinks_it() -> None:
     assert float(hairy.diameter_px[0]) == pytest.approx(float(plain.diameter_px[0]), rel=0.06)
 
 
-def test_dots_are_measured_the_same_in_one_chunk_or_many() -> None:
-    """More dots than DOTS_PER_CHUNK: each one's figures as if measured alone."""
-    spacing, count, sigma = 12, 48, 2.5
+def _dot_grid(
+    *, spacing: int, count: int, sigma: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A count × count grid of Gaussian ink dots on skin: luminance, linear RGB and the
+    dots' centres (row, col)."""
     size = spacing * count
     rows, cols = np.mgrid[0:size, 0:size] + 0.5
     dr, dc = rows % spacing - spacing / 2, cols % spacing - spacing / 2
     share = 0.5 * np.exp(-(dr**2 + dc**2) / (2 * sigma**2))
     rgb = (SKIN_RGB * (1 - share[..., None]) + INK_RGB * share[..., None]).astype(np.float32)
     y = rgb @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
-    grid = np.array(
+    centres = np.array(
         [(spacing * (i + 0.5), spacing * (j + 0.5)) for i in range(count) for j in range(count)]
     )
+    return y, rgb, centres
+
+
+def test_dots_are_measured_the_same_in_one_chunk_or_many() -> None:
+    """More dots than DOTS_PER_CHUNK: each one's figures as if measured alone."""
+    sigma = 2.5
+    y, rgb, grid = _dot_grid(spacing=12, count=48, sigma=sigma)
     assert len(grid) > DOTS_PER_CHUNK
     skin = float(SKIN_RGB @ np.array([0.2126, 0.7152, 0.0722]))
     hair = np.zeros(y.shape, dtype=bool)
@@ -230,16 +239,8 @@ def test_dots_are_measured_the_same_on_one_thread_or_several(
 ) -> None:
     from fadecast.measure import imaging
 
-    spacing, count, sigma = 12, 40, 2.5
-    size = spacing * count
-    rows, cols = np.mgrid[0:size, 0:size] + 0.5
-    dr, dc = rows % spacing - spacing / 2, cols % spacing - spacing / 2
-    share = 0.5 * np.exp(-(dr**2 + dc**2) / (2 * sigma**2))
-    rgb = (SKIN_RGB * (1 - share[..., None]) + INK_RGB * share[..., None]).astype(np.float32)
-    y = rgb @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
-    centres = np.array(
-        [(spacing * (i + 0.5), spacing * (j + 0.5)) for i in range(count) for j in range(count)]
-    )
+    sigma = 2.5
+    y, rgb, centres = _dot_grid(spacing=12, count=40, sigma=sigma)
     hair = np.zeros(y.shape, dtype=bool)
     hair[100:300, 200] = True  # a hair across some of them
 
