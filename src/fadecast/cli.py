@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fadecast.clinic_cli import clinic_app
 from fadecast.errors import FadecastError, InputError
 from fadecast.runtime import keep_freed_memory
 from fadecast.version import __version__
@@ -38,6 +39,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+# The records' commands; their modules import the records (SQLAlchemy) only when run.
+app.add_typer(clinic_app, name="clinic")
 
 DEMO_EXAMPLE = "temperate-office-worker.toml"
 

@@ -1,0 +1,15 @@
+"""``fadecast clinic ...``: the command line of a clinic's records (a thin shell over
+:mod:`fadecast.records`). Each module registers its commands on
+:data:`~fadecast.clinic_cli.app.clinic_app`:
+
+- :mod:`~fadecast.clinic_cli.setup`: init, upgrade, and adding clinics, practitioners,
+  clients, profiles, products, lots, courses, sessions, consent forms, signatures and
+  health screens.
+"""
+
+from __future__ import annotations
+
+from fadecast.clinic_cli import setup
+from fadecast.clinic_cli.app import clinic_app
+
+__all__ = ["clinic_app", "setup"]
