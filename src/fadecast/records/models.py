@@ -218,12 +218,15 @@ class PigmentLot(Base):
     the day the bottle was opened."""
 
     __tablename__ = "pigment_lot"
-    __table_args__ = (UniqueConstraint("product_id", "lot_number"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "lot_number"),
+        Index("ix_pigment_lot_clinic_lot", "clinic_id", "lot_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = _clinic_fk()
     product_id: Mapped[int] = mapped_column(ForeignKey("pigment_product.id"), index=True)
-    lot_number: Mapped[str] = mapped_column(String(64), index=True)
+    lot_number: Mapped[str] = mapped_column(String(64))
     expiry: Mapped[dt.date] = mapped_column(Date)
     opened_on: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -234,7 +237,10 @@ class TreatmentSession(Base):
     """One session of a course: when, by whom, what kind, with what needle and pigment."""
 
     __tablename__ = "treatment_session"
-    __table_args__ = (Index("ix_treatment_session_clinic_date", "clinic_id", "date"),)
+    __table_args__ = (
+        Index("ix_treatment_session_clinic_date", "clinic_id", "date"),
+        Index("ix_treatment_session_course_state_date", "course_id", "state", "date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = _clinic_fk()
@@ -294,6 +300,7 @@ class HealthScreen(Base):
     they raise (:data:`fadecast.records.consents.CONTRAINDICATIONS`)."""
 
     __tablename__ = "health_screen"
+    __table_args__ = (Index("ix_health_screen_client_taken", "client_id", "taken_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = _clinic_fk()
