@@ -4,11 +4,14 @@
 
 - :mod:`~fadecast.clinic_cli.setup`: init, upgrade, and adding clinics, practitioners,
   clients, profiles, products, lots, courses, sessions, consent forms, signatures and
-  health screens.
+  health screens;
+- :mod:`~fadecast.clinic_cli.lookups`: recall by lot, what is missing, the client's
+  passport.
 """
 
 from __future__ import annotations
 
+from fadecast.clinic_cli import lookups as lookups
 from fadecast.clinic_cli import setup
 from fadecast.clinic_cli.app import clinic_app
 
