@@ -6,12 +6,19 @@
   clients, profiles, products, lots, courses, sessions, consent forms, signatures and
   health screens;
 - :mod:`~fadecast.clinic_cli.lookups`: recall by lot, what is missing, the client's
-  passport.
+  passport;
+- :mod:`~fadecast.clinic_cli.forecasts`: the touch-ups likely due in a span (from each
+  client's cached, photo-calibrated forecast) and the calendar of bookings and touch-ups;
+- :mod:`~fadecast.clinic_cli.photos`: photos into the record, stripped of EXIF and GPS,
+  measured on import;
+  in, the retention purge.
 """
 
 from __future__ import annotations
 
+from fadecast.clinic_cli import forecasts as forecasts
 from fadecast.clinic_cli import lookups as lookups
+from fadecast.clinic_cli import photos as photos
 from fadecast.clinic_cli import setup
 from fadecast.clinic_cli.app import clinic_app
 

@@ -53,6 +53,7 @@ ClinicOpt = Annotated[
     str | None,
     typer.Option(
         "--clinic",
+        envvar="FADECAST_CLINIC",
         help="The clinic acted for, by name (default: $FADECAST_CLINIC, or the only one).",
     ),
 ]
