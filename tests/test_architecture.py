@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "fadecast"
 CORE = ("inputs", "data", "sun", "skin", "forecasting", "planning", "render", "measure")
-SHELLS = ("report", "records", "cli")
+SHELLS = ("report", "records", "clinic_cli", "cli", "web")
 
 
 def module_name(path: Path) -> str:

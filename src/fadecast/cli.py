@@ -679,6 +679,43 @@ def schema_command() -> None:
     typer.echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port, 1-65535.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="The clinic's records: a SQLite file or a postgresql:// URL (default: "
+            "$FADECAST_DATABASE_URL, else clinic.sqlite in the user's data folder).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the calculator and the API on the web (Ctrl-C stops it)."""
+    from fadecast.records.database import database_url
+    from fadecast.web.settings import WebSettings
+
+    url = database_url(db)  # a bad --db is refused before anything starts
+    settings = WebSettings(
+        host=host, port=port, database_url=url.render_as_string(hide_password=False)
+    )
+    import uvicorn
+
+    from fadecast.inputs.places import resolve_city
+    from fadecast.web import create_app
+    from fadecast.web.places import suggest_places
+
+    web_app = create_app(settings)
+    resolve_city("London")  # load the gazetteer now, not on the first request
+    suggest_places("London")
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"fadecast: serving on http://{shown}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"fadecast {__version__}")

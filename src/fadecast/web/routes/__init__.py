@@ -1,0 +1,1 @@
+"""The web app's routes: the calculator's pages and the public API."""
