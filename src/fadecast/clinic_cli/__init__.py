@@ -11,6 +11,7 @@
   client's cached, photo-calibrated forecast) and the calendar of bookings and touch-ups;
 - :mod:`~fadecast.clinic_cli.photos`: photos into the record, stripped of EXIF and GPS,
   measured on import;
+- :mod:`~fadecast.clinic_cli.transfer`: bulk CSV import, the full archive out and back
   in, the retention purge.
 """
 
@@ -20,6 +21,7 @@ from fadecast.clinic_cli import forecasts as forecasts
 from fadecast.clinic_cli import lookups as lookups
 from fadecast.clinic_cli import photos as photos
 from fadecast.clinic_cli import setup
+from fadecast.clinic_cli import transfer as transfer
 from fadecast.clinic_cli.app import clinic_app
 
 __all__ = ["clinic_app", "setup"]
