@@ -32,6 +32,7 @@ SCRIPTS = (
     "report_speed",
     "plan_speed",
     "measure_speed",
+    "records_scale",
 )
 _SECTION = re.compile(r"(<!-- BEGIN results -->\n).*?(<!-- END results -->)", flags=re.DOTALL)
 
