@@ -113,3 +113,8 @@ def records(db_url: str) -> Iterator[Database]:
         yield database
     finally:
         database.close()
+
+
+#: Alembic's migration scripts run only under Alembic (its environment reads the
+#: migration context on import): they are not modules to collect doctests from.
+collect_ignore_glob = ["src/fadecast/records/migrations/*"]

@@ -93,7 +93,9 @@ def format_measurement(m: Measurement, *, name: str = "photo") -> str:
             f"  at 2 m        ΔE00 {fig.social_delta_e00:.1f} (mean tone against the skin)"
         )
     if fig.skin_lab is not None:
-        lines.append("  skin L*a*b*   " + ", ".join(f"{v:.1f}" for v in fig.skin_lab))
+        # + 0.0 after rounding: a grey's a* and b* of -1e-14 print as 0.0, not -0.0
+        lab = ", ".join(f"{round(v, 1) + 0.0:.1f}" for v in fig.skin_lab)
+        lines.append("  skin L*a*b*   " + lab)
     if fig.blur_px is not None:
         lines.append(f"  blur          {fig.blur_px:.1f} px (from the card's edge)")
     for flag in fig.flags:
