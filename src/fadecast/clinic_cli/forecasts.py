@@ -206,6 +206,15 @@ def due_table(
     span = f"from {start.isoformat()} to {end.isoformat()}"
     lines = [f"Touch-ups likely due {span}: {len(due_rows)} client(s)"]
     if due_rows:
+        expected = sum(r.probability for r in due_rows)
+        lines.append(
+            f"  about {expected:.0f} of them are expected to fall due in this span (the sum "
+            "of their chances): a touch-up window spans years, so many clients share a "
+            "small chance of any one month"
+            if expected >= 1.5
+            else f"  together their chances add up to {expected:.1f} touch-ups in this span"
+        )
+    if due_rows:
         lines += [
             "  chance: how likely the client's touch-up falls due in this span, from their "
             "forecast;",
