@@ -693,19 +693,33 @@ def serve_command(
             "$FADECAST_DATABASE_URL, else clinic.sqlite in the user's data folder).",
         ),
     ] = None,
+    behind_https: Annotated[
+        bool,
+        typer.Option(
+            "--behind-https",
+            help="The server is reached over HTTPS through a reverse proxy: cookies get "
+            "the Secure flag and pages ask browsers to keep to HTTPS.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the calculator and the API on the web (Ctrl-C stops it)."""
+    """Serve the calculator, the API and the clinic dashboard on the web (Ctrl-C stops
+    it). On records without a user yet, prints a one-time link that makes the clinic's
+    owner."""
     from fadecast.records.database import database_url
     from fadecast.web.settings import WebSettings
 
     url = database_url(db)  # a bad --db is refused before anything starts
     settings = WebSettings(
-        host=host, port=port, database_url=url.render_as_string(hide_password=False)
+        host=host,
+        port=port,
+        database_url=url.render_as_string(hide_password=False),
+        secure_cookies=behind_https,
     )
     import uvicorn
 
     from fadecast.inputs.places import resolve_city
     from fadecast.web import create_app
+    from fadecast.web.app import first_run_link, records_problem
     from fadecast.web.places import suggest_places
 
     web_app = create_app(settings)
@@ -713,6 +727,18 @@ def serve_command(
     suggest_places("London")
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"fadecast: serving on http://{shown}:{port}/ (Ctrl-C stops it)")
+    problem = records_problem(web_app)
+    if problem is not None:
+        typer.echo(f"fadecast: {problem}")
+    else:
+        local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, shown)
+        link = first_run_link(web_app, "" if behind_https else f"http://{local}:{port}")
+        if link is not None:
+            where = " at this server's HTTPS address" if behind_https else ""
+            typer.echo(
+                f"fadecast: the records have no user yet. Open this link{where} to make the "
+                f"clinic's owner (it works once, for 24 hours): {link}"
+            )
     uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
 
 

@@ -35,7 +35,15 @@ from fadecast.records.archive import (
 )
 from fadecast.records.audit import audit_entries
 from fadecast.records.database import Database, head_revision, open_database, upgrade
-from fadecast.records.models import AuditEntry, Base, Client, Clinic, ForecastCache, Photo
+from fadecast.records.models import (
+    WEB_AUTH_TABLES,
+    AuditEntry,
+    Base,
+    Client,
+    Clinic,
+    ForecastCache,
+    Photo,
+)
 from fadecast.version import __version__
 
 LATER = NOW + dt.timedelta(hours=1)
@@ -214,6 +222,7 @@ def _counts(records: Database) -> dict[str, int]:
         return {
             t.name: session.scalar(select(func.count()).select_from(t)) or 0
             for t in Base.metadata.sorted_tables
+            if t.name not in WEB_AUTH_TABLES
         }
 
 

@@ -146,6 +146,6 @@ def test_each_migration_goes_up_and_down_in_turn(db_url: str) -> None:
     assert upgrade(db_url, revision="0001") == "0001"
     with pytest.raises(InputError, match=r"older than this fadecast's .*fadecast clinic upgrade"):
         open_database(db_url)
-    assert upgrade(db_url) == head_revision() == "0002"
+    assert upgrade(db_url) == head_revision() == "0003"
     assert downgrade(db_url, revision="0001") == "0001"
     assert downgrade(db_url, revision="base") is None

@@ -76,7 +76,7 @@ from sqlalchemy.orm import Session
 from fadecast.errors import InputError, OutputError
 from fadecast.records.audit import audit
 from fadecast.records.database import Database, head_revision
-from fadecast.records.models import Base
+from fadecast.records.models import WEB_AUTH_TABLES, Base
 from fadecast.records.photos import open_photo, store_photo
 from fadecast.version import __version__
 
@@ -99,8 +99,13 @@ ARCHIVE_FORMAT = "fadecast-records-archive"
 ARCHIVE_VERSION = 1
 #: The manifest's name in the zip.
 MANIFEST_NAME = "manifest.json"
-#: The tables an archive holds, in dependency order (a row's parents come first).
-ENTITY_TABLES = tuple(table.name for table in Base.metadata.sorted_tables)
+#: The tables an archive holds, in dependency order (a row's parents come first): every
+#: table of the clinic's records, but not the web app's sign-in tables (accounts and
+#: their password hashes, sessions, login attempts, setup tokens, feed secrets), which
+#: no archive should carry; restored records get their owner through a new setup link.
+ENTITY_TABLES = tuple(
+    table.name for table in Base.metadata.sorted_tables if table.name not in WEB_AUTH_TABLES
+)
 #: The tables also given as CSV, for spreadsheets.
 CSV_TABLES = (
     "clinic",

@@ -21,7 +21,13 @@ The tables, by what a clinic keeps:
 - **what was computed**: :class:`ForecastCache` (a client's forecast, with the model
   version and the hash of its inputs);
 - **what happened**: :class:`AuditEntry` (append-only; the database refuses to change or
-  delete a row of it).
+  delete a row of it);
+- **who may sign in** (the web dashboard, :mod:`fadecast.records.users`):
+  :class:`WebUser` (a login with a role at a clinic), :class:`WebSession` (a signed-in
+  browser), :class:`LoginAttempt` (for the rate limit), :class:`SetupToken` (the first
+  run's one-time link) and :class:`CalendarFeed` (the secret of a clinic's calendar
+  feed). Tokens and secrets are kept only as their sha256, passwords as argon2id hashes;
+  these tables (:data:`WEB_AUTH_TABLES`) are the web app's, not the clinic's records.
 """
 
 from __future__ import annotations
@@ -49,8 +55,11 @@ __all__ = [
     "CONSENT_SCOPES",
     "SESSION_KINDS",
     "SESSION_STATES",
+    "USER_ROLES",
+    "WEB_AUTH_TABLES",
     "AuditEntry",
     "Base",
+    "CalendarFeed",
     "Client",
     "Clinic",
     "Consent",
@@ -58,12 +67,16 @@ __all__ = [
     "Course",
     "ForecastCache",
     "HealthScreen",
+    "LoginAttempt",
     "Photo",
     "PigmentLot",
     "PigmentProduct",
     "Practitioner",
     "ProfileVersion",
+    "SetupToken",
     "TreatmentSession",
+    "WebSession",
+    "WebUser",
 ]
 
 #: What a session is for. The first three restore or build the look the forecast
@@ -80,6 +93,14 @@ CONSENT_SCOPES = (
     "photos_record",
     "photos_marketing",
 )
+#: What a user of the web dashboard may be: the clinic's owner (everything, users and
+#: the calendar feed included), a practitioner (clients, sessions, photos), the front
+#: desk (clients' contacts and bookings, no health answers) or a guest practitioner
+#: (treats, sees no contact details).
+USER_ROLES = ("owner", "practitioner", "front_desk", "guest")
+#: The tables of the web app's sign-in (users, sessions, login attempts, the setup
+#: link, the calendar feed's secret): not the clinic's records proper.
+WEB_AUTH_TABLES = ("web_user", "web_session", "login_attempt", "setup_token", "calendar_feed")
 
 #: Constraint names fixed by convention, so that migrations can name what they change.
 NAMING = {
@@ -367,3 +388,85 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class WebUser(Base):
+    """Someone who signs in to the web dashboard: an e-mail address (unique across the
+    records, so that signing in needs no clinic name), a name to show, a role
+    (:data:`USER_ROLES`) at one clinic, and the argon2id hash of their password."""
+
+    __tablename__ = "web_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = _clinic_fk()
+    #: Kept in lower case, as typed otherwise.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    #: argon2id, in its PHC string form (algorithm, parameters, salt and hash).
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser: the sha256 of the random token its cookie holds (the token
+    itself is never stored), its user, when it began, was last seen and ends, and the
+    token its forms must carry (against cross-site request forgery)."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = _clinic_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    user: Mapped[WebUser] = relationship()
+
+
+class LoginAttempt(Base):
+    """One try at signing in: the e-mail given (lower case), the address it came from,
+    when, and whether it succeeded (the rate limit counts the failures)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_email_ip_at", "email", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The clinic of the user the e-mail names (None: no such user).
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinic.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SetupToken(Base):
+    """The first run's one-time link: the sha256 of its random token, when it was made,
+    when it expires, and when it was used (and for which clinic)."""
+
+    __tablename__ = "setup_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The clinic whose owner it made (None until used).
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinic.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class CalendarFeed(Base):
+    """A clinic's calendar feed: the sha256 of the secret in its address (one per
+    clinic; rotating it makes the old address stop working)."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), unique=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -11,8 +11,10 @@ the whole horizon.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -57,9 +59,15 @@ def _ticks(low: float, high: float, most: int) -> list[float]:
     return [float(v) for v in np.arange(first, high + 1e-9, step)]
 
 
-def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
+def fade_curve_svg(
+    result: ForecastResult,
+    *,
+    ident: str = "fade",
+    photos: Sequence[tuple[dt.date, float]] = (),
+) -> str:
     """The fade curve: median contrast at 2 m with its 80 % band, the touch-up level,
-    the touch-up window and today, over calendar years.
+    the touch-up window and today, over calendar years; with a client's photos, their
+    measured contrast as points and the personal window they give.
 
     Parameters
     ----------
@@ -67,6 +75,8 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
         A forecast.
     ident
         Prefix of the ids inside the SVG (its title and description), unique on the page.
+    photos
+        Photos' days and measured contrast at 2 m (ΔE00), drawn as points over the band.
 
     Returns
     -------
@@ -85,6 +95,8 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
     >>> svg = fade_curve_svg(result)
     >>> svg.startswith("<svg"), "style=" in svg, 'class="band"' in svg
     (True, False, True)
+    >>> 'class="photo"' in fade_curve_svg(result, photos=[(dt.date(2026, 3, 1), 15.4)])
+    True
     """
     e = html.escape
     years = np.asarray(result.curve_years, dtype=float)
@@ -92,7 +104,13 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
     keep = years <= x_max + 1e-9
     p10, p50, p90 = (np.asarray(q, dtype=float)[keep] for q in result.curve_social)
     xs = years[keep]
-    y_max = max(float(np.max(p90)), result.target_delta_e00) * 1.1
+    first = result.scenario.first_session
+    seen = [
+        ((day - first).days / _DAYS_PER_YEAR, float(value))
+        for day, value in photos
+        if math.isfinite(value) and 0.0 <= (day - first).days / _DAYS_PER_YEAR <= x_max
+    ]
+    y_max = max([float(np.max(p90)), result.target_delta_e00, *(v for _, v in seen)]) * 1.1
     plot_w = _WIDTH - _LEFT - _RIGHT
     plot_h = _HEIGHT - _TOP - _BOTTOM
 
@@ -105,7 +123,6 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
     def points(ts: np.ndarray, vs: np.ndarray) -> str:
         return " ".join(f"{x_of(t):.1f},{y_of(v):.1f}" for t, v in zip(ts, vs, strict=True))
 
-    first = result.scenario.first_session
     start_year = first.year + (first.timetuple().tm_yday - 1) / _DAYS_PER_YEAR
     parts: list[str] = []
     # Gridlines and labels: calendar years along, contrast up.
@@ -135,6 +152,14 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
             f'<rect class="window" x="{x_of(t10):.1f}" y="{_TOP}" '
             f'width="{max(right - x_of(t10), 1.0):.1f}" height="{plot_h}"/>'
         )
+    if result.personal is not None:
+        q10, _, q90 = result.personal.touchup_years
+        if math.isfinite(q10) and q10 < x_max:
+            right = x_of(q90 if math.isfinite(q90) else x_max)
+            parts.append(
+                f'<rect class="personal" x="{x_of(q10):.1f}" y="{_TOP + plot_h - 14:.1f}" '
+                f'width="{max(right - x_of(q10), 1.0):.1f}" height="14"/>'
+            )
     band = points(xs, p90) + " " + points(xs[::-1], p10[::-1])
     parts.append(f'<polygon class="band" points="{band}"/>')
     level = y_of(result.threshold_delta_e00)
@@ -160,6 +185,11 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
             f'<text class="note" x="{x + shift:.1f}" y="{_TOP + 14}" '
             f'text-anchor="{anchor}">today</text>'
         )
+    for at_years, value in seen:
+        parts.append(
+            f'<circle class="photo" cx="{x_of(at_years):.1f}" cy="{y_of(value):.1f}" r="5">'
+            f"<title>A photo: {value:.1f} ΔE00 measured</title></circle>"
+        )
     parts.append(f'<rect class="frame" x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}"/>')
     parts.append(f'<text class="axis" x="{_LEFT}" y="18">contrast at 2 m (ΔE00)</text>')
     parts.append(
@@ -176,6 +206,12 @@ def fade_curve_svg(result: ForecastResult, *, ident: str = "fade") -> str:
         )
     else:
         when = "The line stays above the touch-up level within the horizon."
+    if seen:
+        when += (
+            f" {len(seen)} photo{'s' if len(seen) != 1 else ''} measured "
+            + ", ".join(f"{v:.1f}" for _, v in seen)
+            + "."
+        )
     title = "How the SMP fades: contrast seen from 2 m over the years"
     desc = (
         f"The median contrast starts near {float(p50[0]):.1f} and falls to "

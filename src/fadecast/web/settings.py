@@ -26,8 +26,9 @@ class WebSettings:
     port
         TCP port, 1-65535.
     database_url
-        The clinic's records (a SQLite file or a ``postgresql://`` URL), or None. The
-        calculator and the public API do not use it.
+        The clinic's records (a SQLite file or a ``postgresql://`` URL), or None: the
+        clinic dashboard works on them (the calculator and the public API do not use
+        them).
     secure_cookies
         Whether the app is served over HTTPS: cookies get the ``Secure`` flag and pages a
         ``Strict-Transport-Security`` header.
