@@ -33,6 +33,7 @@ SCRIPTS = (
     "plan_speed",
     "measure_speed",
     "records_scale",
+    "web_speed",
 )
 _SECTION = re.compile(r"(<!-- BEGIN results -->\n).*?(<!-- END results -->)", flags=re.DOTALL)
 

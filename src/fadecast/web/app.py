@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fadecast.version import __version__
@@ -304,6 +305,21 @@ async def _page_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _unreadable_body(request: Request, exc: Exception) -> Response:
+    """A body FastAPI could not parse (bytes that are not UTF-8, a broken form) as the
+    API's 422 naming the body, like every other bad input; other HTTP errors as FastAPI
+    answers them."""
+    from fastapi.exception_handlers import http_exception_handler
+
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and request.url.path.startswith("/api/"):
+        detail = [{"loc": ["body"], "msg": "could not be read: send JSON", "type": "value_error"}]
+        if "multipart/form-data" in request.headers.get("content-type", ""):
+            detail[0]["msg"] = "could not be read: send a multipart form"
+        return JSONResponse({"detail": detail}, status_code=422)
+    return await http_exception_handler(request, exc)
+
+
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """The app's OpenAPI schema with the profile's own schema among its components."""
     from fastapi.openapi.utils import get_openapi
@@ -383,6 +399,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     _open_records(app, settings)
     app.state.uploads = UploadJobs(workers=settings.max_concurrent)
     app.add_exception_handler(PageError, _page_error)
+    app.add_exception_handler(StarletteHTTPException, _unreadable_body)
     app.include_router(calculator.router)
     app.include_router(api.router)
     app.include_router(clinic_api.login_router)

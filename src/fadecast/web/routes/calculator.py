@@ -131,10 +131,17 @@ def _result(request: Request, data: Mapping[str, str]) -> HTMLResponse:
     form, profile, today = _checked(request, data)
     if profile is None:
         return _form_page(request, form, status_code=422)
+    query = query_string(form)
+    # The rendered page of the same answers is kept beside the forecast it shows: the
+    # same link again (a shared one, a reload) is answered without rendering it anew.
+    key = ("result page", _is_partial(request), query, str(request.base_url))
+    calculator = _calculator(request)
+    kept = calculator.cache.get(key)
+    if isinstance(kept, bytes):
+        return _kept_page(request, kept, f"/result?{query}")
     form, page = _computed(request, form, profile, today)
     if page is None:
         return _form_page(request, form, status_code=422)
-    query = query_string(form)
     link = f"/result?{query}"
     context = {
         "form": form,
@@ -145,7 +152,18 @@ def _result(request: Request, data: Mapping[str, str]) -> HTMLResponse:
         "query": query,
         "share_url": f"{str(request.base_url).rstrip('/')}{link}",
     }
-    return _page(request, "result.html", context, push_url=link)
+    response = _page(request, "result.html", context, push_url=link)
+    calculator.cache.put(key, bytes(response.body))
+    return response
+
+
+def _kept_page(request: Request, body: bytes, link: str) -> HTMLResponse:
+    """A result page rendered before, with the headers :func:`_page` gives it."""
+    response = HTMLResponse(body)
+    response.headers["Vary"] = "HX-Request"
+    if _is_partial(request):
+        response.headers["HX-Push-Url"] = link
+    return response
 
 
 @router.get("/result", response_class=HTMLResponse, summary="The result of the answers")
