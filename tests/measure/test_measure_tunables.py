@@ -65,6 +65,8 @@ TUNED = {
     "faint_share": 0.6,
     "alone_spacings": 1.4,
     "block_edge_share": 0.35,
+    "scale_maximum_share": 0.35,
+    "scale_count_sds": 2.0,
 }
 
 #: Where each stage names its tunables: module, its constant, the table's entry.
@@ -107,6 +109,8 @@ NAMED: list[tuple[types.ModuleType, str, str]] = [
     (pruning, "FAINT_SHARE", "faint_share"),
     (pruning, "ALONE_SPACINGS", "alone_spacings"),
     (pruning, "BLOCK_EDGE_SHARE", "block_edge_share"),
+    (scale_selection, "SCALE_MAXIMUM_SHARE", "scale_maximum_share"),
+    (scale_selection, "SCALE_COUNT_SDS", "scale_count_sds"),
 ]
 
 

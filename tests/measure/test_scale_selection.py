@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fadecast.measure.accuracy import match_detections
+from fadecast.measure.dots import find_dots
 from fadecast.measure.scale_selection import dot_scale_px
 
 
@@ -64,3 +66,53 @@ def test_thin_hairs_across_the_dots_do_not_set_the_scale() -> None:
         on_line = np.abs(rows - 0.5 * cols - 23.0 * k + 60.0) < 0.6
         image[on_line] *= 0.6
     assert dot_scale_px(image) == pytest.approx(4.0, rel=0.25)
+
+
+def _merged_dots(
+    sigma_px: float, spacing_px: float, rng: np.random.Generator, *, feathered: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian dots of ink on a jittered grid, 320 px square, whose optical densities add
+    where they overlap (Beer-Lambert: 0.5 at a dot's centre, so a lone dot is 39 % deep);
+    ``feathered``, the top quarter is untreated skin and the second a hairline where the
+    dots thin out, kept with a chance rising from 0 to 1. The luminance and the dots'
+    centres ``(row, col)``. [1] [px]"""
+    size = 320
+    n = int(size / spacing_px)
+    grid = np.indices((n, n)).reshape(2, -1).T + 0.5
+    centres = (grid + rng.uniform(-0.15, 0.15, grid.shape)) * spacing_px
+    kept = rng.uniform(size=len(centres)) < np.clip(centres[:, 0] / (size / 4) - 1.0, 0.0, 1.0)
+    if feathered:
+        centres = centres[kept]
+    x = np.arange(size) + 0.5
+    rows, cols = (np.exp(-((x - centres[:, k : k + 1]) ** 2) / (2 * sigma_px**2)) for k in (0, 1))
+    ink = rows.T @ cols  # the sum of the dots' Gaussians, each the product of its two axes
+    return (0.8 * np.exp(-0.5 * ink)).astype(np.float32), centres
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_merged_dots_are_read_at_the_width_they_are_told_apart_at_not_their_clumps(
+    seed: int,
+) -> None:
+    """Dots 4 px wide 2.5 widths apart merge (the ink between two neighbours is over
+    four fifths of that at their centres): their ink ripples at their spacing, and they
+    are told apart at about a quarter of it, finer than their own width. Under a
+    feathered hairline, clumps of them lie dark on bare skin and answer the filter more
+    than any dot, but there are several dots to a clump: the width read is the one the
+    dots are told apart at, as where the pattern is full, not a clump's (an earlier
+    strength-per-area choice read about 7 px here)."""
+    sigma, spacing = 4.0, 10.0
+    feathered, _ = _merged_dots(sigma, spacing, np.random.default_rng(seed), feathered=True)
+    full, _ = _merged_dots(sigma, spacing, np.random.default_rng(seed), feathered=False)
+    estimate = dot_scale_px(feathered)
+    assert estimate == pytest.approx(dot_scale_px(full), rel=0.1)
+    assert 0.2 * spacing < estimate < sigma
+
+
+def test_merged_dots_under_a_feathered_hairline_are_found_one_by_one() -> None:
+    """At the width read, the dots are found one by one, not clump by clump (at a
+    clump's width under a sixth of them were)."""
+    image, centres = _merged_dots(4.0, 10.0, np.random.default_rng(0), feathered=True)
+    found = find_dots(image, np.repeat(image[..., None], 3, axis=2))
+    precision, recall, _ = match_detections(np.c_[found.rows, found.cols], centres, 5.0)
+    assert precision > 0.95
+    assert recall > 0.6

@@ -5,9 +5,18 @@ width. Scales from :data:`SCALE_STEP` powers of 1 px up to :data:`SCALE_RANGE` p
 more on a larger picture) are tried, each on a copy reduced so that it spans two to four
 pixels, a large copy sampled in :data:`SCALE_TILES` × :data:`SCALE_TILES` tiles: the
 dots are looked for down to the finest width allowed whatever the photo's size, at a
-bounded cost per scale (:data:`SCALE_BUDGET_PX`). The scale whose round blobs answer
-most picks the blobs; each takes the scale it answers most at, and their median is the
-dots' width (:func:`dot_scale_px`).
+bounded cost per scale (:data:`SCALE_BUDGET_PX`).
+
+A blob is a maximum of the response over space and over scale (a scale-space maximum):
+each dot makes one at its own width, a clump of dots that merge (pigment placed too
+deep, under a feathered hairline) one at a coarser width, and texture, noise and the
+saddles between touching dots make weak ones at every width. The dots are the scale
+where such maxima, of at least :data:`SCALE_MAXIMUM_SHARE` of a clear one's strength,
+cover the most of the picture (counted :data:`SCALE_COUNT_SDS` Poisson standard
+deviations below their number): a clump is stronger than a dot but there are several
+dots to a clump, and a scale-invariant clutter covers every scale alike. The median
+scale of the maxima at and next to it, each refined by a parabola, is the dots' width
+(:func:`dot_scale_px`).
 """
 
 from __future__ import annotations
@@ -24,7 +33,15 @@ from fadecast.measure.imaging import gaussian_laplace, reduction_factor
 from fadecast.measure.photo import block_mean
 from fadecast.measure.tunables import TUNABLES
 
-__all__ = ["SCALE_BUDGET_PX", "SCALE_RANGE", "SCALE_STEP", "SCALE_TILES", "dot_scale_px"]
+__all__ = [
+    "SCALE_BUDGET_PX",
+    "SCALE_COUNT_SDS",
+    "SCALE_MAXIMUM_SHARE",
+    "SCALE_RANGE",
+    "SCALE_STEP",
+    "SCALE_TILES",
+    "dot_scale_px",
+]
 
 Float32 = NDArray[np.float32]
 Array = NDArray[np.float64]
@@ -38,6 +55,13 @@ SCALE_RANGE = TUNABLES.scale_range
 SCALE_BUDGET_PX = TUNABLES.scale_budget_px
 #: Tiles per side of that sample. [1]
 SCALE_TILES = TUNABLES.scale_tiles
+#: A scale-space maximum counts towards the dots' scale if it answers at least this
+#: share of the 90th percentile of all of them (weaker ones are texture, noise, the
+#: saddle between touching dots). [1]
+SCALE_MAXIMUM_SHARE = TUNABLES.scale_maximum_share
+#: The maxima at a scale are counted this many Poisson standard deviations below their
+#: number (a handful of coarse blobs, a shadow or a few clumps, do not make a pattern). [1]
+SCALE_COUNT_SDS = TUNABLES.scale_count_sds
 
 
 def _scales_px(shape: tuple[int, ...], min_sigma_px: float) -> Array:
@@ -96,25 +120,121 @@ def _inner(patch: _Patch, values: NDArray[Any]) -> NDArray[Any]:
     return values[t : t + th, left : left + tw]
 
 
+def _at(
+    patches: list[_Patch], responses: list[Float32], factor: int, rows: Array, cols: Array
+) -> Array:
+    """The response of the copy reduced by ``factor`` at points of the picture (NaN
+    where its patches do not reach). [1]"""
+    out = np.full(len(rows), np.nan)
+    r, c = (rows / factor).astype(np.intp), (cols / factor).astype(np.intp)
+    for patch, response in zip(patches, responses, strict=True):
+        pr, pc = r - patch.top, c - patch.left
+        inside = (pr >= 0) & (pr < response.shape[0]) & (pc >= 0) & (pc < response.shape[1])
+        out[inside] = response[pr[inside], pc[inside]]
+    return out
+
+
+def _looked_at(patches: list[_Patch], factor: int, rows: Array, cols: Array) -> NDArray[np.bool_]:
+    """Whether points of the picture lie in the regions looked at on the copy reduced
+    by ``factor``."""
+    r, c = rows / factor, cols / factor
+    inside = np.zeros(len(rows), dtype=bool)
+    for patch in patches:
+        t, left, th, tw = patch.region
+        t, left = t + patch.top, left + patch.left
+        inside |= (r >= t) & (r < t + th) & (c >= left) & (c < left + tw)
+    return inside
+
+
+@dataclass(frozen=True)
+class _Maxima:
+    """The scale-space maxima found: the scale each is at, its strength and its
+    refined log-scale, and the area each scale's maxima were looked for over."""
+
+    index: NDArray[np.intp]  # into the scales tried
+    strength: Array  # its scale-normalised response [1]
+    log_scale: Array  # refined by a parabola in log scale [log px]
+    area_px: Array  # per scale tried, on the picture [px]
+
+
+def _maxima(
+    scales: Array,
+    factors: list[int],
+    copies: dict[int, tuple[list[_Patch], float]],
+    responses: list[list[Float32]],
+    blobs: list[tuple[Array, Array, Array]],
+) -> _Maxima:
+    """The blobs that answer more at their scale than at the scales either side of it,
+    where they lie. The finest scale is one-sided (a dot at the finest width allowed
+    peaks there); the coarsest is not a maximum (it only confirms the one below it). A
+    blob is looked at where the copies of the three scales all are (tiles of finer
+    copies are smaller, centred alike)."""
+    step = math.log(scales[1] / scales[0])
+    index, strength, log_scale = [], [], []
+    area = np.zeros(len(scales))
+    for k in range(len(scales) - 1):
+        rows, cols, values = blobs[k]
+        finest = factors[max(k - 1, 0)]  # the factors grow with the scale
+        area[k] = finest**2 * sum(p.region[2] * p.region[3] for p in copies[finest][0])
+        inside = _looked_at(copies[finest][0], finest, rows, cols)
+        rows, cols, values = rows[inside], cols[inside], values[inside]
+        above = _at(copies[factors[k + 1]][0], responses[k + 1], factors[k + 1], rows, cols)
+        if k > 0:
+            below = _at(copies[factors[k - 1]][0], responses[k - 1], factors[k - 1], rows, cols)
+        else:
+            below = np.full(len(rows), -np.inf)
+        peak = (values > below) & (values > above)  # NaN (not reached) is no peak
+        y0, y1, y2 = below[peak], values[peak], above[peak]
+        denominator = np.where(np.isfinite(y0), y0 - 2.0 * y1 + y2, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shift = np.where(denominator < 0.0, 0.5 * (y0 - y2) / denominator, 0.0)
+        index.append(np.full(len(y1), k, dtype=np.intp))
+        strength.append(y1)
+        log_scale.append(math.log(scales[k]) + np.clip(shift, -0.5, 0.5) * step)
+    return _Maxima(np.concatenate(index), np.concatenate(strength), np.concatenate(log_scale), area)
+
+
+def _coverage(maxima: _Maxima, scales: Array) -> Array:
+    """Per scale tried, the share of the picture its clear maxima cover, in units of
+    ``σ²`` (a scale-invariant clutter covers every scale alike): their count less
+    :data:`SCALE_COUNT_SDS` Poisson standard deviations, or the count itself where no
+    scale has enough. [1]"""
+    if len(maxima.strength) == 0:
+        return np.zeros(len(scales))
+    clear = maxima.strength >= SCALE_MAXIMUM_SHARE * np.quantile(maxima.strength, 0.9)
+    count = np.bincount(maxima.index[clear], minlength=len(scales)).astype(np.float64)
+    bound = np.maximum(count - SCALE_COUNT_SDS * np.sqrt(count), 0.0)
+    if not bound.any():
+        bound = count
+    return np.asarray(bound * scales**2 / np.maximum(maxima.area_px, 1.0), dtype=np.float64)
+
+
 def dot_scale_px(luminance: Float32, *, min_sigma_px: float = 0.0) -> float:
-    """Gaussian width of the image's dots, from the strongest scale-normalised LoG. [px]
+    """Gaussian width of the image's dots, from the scale-space maxima of the
+    scale-normalised LoG. [px]
 
-    Per-blob scale selection (Lindeberg 1998), the median over the strongest blobs. The
-    scales tried run from :data:`SCALE_STEP` powers of 1 px (those not finer than
-    ``min_sigma_px``) up to :data:`SCALE_RANGE` px, or as many times the square root of
-    the picture's megapixels on a larger one (whatever the picture's size, its dots are
-    looked for down to the finest width allowed), and at most an eighth of its shorter
-    side. Each scale is tried on a copy reduced so that it spans two to four pixels
-    (coarse scales cost little); a copy larger than :data:`SCALE_BUDGET_PX` is sampled
-    in :data:`SCALE_TILES` × :data:`SCALE_TILES` tiles spread evenly over the picture,
-    so that the cost and memory of each scale are bounded whatever the picture's size.
+    Per-blob scale selection (Lindeberg 1998). The scales tried run from
+    :data:`SCALE_STEP` powers of 1 px (those not finer than ``min_sigma_px``) up to
+    :data:`SCALE_RANGE` px, or as many times the square root of the picture's
+    megapixels on a larger one (whatever the picture's size, its dots are looked for
+    down to the finest width allowed), and at most an eighth of its shorter side. Each
+    scale is tried on a copy reduced so that it spans two to four pixels (coarse scales
+    cost little); a copy larger than :data:`SCALE_BUDGET_PX` is sampled in
+    :data:`SCALE_TILES` × :data:`SCALE_TILES` tiles spread evenly over the picture, so
+    that the cost and memory of each scale are bounded whatever the picture's size.
 
-    Blobs are the round local maxima of the scale-normalised LoG above its noise; the
-    scale whose round blobs answer most per unit of area looked at is where the dots
-    are (a stubble hair answers strongly at fine scales, but as a ridge, not a round
-    blob). Each of that scale's strongest blobs then takes the scale at which it
-    answers most (refined by a parabola through it and its neighbours, in log scale),
-    and the median of those is the dots' scale.
+    Blobs are the round local maxima of the scale-normalised LoG above its noise (a
+    stubble hair answers strongly at fine scales, but as a ridge, not a round blob);
+    those that answer more than at the scales either side of them are scale-space
+    maxima, each at its own width. A dot makes one at its width. Dots that merge make
+    one more, weaker each, at their clump's width, and a clump answers more than a dot
+    (under a feathered hairline, dark clumps lie on bare skin), but there are several
+    dots to a clump: the dots' scale is the one whose clear maxima (at least
+    :data:`SCALE_MAXIMUM_SHARE` of the 90th percentile of all) cover the most of the
+    picture, their number times ``σ²`` per unit of area looked at, counted
+    :data:`SCALE_COUNT_SDS` Poisson standard deviations low. The median of the refined
+    scales of all maxima at that scale and next to it (each scale's maxima weighed per
+    unit of the area they were looked for over) is the dots' width.
 
     Parameters
     ----------
@@ -131,13 +251,14 @@ def dot_scale_px(luminance: Float32, *, min_sigma_px: float = 0.0) -> float:
 
     Examples
     --------
-    Dark Gaussian dots of width 3 px, 16 px apart:
+    Dark Gaussian dots of width 3 px, 24 px apart; 16 px apart, the filter's surround
+    reaches their neighbours at the coarser scales, and they read a little narrower:
 
-    >>> rows, cols = np.mgrid[0:128, 0:128] % 16 - 7.5
-    >>> dots = 0.4 * np.exp(-(rows**2 + cols**2) / (2 * 3.0**2))
-    >>> luminance = (1.0 - dots).astype(np.float32)
-    >>> round(dot_scale_px(luminance), 1)
-    3.0
+    >>> def grid(spacing: int) -> NDArray[np.float32]:
+    ...     rows, cols = np.mgrid[0 : 8 * spacing, 0 : 8 * spacing] % spacing - (spacing - 1) / 2
+    ...     return (1.0 - 0.4 * np.exp(-(rows**2 + cols**2) / (2 * 3.0**2))).astype(np.float32)
+    >>> round(dot_scale_px(grid(24)), 1), round(dot_scale_px(grid(16)), 1)
+    (3.0, 2.8)
     """
     scales = _scales_px(luminance.shape, min_sigma_px)
     copies: dict[int, tuple[list[_Patch], float]] = {}
@@ -146,7 +267,7 @@ def dot_scale_px(luminance: Float32, *, min_sigma_px: float = 0.0) -> float:
         reach = max(sigma / factor for sigma, f in zip(scales, factors, strict=True) if f == factor)
         patches = _patches(luminance, factor, math.ceil(3.0 * reach) + 2)
         copies[factor] = (patches, noise_sd([_inner(p, p.values) for p in patches]))
-    responses: list[tuple[int, list[Float32]]] = []
+    responses: list[list[Float32]] = []
     blobs: list[tuple[Array, Array, Array]] = []
     scores = []
     for sigma, factor in zip(scales, factors, strict=True):
@@ -172,43 +293,32 @@ def dot_scale_px(luminance: Float32, *, min_sigma_px: float = 0.0) -> float:
             ys.append((rows + patch.top + 0.5) * factor)
             xs.append((cols + patch.left + 0.5) * factor)
             strengths.append(values.astype(np.float64))
-        responses.append((factor, per_patch))
+        responses.append(per_patch)
         blobs.append((np.concatenate(ys), np.concatenate(xs), np.concatenate(strengths)))
         # Strength per unit of area looked at, whatever the copy's size.
         scores.append(total / max(area, 1))
-    best_index = int(np.argmax(scores))
-    y, x, strength = blobs[best_index]
-    if len(y) == 0:
-        return float(scales[best_index])
-    strongest = np.argsort(strength)[::-1][: max(10, len(y) // 2)]
-    y, x = y[strongest], x[strongest]
-    # Each blob's response over the scales, sampled where it lies on each copy (NaN
-    # where a copy's tiles do not reach).
-    table = np.full((len(scales), len(y)), np.nan)
-    for k, (f, per_patch) in enumerate(responses):
-        patches = copies[f][0]
-        r, c = (y / f).astype(np.intp), (x / f).astype(np.intp)
-        for patch, response in zip(patches, per_patch, strict=True):
-            pr, pc = r - patch.top, c - patch.left
-            inside = (pr >= 0) & (pr < response.shape[0]) & (pc >= 0) & (pc < response.shape[1])
-            table[k, inside] = response[pr[inside], pc[inside]]
-    # Blobs seen at the scales around the best (the tiles of finer copies are smaller).
-    near = slice(max(best_index - 2, 0), best_index + 3)
-    seen = np.isfinite(table[near]).all(axis=0)
-    if not seen.any():
-        return float(scales[best_index])
-    table = np.where(np.isfinite(table[:, seen]), table[:, seen], -np.inf)
-    log_s = np.log(scales)
-    k = np.argmax(table, axis=0)
-    inner = (k > 0) & (k < len(scales) - 1)
-    kk = k[inner]
-    cols_ = np.nonzero(inner)[0]
-    y0, y1, y2 = table[kk - 1, cols_], table[kk, cols_], table[kk + 1, cols_]
-    inner_ok = np.isfinite(y0) & np.isfinite(y2)
-    estimate = log_s[k].astype(np.float64)
-    denominator = np.where(inner_ok, y0 - 2.0 * y1 + y2, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.where(denominator < 0.0, 0.5 * (y0 - y2) / denominator, 0.0)
-    step = log_s[1] - log_s[0]
-    estimate[cols_] = log_s[kk] + np.clip(shift, -0.5, 0.5) * step
-    return float(np.exp(np.median(estimate)))
+    maxima = _maxima(scales, factors, copies, responses, blobs)
+    coverage = _coverage(maxima, scales)
+    if not coverage.any():
+        # No scale-space maximum: the scale whose blobs answer most.
+        return float(scales[int(np.argmax(scores))])
+    best = int(np.argmax(coverage))
+    near = np.abs(maxima.index - best) <= 1
+    # Per unit of area: a finer copy's tiles are smaller.
+    weight = 1.0 / np.maximum(maxima.area_px[maxima.index[near]], 1.0)
+    return float(np.exp(_weighted_median(maxima.log_scale[near], weight)))
+
+
+def _weighted_median(values: Array, weights: Array) -> float:
+    """The value at which the weights of those below and above it balance (the lower
+    of two where they balance between two).
+
+    Examples
+    --------
+    >>> _weighted_median(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 3.0]))
+    3.0
+    """
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    place = int(np.searchsorted(cumulative, 0.5 * cumulative[-1]))
+    return float(values[order][min(place, len(order) - 1)])

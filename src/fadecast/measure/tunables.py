@@ -80,6 +80,8 @@ class MeasureTunables:
     faint_share: float
     alone_spacings: float
     block_edge_share: float
+    scale_maximum_share: float
+    scale_count_sds: float
 
 
 def tunables_from(table: Mapping[str, Any]) -> MeasureTunables:
