@@ -128,3 +128,22 @@ def test_max_around_is_the_brute_force_3_by_3_maximum(seed: int) -> None:
     for k in range(10):
         window = image[max(rows[k] - 1, 0) : rows[k] + 2, max(cols[k] - 1, 0) : cols[k] + 2]
         assert got[k] == window.max()
+
+
+def test_a_large_picture_s_noise_is_its_even_sample_s_band_by_band_or_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A picture larger than the sample is high-passed a band of rows at a time: the
+    same values as the whole picture's 3 × 3 means at the even sample's pixels."""
+    from fadecast.measure import imaging
+
+    rng = np.random.default_rng(3)
+    picture = rng.normal(0.0, 0.02, (301, 257)).astype(np.float32)
+    picture[100:140, 60:90] += 0.3  # structure the high-pass mostly removes
+    monkeypatch.setattr(blobs, "MAX_SAMPLE", 9_000)
+    monkeypatch.setattr(imaging, "MAX_SAMPLE", 9_000)
+    monkeypatch.setattr(imaging, "BAND_PX", 5_000)  # bands of 19 rows
+    fine = imaging.even_sample(picture) - imaging.even_sample(imaging.box_mean(picture, 3))
+    centre = np.median(fine)
+    expected = 1.4826 * float(np.median(np.abs(fine - centre))) / math.sqrt(8.0 / 9.0)
+    assert blobs.noise_sd([picture]) == expected

@@ -10,7 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fadecast.measure.dot_measures import DOTS_PER_CHUNK, DotMeasures, edge_crossings, measure_dots
+from fadecast.measure.dot_measures import (
+    DotMeasures,
+    dots_per_chunk,
+    edge_crossings,
+    measure_dots,
+)
 from fadecast.measure.photo import LinearRGB, linear_from_srgb8
 
 SKIN_RGB = np.array([0.5, 0.35, 0.3])
@@ -129,10 +134,11 @@ def _dot_grid(
 
 
 def test_dots_are_measured_the_same_in_one_chunk_or_many() -> None:
-    """More dots than DOTS_PER_CHUNK: each one's figures as if measured alone."""
+    """More dots than a chunk holds: each one's figures as if measured alone."""
     sigma = 2.5
     y, rgb, grid = _dot_grid(spacing=12, count=48, sigma=sigma)
-    assert len(grid) > DOTS_PER_CHUNK
+    chunk = dots_per_chunk(sigma)
+    assert len(grid) > chunk
     skin = float(SKIN_RGB @ np.array([0.2126, 0.7152, 0.0722]))
     hair = np.zeros(y.shape, dtype=bool)
 
@@ -149,7 +155,7 @@ def test_dots_are_measured_the_same_in_one_chunk_or_many() -> None:
         )
 
     all_at_once = measured(np.arange(len(grid)))
-    picked = np.array([0, 700, DOTS_PER_CHUNK, len(grid) - 1])
+    picked = np.array([0, 700, chunk, len(grid) - 1])
     alone = measured(picked)
     for name in ("depth", "diameter_px", "edge_px", "centre_rgb", "skin_rgb"):
         np.testing.assert_array_equal(getattr(alone, name), getattr(all_at_once, name)[picked])
@@ -262,3 +268,34 @@ def test_dots_are_measured_the_same_on_one_thread_or_several(
     several = measured()
     for name in ("depth", "diameter_px", "edge_px", "centre_rgb", "skin_rgb"):
         np.testing.assert_array_equal(getattr(one, name), getattr(several, name))
+
+
+def test_dots_at_the_edge_and_under_a_hair_are_measured_the_same_alone() -> None:
+    """Dots whose window crosses the picture's edge or meets a hair (read on their own
+    paths) have the figures they have when measured alone, and ones clear of both
+    the same as without any such dot beside them."""
+    sigma = 2.5
+    y, rgb, grid = _dot_grid(spacing=12, count=12, sigma=sigma)
+    hair = np.zeros(y.shape, dtype=bool)
+    hair[30:90, 40] = True
+    centres = np.r_[grid, [[0.0, 30.0], [70.0, 0.0], [143.5, 143.5]]]
+    skin = np.full(len(centres), float(SKIN_RGB @ np.array([0.2126, 0.7152, 0.0722])))
+
+    def measured(picked: np.ndarray) -> DotMeasures:
+        return measure_dots(
+            y,
+            rgb,
+            centres[picked, 0],
+            centres[picked, 1],
+            skin[picked],
+            hair,
+            working_factor=1,
+            sigma_px=sigma,
+        )
+
+    all_at_once = measured(np.arange(len(centres)))
+    for picked in ([len(centres) - 3], [len(centres) - 2, 40], [38, 39, len(centres) - 1]):
+        alone = measured(np.array(picked))
+        for name in ("depth", "diameter_px", "edge_px", "centre_rgb", "skin_rgb"):
+            np.testing.assert_array_equal(getattr(alone, name), getattr(all_at_once, name)[picked])
+    assert np.isfinite(all_at_once.diameter_px[-3:]).all()

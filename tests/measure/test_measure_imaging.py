@@ -263,3 +263,52 @@ def test_work_in_parallel_gives_the_results_of_a_loop_in_order_and_context() -> 
         results = imaging.parallel_map(work, list(range(20)))
     assert results == [(i * i, "raise") for i in range(20)]
     assert imaging.parallel_map(work, []) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 200), seed=st.integers(0, 10**6), keep=st.floats(0.0, 1.0))
+def test_the_nearest_neighbours_of_a_subset_are_those_searched_among_it(
+    n: int, seed: int, keep: float
+) -> None:
+    """Each point's nearest (its distance and index) is the brute-force one, and so is
+    each kept point's among the kept, found from the whole set's (on integer points,
+    whose ties the index must not confuse)."""
+    rng = np.random.default_rng(seed)
+    points = np.unique(np.floor(rng.random((n, 2)) * 30.0), axis=0)
+    kept = rng.random(len(points)) < keep
+
+    def brute(p: np.ndarray) -> np.ndarray:
+        d = np.hypot(*(p[:, None, :] - p[None, :, :]).transpose(2, 0, 1))
+        np.fill_diagonal(d, np.inf)
+        return d.min(axis=1) if len(p) > 1 else np.full(len(p), np.inf)
+
+    distance, index = imaging.nearest_neighbours(points)
+    assert np.allclose(distance, brute(points))
+    if len(points) > 1:
+        assert np.allclose(np.hypot(*(points - points[index]).T), distance)
+    among, at = imaging.nearest_among(points, kept, distance, index)
+    sub = points[kept]
+    assert np.allclose(among, brute(sub))
+    if len(sub) > 1:
+        assert np.allclose(np.hypot(*(sub - sub[at]).T), among)
+
+
+def test_nearest_distances_asked_again_are_the_same_and_not_shared() -> None:
+    points = np.random.default_rng(0).random((500, 2)) * 100.0
+    first = imaging.nearest_distance(points)
+    first[:] = -1.0  # the caller's own copy
+    again = imaging.nearest_distance(points.copy())
+    assert np.array_equal(again, imaging.nearest_distance(points[::-1].copy())[::-1])
+    assert (again > 0.0).all()
+
+
+@pytest.mark.parametrize("size", [3, 9])
+def test_min_and_max_filters_in_place_are_the_same(size: int) -> None:
+    image = np.random.default_rng(size).random((60, 70)).astype(np.float32)
+    for operation in (imaging.maximum_filter, imaging.minimum_filter):
+        expected = operation(image, size)
+        into = image.copy()
+        assert operation(into, size, out=into) is into
+        assert np.array_equal(into, expected)
+    with pytest.raises(ValueError, match="out"):
+        imaging.maximum_filter(image, size, out=np.zeros((3, 3), dtype=np.float32))

@@ -30,7 +30,7 @@ TUNED = {
     "working_sigma_px": 3.0,
     "measure_sigma_px": 3.0,
     "min_copy_side": 16,
-    "max_sample": 4_000_000,
+    "max_sample": 1_000_000,
     "dots_per_chunk": 1024,
     "ray_count": 24,
     "ray_step_px": 1.0,

@@ -13,13 +13,20 @@ positions (:func:`subpixel_peaks`) and the largest value around a point
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from fadecast.measure.imaging import box_mean, even_sample, gaussian_laplace, maximum_filter
+from fadecast.measure.imaging import (
+    MAX_SAMPLE,
+    box_mean,
+    even_sample,
+    gaussian_laplace,
+    maximum_filter,
+    row_bands,
+)
 
 __all__ = [
     "hessian_roundness",
@@ -82,7 +89,9 @@ def log_gain(sigma_px: float) -> float:
 def noise_sd(parts: Sequence[Float32]) -> float:
     """Robust noise standard deviation of a picture, from one or several of its pieces
     (pooled): the median absolute deviation of a fine high-pass (each pixel less the
-    mean of its 3 × 3 neighbourhood), as if the noise were white. [1]
+    mean of its 3 × 3 neighbourhood), as if the noise were white, over an even sample of
+    at most :data:`~fadecast.measure.imaging.MAX_SAMPLE` pixels (a large piece
+    high-passed a band of rows at a time). [1]
 
     Parameters
     ----------
@@ -96,17 +105,35 @@ def noise_sd(parts: Sequence[Float32]) -> float:
     >>> round(noise_sd([noise]), 2)
     0.1
     """
-    pieces = []
-    for part in parts:
-        # Only the pixels of the even sample are read: the high-pass is taken there.
-        mean = box_mean(part, 3)
-        pieces.append(even_sample(np.asarray(part, dtype=np.float32)) - even_sample(mean))
-        del mean
-    fine = even_sample(np.concatenate(pieces))
-    np.abs(fine - np.median(fine), out=fine)
-    mad = float(np.median(fine))
+    pieces = [_high_pass_sample(np.asarray(part, dtype=np.float32)) for part in parts]
+    fine = even_sample(np.concatenate(pieces) if len(pieces) > 1 else pieces[0])
+    del pieces
+    # Medians taken in place (their order is of no use): no copy of the sample.
+    np.subtract(fine, np.median(fine, overwrite_input=True), out=fine)
+    np.abs(fine, out=fine)
+    mad = float(np.median(fine, overwrite_input=True))
     # A 3x3 mean removal leaves 8/9 of white noise's variance.
     return 1.4826 * mad / math.sqrt(8.0 / 9.0)
+
+
+def _high_pass_sample(image: Float32) -> Float32:
+    """``image`` less the mean of each pixel's 3 × 3 neighbourhood (borders mirrored,
+    :func:`~fadecast.measure.imaging.box_mean`), at the pixels of its even sample
+    (:func:`~fadecast.measure.imaging.even_sample`) only; a large picture a band of rows
+    at a time, each with a row of context on either side (the same means as at once)."""
+    h, w = image.shape
+    step = 1 if image.size <= MAX_SAMPLE else math.ceil(image.size / MAX_SAMPLE)
+    bands = row_bands(h, w, 1)
+    if step == 1 or len(bands) == 1:
+        return np.asarray(even_sample(image) - even_sample(box_mean(image, 3)), np.float32)
+    out = []
+    for top, bottom, first, last in bands:
+        mean = box_mean(image[first:last], 3)[top - first : top - first + bottom - top]
+        # The even sample's pixels in this band: flat indices multiple of ``step``.
+        start = -(-top * w // step) * step - top * w
+        at = slice(start, (bottom - top) * w, step)
+        out.append(image[top:bottom].reshape(-1)[at] - mean.reshape(-1)[at])
+    return np.concatenate(out)
 
 
 def local_maxima(
@@ -123,9 +150,41 @@ def local_maxima(
     (array([2, 6]), array([2, 6]))
     """
     size = 2 * radius + 1
-    is_max = response == maximum_filter(response, size)
-    rows, cols = np.nonzero(is_max & (response > threshold) & allowed)
-    return rows, cols
+    h, w = response.shape
+    found_rows, found_cols = [], []
+    # A band of rows at a time, each with the window's reach of context (the same
+    # maxima, in the same order, as the whole picture at once).
+    for top, bottom, first, last in row_bands(h, w, radius):
+        most = maximum_filter(response[first:last], size)[top - first : bottom - first]
+        band = response[top:bottom]
+        # The band's maxima (few), then those above the threshold and allowed.
+        rows, cols = np.nonzero(band == most)
+        keep = (band[rows, cols] > threshold) & allowed[top:bottom][rows, cols]
+        found_rows.append(rows[keep] + top)
+        found_cols.append(cols[keep])
+    return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+def _neighbours(image: Float32, rows: Indices, cols: Indices) -> Callable[[int, int], Array]:
+    """The values (in double precision) of ``image`` one pixel or none away from each
+    point, the points kept a pixel inside its border: ``f(dr, dc)`` is the value at
+    ``(row + dr, col + dc)``, read by flat index."""
+    h, w = image.shape
+    r = np.clip(rows, 1, h - 2)
+    c = np.clip(cols, 1, w - 2)
+    if h < 3 or w < 3:  # no pixel inside the border: read as the indices fall
+
+        def by_index(dr: int, dc: int) -> Array:
+            return np.asarray(image[r + dr, c + dc], dtype=np.float64)
+
+        return by_index
+    flat = np.ravel(image)
+    at = r * w + c
+
+    def by_flat_index(dr: int, dc: int) -> Array:
+        return np.asarray(flat.take(at + (dr * w + dc)), dtype=np.float64)
+
+    return by_flat_index
 
 
 def hessian_roundness(response: Float32, rows: Indices, cols: Indices) -> Array:
@@ -149,13 +208,7 @@ def hessian_roundness(response: Float32, rows: Indices, cols: Indices) -> Array:
     >>> hessian_roundness(ridge, centre, centre).round(2)
     array([0.04])
     """
-    h, w = response.shape
-    r = np.clip(rows, 1, h - 2)
-    c = np.clip(cols, 1, w - 2)
-
-    def f(dr: int, dc: int) -> Array:
-        return np.asarray(response[r + dr, c + dc], dtype=np.float64)
-
+    f = _neighbours(response, rows, cols)
     centre = f(0, 0)
     rr = f(1, 0) - 2 * centre + f(-1, 0)
     cc = f(0, 1) - 2 * centre + f(0, -1)
@@ -180,13 +233,7 @@ def subpixel_peaks(response: Float32, rows: Indices, cols: Indices) -> tuple[Arr
     >>> round(float(rows[0]), 1), round(float(cols[0]), 1)
     (4.3, 3.8)
     """
-    h, w = response.shape
-    r = np.clip(rows, 1, h - 2)
-    c = np.clip(cols, 1, w - 2)
-
-    def f(dr: int, dc: int) -> Array:
-        return np.asarray(response[r + dr, c + dc], dtype=np.float64)
-
+    f = _neighbours(response, rows, cols)
     centre = f(0, 0)
 
     def shift(minus: Array, plus: Array) -> Array:
@@ -210,10 +257,10 @@ def max_around(image: Float32, rows: Indices, cols: Indices) -> Array:
     array([4., 8.])
     """
     h, w = image.shape
+    flat = np.ravel(image)
     best = np.full(len(rows), -np.inf)
     for dr in (-1, 0, 1):
+        at = np.clip(rows + dr, 0, h - 1) * w
         for dc in (-1, 0, 1):
-            r = np.clip(rows + dr, 0, h - 1)
-            c = np.clip(cols + dc, 0, w - 1)
-            best = np.maximum(best, image[r, c])
+            best = np.maximum(best, flat.take(at + np.clip(cols + dc, 0, w - 1)))
     return best

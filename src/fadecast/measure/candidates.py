@@ -15,10 +15,12 @@ centre), one per dot (:func:`one_detection_per_dot`) and standing out of the noi
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
+from scipy.spatial import cKDTree
 
 from fadecast.measure.blobs import (
     hessian_roundness,
@@ -27,7 +29,14 @@ from fadecast.measure.blobs import (
     normalised_log,
     subpixel_peaks,
 )
-from fadecast.measure.imaging import gaussian_filter
+from fadecast.measure.imaging import (
+    gaussian_filter,
+    kd_tree,
+    nearest_among,
+    nearest_distance,
+    nearest_neighbours,
+    parallel_map,
+)
 from fadecast.measure.significance import significant_candidates
 from fadecast.measure.tunables import TUNABLES
 
@@ -118,16 +127,16 @@ def find_candidates(
     radius = max(1, round(SUPPRESSION_RADIUS * sigma_px))
     rows, cols = local_maxima(matched, radius, NOISE_THRESHOLD * noise * log_gain(fine), allowed)
     if len(rows):
-        # The same at the dots' own scale (the matched filter): smoother, and less
-        # sensitive to blotchy noise.
-        whole = normalised_log(darkness, sigma_px)
         typical = float(np.quantile(matched[rows, cols], 0.75))
         strong = matched[rows, cols] > RELATIVE_THRESHOLD * typical
         # Round at either scale: a dot is round at its own, touching dots each at the
         # finer one, a hair at neither.
-        round_ = (hessian_roundness(matched, rows, cols) > MIN_ROUNDNESS) | (
-            hessian_roundness(whole, rows, cols) > MIN_ROUNDNESS
-        )
+        round_ = hessian_roundness(matched, rows, cols) > MIN_ROUNDNESS
+        del matched  # (what is left is read at the dots' own scale)
+        # The same at the dots' own scale (the matched filter): smoother, and less
+        # sensitive to blotchy noise.
+        whole = normalised_log(darkness, sigma_px)
+        round_ |= hessian_roundness(whole, rows, cols) > MIN_ROUNDNESS
         keep = strong & round_
         rows, cols = rows[keep], cols[keep]
         # A flat-topped (saturated) dot answers the finer LoG on a ring inside its
@@ -135,10 +144,28 @@ def find_candidates(
         # scale, which is highest at the centre of any round dot.
         smooth = gaussian_filter(darkness, fine)
         rows, cols = climb(smooth, rows, cols, steps=max(2, math.ceil(2.0 * sigma_px)))
-        rows, cols = one_detection_per_dot(rows, cols, smooth[rows, cols], whole, sigma_px)
-        rows, cols = significant_candidates(darkness, whole, rows, cols, sigma_px, noise, allowed)
+        # What is read of the smoothed darkness: each peak's strength and its position
+        # refined (each peak's own, whichever are kept).
+        strength = smooth[rows, cols]
+        refined = subpixel_peaks(smooth, rows, cols)
+        del smooth
+        climbed = rows * darkness.shape[1] + cols  # each a distinct pixel
+        nearest = None
+        if len(rows) >= 3:
+            # Each detection's nearest, found once for the merging and the noise's test.
+            points = np.c_[rows, cols].astype(np.float64)
+            tree = kd_tree(points)
+            near = nearest_neighbours(points, tree=tree)
+            one = _one_per_dot(points, tree, near[0], rows, cols, strength, whole, sigma_px)
+            rows, cols = rows[one], cols[one]
+            nearest = nearest_among(points, one, *near, tree=tree)
+        rows, cols = significant_candidates(
+            darkness, whole, rows, cols, sigma_px, noise, allowed, nearest=nearest
+        )
         del whole
-        return subpixel_peaks(smooth, rows, cols)
+        order = np.argsort(climbed, kind="stable")
+        at = order[np.searchsorted(climbed, rows * darkness.shape[1] + cols, sorter=order)]
+        return refined[0][at], refined[1][at]
     return subpixel_peaks(matched, rows, cols)
 
 
@@ -173,15 +200,57 @@ def climb(image: Float32, rows: Indices, cols: Indices, *, steps: int) -> tuple[
     """
     h, w = image.shape
     r, c = rows.astype(np.intp).copy(), cols.astype(np.intp).copy()
-    # Each point's 3 × 3 neighbours (the image's edge repeated beyond it), read as one
-    # window; the first of the highest is taken, the point staying unless it is
+    flat = np.ravel(image)
+    # Each point's 3 × 3 neighbours (the image's edge repeated beyond it), in row-major
+    # order; the first of the highest is taken, the point staying unless it is
     # strictly higher than where the point is.
-    around = np.lib.stride_tricks.sliding_window_view(np.pad(image, 1, mode="edge"), (3, 3))
     dr = np.repeat(np.arange(-1, 2), 3)
     dc = np.tile(np.arange(-1, 2), 3)
-    moving = np.arange(len(r))
+    index = np.int32 if h * w < 2**31 else np.intp
+    around = (dr * w + dc).astype(index)[None, :]
+
+    def climb_some(start: int) -> None:
+        part = np.arange(start, min(start + _CLIMB_POINTS, len(r)))
+        _climb_some(flat, (h, w), r, c, part, steps, around)
+
+    # The points climb independently: groups of them side by side (each writes its own).
+    parallel_map(climb_some, range(0, len(r), _CLIMB_POINTS))
+    _, first = np.unique(r * w + c, return_index=True)
+    first.sort()
+    return r[first], c[first]
+
+
+#: Points :func:`climb` moves at once (bounds the memory of their neighbours; changes no
+#: value). [1]
+_CLIMB_POINTS = 16_384
+
+
+def _climb_some(
+    flat: Float32,
+    shape: tuple[int, int],
+    r: Indices,
+    c: Indices,
+    moving: Indices,
+    steps: int,
+    around: NDArray[np.signedinteger[Any]],
+) -> None:
+    """:func:`climb`'s moves of the points ``moving``, on the image ``flat`` of ``shape``,
+    in place in ``r`` and ``c``; ``around`` holds the flat offsets of a pixel's 3 × 3
+    neighbours, in row-major order."""
+    h, w = shape
+    dr = np.repeat(np.arange(-1, 2), 3)
+    dc = np.tile(np.arange(-1, 2), 3)
+    index = around.dtype
     for _ in range(steps):
-        values = around[r[moving], c[moving]].reshape(len(moving), 9)
+        rm, cm = r[moving], c[moving]
+        at = (rm * w + cm).astype(index)[:, None] + around  # each point's nine together
+        # Points on the border read their neighbours' rows and columns clipped to it.
+        edge = np.flatnonzero((rm == 0) | (rm == h - 1) | (cm == 0) | (cm == w - 1))
+        if len(edge):
+            er = np.clip(rm[edge][:, None] + dr[None, :], 0, h - 1)
+            ec = np.clip(cm[edge][:, None] + dc[None, :], 0, w - 1)
+            at[edge] = er * w + ec
+        values = flat.take(at)
         best = np.argmax(values, axis=1)
         moved = values[np.arange(len(moving)), best] > values[:, 4]
         moving, best = moving[moved], best[moved]
@@ -189,9 +258,6 @@ def climb(image: Float32, rows: Indices, cols: Indices, *, steps: int) -> tuple[
             break
         r[moving] = np.clip(r[moving] + dr[best], 0, h - 1)
         c[moving] = np.clip(c[moving] + dc[best], 0, w - 1)
-    _, first = np.unique(r * w + c, return_index=True)
-    first.sort()
-    return r[first], c[first]
 
 
 def one_detection_per_dot(
@@ -246,15 +312,30 @@ def one_detection_per_dot(
     """
     if len(rows) < 3:
         return rows, cols
-    from scipy.spatial import cKDTree
-
     points = np.c_[rows, cols].astype(np.float64)
-    tree = cKDTree(points)
-    nearest = tree.query(points, k=2, workers=-1)[0][:, 1]  # as nearest_distance
+    tree = kd_tree(points)
+    nearest = nearest_distance(points, tree=tree)
+    one = _one_per_dot(points, tree, nearest, rows, cols, strength, whole, sigma_px)
+    return rows[one], cols[one]
+
+
+def _one_per_dot(
+    points: Array,
+    tree: cKDTree,
+    nearest: Array,
+    rows: Indices,
+    cols: Indices,
+    strength: Float32,
+    whole: Float32,
+    sigma_px: float,
+) -> NDArray[np.bool_]:
+    """Which of three or more detections :func:`one_detection_per_dot` keeps, given
+    their points, k-d tree and nearest-neighbour distances."""
     close = MERGE_DISTANCE * float(np.median(nearest))
     pairs = tree.query_pairs(max(close, SADDLE_REACH * sigma_px), output_type="ndarray")
     if len(pairs) == 0:
-        return rows, cols
+        return np.ones(len(rows), dtype=bool)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]  # in an order of their own
     i, j = pairs[:, 0], pairs[:, 1]
     distance = np.hypot(*(points[i] - points[j]).T)
     steps = np.array([0.25, 0.5, 0.75])
@@ -265,7 +346,8 @@ def one_detection_per_dot(
     ends = np.minimum(whole[rows[i], cols[i]], whole[rows[j], cols[j]])
     one = (distance < close) | (between.min(axis=1) >= SADDLE_SHARE * ends)
     drop = np.zeros(len(rows), dtype=bool)
-    for a, b in pairs[one][np.argsort(-np.maximum(strength[i], strength[j])[one])]:
+    order = np.argsort(-np.maximum(strength[i], strength[j])[one], kind="stable")
+    for a, b in pairs[one][order]:
         if not (drop[a] or drop[b]):
             drop[b if strength[a] >= strength[b] else a] = True
-    return rows[~drop], cols[~drop]
+    return ~drop

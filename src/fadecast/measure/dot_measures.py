@@ -6,8 +6,10 @@ pixels wide, leaving out pixels under a hair:
 - **depth**: the median darkness ``1 - Y / Y_skin`` over a small disk at the centre (at
   least :data:`CENTRE_MIN_PX` in radius, so that noise on a pixel or two is not read);
 - **diameter**: twice the radius at which the darkness first falls to half the depth,
-  read along :data:`RAY_COUNT` rays from the centre (the full width at half depth,
-  where an observer sees a dot's edge): the median over the rays that run out into
+  read along :data:`RAY_COUNT` rays from the centre, sampled every :data:`RAY_STEP_PX`
+  by bilinear interpolation on the copy (OpenCV's remap; the first fall below each
+  level counted on the running least along the ray), the full width at half depth,
+  where an observer sees a dot's edge: the median over the rays that run out into
   skin (down to a tenth of the depth), or, where fewer than :data:`MIN_FREE_RAYS` do,
   over those that fall to half depth at all. Whatever the dot's profile, Gaussian or
   flat-topped with a sharp edge, that is the width at half depth; a ray towards a
@@ -17,14 +19,16 @@ pixels wide, leaving out pixels under a hair:
 - **edge**: the width from 90 % to 10 % of the depth along the rays that run out into
   skin (median), or, for a hemmed-in dot, of the way down to the lightest skin;
 - **colours**: the mean linear RGB of the centre disk and of the lightest of the skin
-  in a ring around the dot.
+  in a ring around the dot (its lightest tenth found by sorting the ring's values of
+  all the dots at once, by dot and value).
 
-:func:`measure_dots` measures any number of dots, :data:`DOTS_PER_CHUNK` at a time (chunks
+:func:`measure_dots` measures any number of dots, :func:`dots_per_chunk` at a time (chunks
 side by side on up to :data:`~fadecast.measure.imaging.MAX_WORKERS` threads).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +49,7 @@ __all__ = [
     "RAY_STEP_PX",
     "Colours",
     "DotMeasures",
+    "dots_per_chunk",
     "edge_crossings",
     "measure_dots",
 ]
@@ -57,7 +62,9 @@ Colours = Float32 | LinearRGB
 
 #: Per-dot measurements are made on a copy where a dot's width is about this. [px]
 MEASURE_SIGMA_PX = TUNABLES.measure_sigma_px
-#: Dots measured at once (bounds the memory of the windows). [1]
+#: Dots measured at once when each is :data:`MEASURE_SIGMA_PX` wide on its measuring copy
+#: (bounds the memory of the windows); narrower dots, on smaller windows, more
+#: (:func:`dots_per_chunk`). [1]
 DOTS_PER_CHUNK = TUNABLES.dots_per_chunk
 #: Least radius of the disk at a dot's centre its depth and colour are read over (or
 #: 0.3 of the dot's width, if more), on the measuring copy. [px]
@@ -176,9 +183,12 @@ def measure_dots(
     hair_per_px = step / working_factor
     side = _window_side(sigma_px / step)
     tiles = block_any(hair, side) if any_hair and hair_per_px == 1.0 else None
+    hair_px = _hair_at(hair, fine_y.shape, hair_per_px) if any_hair else None
+
+    per_chunk = dots_per_chunk(sigma_px / step)
 
     def measure_chunk(start: int) -> dict[str, Array]:
-        chunk = slice(start, start + DOTS_PER_CHUNK)
+        chunk = slice(start, start + per_chunk)
         return _measure_each(
             fine_y,
             fine_rgb,
@@ -189,10 +199,11 @@ def measure_dots(
             tiles,
             hair_per_px=hair_per_px,
             sigma_px=sigma_px / step,
+            hair_px=hair_px,
         )
 
     # Chunks are independent: measured side by side (the same values as one by one).
-    parts = parallel_map(measure_chunk, range(0, len(rows), DOTS_PER_CHUNK))
+    parts = parallel_map(measure_chunk, range(0, len(rows), per_chunk))
     merged = {
         name: np.concatenate([p[name] for p in parts]) if parts else np.zeros((0, *shape))
         for name, shape in (
@@ -212,6 +223,36 @@ def measure_dots(
     )
 
 
+def dots_per_chunk(sigma_px: float) -> int:
+    """Dots :func:`measure_dots` measures at once where they are ``sigma_px`` wide on
+    the measuring copy: :data:`DOTS_PER_CHUNK` for windows as large as those of a dot
+    :data:`MEASURE_SIGMA_PX` wide or larger, more in proportion for smaller windows,
+    whose memory is in proportion to their pixels (fewer, larger chunks cost less time
+    per dot; no figure changes). [1]
+
+    Examples
+    --------
+    >>> dots_per_chunk(MEASURE_SIGMA_PX) == DOTS_PER_CHUNK
+    True
+    >>> dots_per_chunk(1.2) // DOTS_PER_CHUNK  # windows 9 px on a side, not 21
+    5
+    """
+    reference = _window_side(MEASURE_SIGMA_PX) ** 2
+    return max(DOTS_PER_CHUNK, DOTS_PER_CHUNK * reference // _window_side(sigma_px) ** 2)
+
+
+def _hair_at(
+    hair: NDArray[np.bool_], shape: tuple[int, ...], hair_per_px: float
+) -> NDArray[np.uint8]:
+    """The hair mask (on the working copy) at each pixel of a copy of ``shape`` whose
+    pixel is ``hair_per_px`` of the mask's, beyond the mask its edge, as 0 and 1."""
+    if hair_per_px == 1.0 and hair.shape == tuple(shape[:2]):
+        return np.ascontiguousarray(hair).view(np.uint8)
+    at_r = np.clip((np.arange(shape[0]) * hair_per_px).astype(np.intp), 0, hair.shape[0] - 1)
+    at_c = np.clip((np.arange(shape[1]) * hair_per_px).astype(np.intp), 0, hair.shape[1] - 1)
+    return np.ascontiguousarray(hair[at_r[:, None], at_c[None, :]]).view(np.uint8)
+
+
 def _rgb_block_mean(rgb: Colours, factor: int) -> Float32:
     """Linear RGB averaged over blocks, from an array or a :class:`LinearRGB`. [1]"""
     return rgb.block_mean(factor) if isinstance(rgb, LinearRGB) else block_mean(rgb, factor)
@@ -219,29 +260,31 @@ def _rgb_block_mean(rgb: Colours, factor: int) -> Float32:
 
 def _windows(
     image: NDArray[Any], top: Indices, left: Indices, side: int
-) -> tuple[NDArray[Any], NDArray[np.bool_] | None]:
+) -> tuple[NDArray[Any], tuple[Indices, NDArray[np.bool_]] | None]:
     """Square windows of ``side`` pixels whose first pixel is at ``(top, left)``, the
-    image's edge pixels repeated beyond it, shape ``(N, side, side)``, and which of their
-    pixels lie outside the image (None when none do). Windows wholly inside are copied
-    from a strided view of the image; only those that cross an edge are indexed pixel by
-    pixel."""
+    image's edge pixels repeated beyond it, shape ``(N, side, side)``, and, for the
+    windows that cross the image's edge, which they are and which of their pixels lie
+    outside the image, shape ``(E, side, side)`` (None when none cross it). Windows
+    wholly inside are copied from a strided view of the image; only those that cross an
+    edge are indexed pixel by pixel."""
     h, w = image.shape[:2]
-    values = np.empty((len(top), side, side), dtype=image.dtype)
     inside = (top >= 0) & (left >= 0) & (top + side <= h) & (left + side <= w)
-    if inside.any():
+    if h >= side and w >= side:
+        # Every window read from the view (those crossing an edge moved inside it, and
+        # read again below).
         view = np.lib.stride_tricks.sliding_window_view(image, (side, side))
-        values[inside] = view[top[inside], left[inside]]
+        values = view[np.clip(top, 0, h - side), np.clip(left, 0, w - side)]
+    else:
+        values = np.empty((len(top), side, side), dtype=image.dtype)
     if inside.all():
         return values, None
-    edge = ~inside
+    edge = np.flatnonzero(~inside)
     offsets = np.arange(side)
-    r = top[:, None] + offsets[None, :]
-    c = left[:, None] + offsets[None, :]
-    values[edge] = image[
-        np.clip(r[edge], 0, h - 1)[:, :, None], np.clip(c[edge], 0, w - 1)[:, None, :]
-    ]
+    r = top[edge][:, None] + offsets[None, :]
+    c = left[edge][:, None] + offsets[None, :]
+    values[edge] = image[np.clip(r, 0, h - 1)[:, :, None], np.clip(c, 0, w - 1)[:, None, :]]
     outside = ((r < 0) | (r >= h))[:, :, None] | ((c < 0) | (c >= w))[:, None, :]
-    return values, outside
+    return values, (edge, outside)
 
 
 def _window_side(sigma_px: float) -> int:
@@ -294,108 +337,152 @@ def _masked_median(values: NDArray[np.floating], mask: NDArray[np.bool_]) -> Arr
 
 
 def _colour_means(
-    rgb: Colours,
-    top: Indices,
-    left: Indices,
-    masks: list[tuple[NDArray[np.bool_], Indices, Indices]],
+    rgb: Colours, count: int, picks: list[tuple[Indices, Indices, Indices]]
 ) -> list[Array]:
-    """Mean linear RGB over each mask of each dot's window, shape ``(N, 3)`` per mask
-    (NaN where a mask is empty); only the pixels in a mask are read. Each mask, shape
-    ``(N, M)``, covers the window pixels at rows and columns ``(pr, pc)`` (each of ``M``,
-    in row-major order) of windows whose first pixel is at ``(top, left)``, and holds
-    pixels inside the image only. [1]"""
-    n = len(top)
+    """Mean linear RGB of each dot's picked pixels, shape ``(count, 3)`` per pick (NaN
+    for a dot with none). Each pick is the dot of each pixel, in order, and the pixel's
+    row and column (inside the image); only those pixels are read. [1]"""
+    width = rgb.shape[1]
     out = []
-    for mask, pr, pc in masks:
-        dot, at = np.nonzero(mask)
-        r, c = top[dot] + pr[at], left[dot] + pc[at]
+    for dot, rows, cols in picks:
+        at = rows * width + cols
         if isinstance(rgb, LinearRGB):
-            values = rgb.take(rgb.srgb[r, c]).astype(np.float64)
+            codes = np.take(rgb.srgb.reshape(-1, 3), at, axis=0)
+            values = rgb.take(codes).astype(np.float64)
         else:
-            values = np.asarray(rgb[r, c], dtype=np.float64)
-        count = np.bincount(dot, minlength=n).astype(np.float64)
-        sums = np.stack([np.bincount(dot, weights=values[:, k], minlength=n) for k in range(3)], -1)
-        mean = np.full((n, 3), np.nan)
-        np.divide(sums, count[:, None], out=mean, where=count[:, None] > 0)
+            values = np.take(rgb.reshape(-1, 3), at, axis=0).astype(np.float64)
+        held = np.bincount(dot, minlength=count).astype(np.float64)
+        sums = np.stack(
+            [np.bincount(dot, weights=values[:, k], minlength=count) for k in range(3)], -1
+        )
+        mean = np.full((count, 3), np.nan)
+        np.divide(sums, held[:, None], out=mean, where=held[:, None] > 0)
         out.append(mean)
     return out
 
 
+@functools.cache
+def _ray_offsets(radius: int) -> tuple[Float32, Float32, int]:
+    """Row and column offsets from a dot's centre of the samples along its rays, shape
+    ``(samples, rays)``: :data:`RAY_COUNT` rays evenly spread in angle, a sample every
+    :data:`RAY_STEP_PX` out to ``radius`` [px]; and the first sample further than
+    ``radius - 1`` (only those can reach past the window's pixel centres)."""
+    angles = np.arange(RAY_COUNT) * (2.0 * math.pi / RAY_COUNT)
+    steps = np.arange(0.0, radius + 1e-9, RAY_STEP_PX)
+    down = (steps[:, None] * np.sin(angles)[None, :]).astype(np.float32)
+    across = (steps[:, None] * np.cos(angles)[None, :]).astype(np.float32)
+    down.flags.writeable = False
+    across.flags.writeable = False
+    return down, across, int(np.searchsorted(steps, radius - 1, side="right"))
+
+
+#: Widest map :func:`cv2.remap` takes (its sides are below ``SHRT_MAX``). [px]
+_REMAP_WIDTH = 32_000
+
+
+def _remap(
+    image: NDArray[Any], map_rows: Float32, map_cols: Float32, *, nearest: bool = False
+) -> NDArray[Any]:
+    """``image`` interpolated bilinearly at ``(map_rows, map_cols)`` (pixel ``i`` at
+    ``i``; beyond its edges, its edge pixels repeated), shape of the maps ``(m, k)``:
+    OpenCV's remap, in single precision, each value from its own position alone. With
+    ``nearest``, the value of the nearest pixel instead (1 beyond the edges)."""
+    import cv2
+
+    def remap(rows: Float32, cols: Float32) -> NDArray[Any]:
+        if nearest:
+            mode, border, value = cv2.INTER_NEAREST, cv2.BORDER_CONSTANT, 1
+        else:
+            mode, border, value = cv2.INTER_LINEAR, cv2.BORDER_REPLICATE, 0
+        out = cv2.remap(image, cols, rows, mode, borderMode=border, borderValue=value)
+        return np.asarray(out).reshape(rows.shape)
+
+    if map_rows.size == 0:
+        return np.zeros(map_rows.shape, dtype=image.dtype)
+    if map_rows.shape[1] <= _REMAP_WIDTH:
+        return remap(map_rows, map_cols)
+    out = np.empty(map_rows.shape, dtype=image.dtype)
+    for start in range(0, map_rows.shape[1], _REMAP_WIDTH):
+        part = slice(start, start + _REMAP_WIDTH)
+        out[:, part] = remap(
+            np.ascontiguousarray(map_rows[:, part]), np.ascontiguousarray(map_cols[:, part])
+        )
+    return out
+
+
 def _ray_darkness(
-    dark: Float32,
-    hairy: NDArray[np.bool_] | None,
-    outside: NDArray[np.bool_] | None,
+    luminance: Float32,
+    skin_y: Float32,
+    near: Indices,
+    hairy: NDArray[np.uint8] | None,
     rows: Array,
     cols: Array,
+    top: Indices,
+    left: Indices,
     radius: int,
 ) -> Float32:
-    """Darkness along :data:`RAY_COUNT` rays from each centre, every
-    :data:`RAY_STEP_PX` out to ``radius``, interpolated bilinearly from each dot's
-    window, shape ``(N, rays, samples)``. Under a hair it is bridged along the ray
-    (:func:`_bridge_gaps`: a hair across a ray hides a pixel or two of it, not the
-    rest); NaN beyond the image.
+    """Darkness ``1 - Y / Y_skin`` along :data:`RAY_COUNT` rays from each centre, every
+    :data:`RAY_STEP_PX` out to ``radius``, ``Y`` interpolated bilinearly from the
+    picture (OpenCV's remap; its edge pixels repeated beyond it) within each dot's
+    window, shape ``(samples, N, rays)``. Where the pixel a sample lies in (the nearest)
+    is unread, under a hair or beyond the picture, the sample is NaN, bridged along the
+    ray under a hair (:func:`_bridge_gaps`: a hair across a ray hides a pixel or two of
+    it, not the rest).
 
     Parameters
     ----------
-    dark, hairy, outside
-        Each dot's window of darkness (the image's edge repeated beyond it), of the
-        hair mask and of the pixels beyond the image, shape ``(N, 2 radius + 1,
-        2 radius + 1)``, centred on the pixel of its centre (None: no hair, or no pixel
-        beyond the image).
+    luminance
+        The picture's luminance ``Y``, shape ``(H, W)``. [1]
+    skin_y
+        ``Y_skin`` at each dot, shape ``(N,)``. [1]
+    near
+        The dots whose window holds an unread pixel (under a hair, beyond the picture).
+    hairy
+        The hair mask on the picture's pixels (1 under a hair), shape ``(H, W)``, or
+        None where there is none.
     rows, cols
         The centres, with pixel ``(i, j)`` covering ``[i, i+1) x [j, j+1)``. [px]
+    top, left
+        The first pixel of each dot's window, ``2 radius + 1`` on a side. [px]
     radius
         Half the side of the windows, less their centre pixel. [px]
     """
     n = 2 * radius + 1
-    angles = np.arange(RAY_COUNT) * (2.0 * math.pi / RAY_COUNT)
-    steps = np.arange(0.0, radius + 1e-9, RAY_STEP_PX)
-    # Positions in each window's pixels, the window's first pixel centred at 0.
-    u = (rows - np.floor(rows) + radius - 0.5)[:, None, None] + (
-        np.sin(angles)[:, None] * steps[None, :]
-    )[None]
-    v = (cols - np.floor(cols) + radius - 0.5)[:, None, None] + (
-        np.cos(angles)[:, None] * steps[None, :]
-    )[None]
-    # Only the samples beyond radius - 1 can reach past the window's pixel centres.
-    tail = steps > radius - 1
-    u[..., tail] = np.clip(u[..., tail], 0.0, n - 1.0)
-    v[..., tail] = np.clip(v[..., tail], 0.0, n - 1.0)
-    index = np.int32 if len(dark) * n * n < 2**31 else np.intp
-    u0 = u.astype(index)
-    v0 = v.astype(index)
-    u0[..., tail] = np.minimum(u0[..., tail], n - 2)
-    v0[..., tail] = np.minimum(v0[..., tail], n - 2)
-    fu = (u - u0).astype(np.float32)
-    fv = (v - v0).astype(np.float32)
-    flat = np.ascontiguousarray(dark, dtype=np.float32).reshape(-1)
-    at = u0 * n
-    at += v0
-    at += (np.arange(len(dark), dtype=index) * (n * n))[:, None, None]
-    del u0, v0
-
-    def value(offset: int) -> Float32:
-        return np.asarray(flat[offset:].take(at), dtype=np.float32)
-
-    rest_v = 1 - fv
-    top = value(0) * rest_v + value(1) * fv
-    bottom = value(n) * rest_v + value(n + 1) * fv
-    profile = np.asarray(top * (1 - fu) + bottom * fu, dtype=np.float32)
-    del top, bottom, rest_v
-    masks = [m for m in (hairy, outside) if m is not None]
-    if not masks:
-        return profile
-    unread = (masks[0] | masks[1] if len(masks) == 2 else masks[0]).reshape(len(dark), -1)
-    near = unread.any(axis=1)
-    if near.any():
-        # Each sample unread where the pixel it lies in is under a hair or beyond the
-        # image; bridged under the hairs.
-        pr = np.clip(np.floor(u[near] + 0.5).astype(np.intp), 0, n - 1)
-        pc = np.clip(np.floor(v[near] + 0.5).astype(np.intp), 0, n - 1)
-        masked = profile[near]
-        masked[unread[near][np.arange(int(near.sum()))[:, None, None], pr * n + pc]] = np.nan
-        profile[near] = _bridge_gaps(masked)
-    return profile
+    down, across, tail = _ray_offsets(radius)
+    count = len(rows)
+    samples, rays = down.shape
+    # Positions on the picture (pixel centres at whole numbers), kept within each
+    # window's pixel centres (only the last samples of a ray can reach past them).
+    at_rows = np.empty((samples, count, rays), dtype=np.float32)
+    at_cols = np.empty((samples, count, rays), dtype=np.float32)
+    np.add((rows - 0.5).astype(np.float32)[None, :, None], down[:, None, :], out=at_rows)
+    np.add((cols - 0.5).astype(np.float32)[None, :, None], across[:, None, :], out=at_cols)
+    for at, first in ((at_rows, top), (at_cols, left)):
+        low = first.astype(np.float32)[None, :, None]
+        np.clip(at[tail:], low, low + np.float32(n - 1), out=at[tail:])
+    shape = (samples, count * rays)
+    at_rows, at_cols = at_rows.reshape(shape), at_cols.reshape(shape)
+    profile = _remap(luminance, at_rows, at_cols)
+    profile.reshape(samples, count, rays)[...] /= skin_y[None, :, None]
+    np.subtract(np.float32(1.0), profile, out=profile)
+    if len(near):
+        # The rays of the dots near an unread pixel.
+        columns = (near[:, None] * rays + np.arange(rays)[None, :]).reshape(-1)
+        near_rows, near_cols = at_rows[:, columns], at_cols[:, columns]
+        if hairy is not None:
+            # The hair mask at each sample's pixel, 1 beyond the picture.
+            lost = _remap(hairy, near_rows, near_cols, nearest=True).astype(bool)
+        else:  # beyond the picture only
+            h, w = luminance.shape
+            nearest_r = np.floor(near_rows + np.float32(0.5))
+            nearest_c = np.floor(near_cols + np.float32(0.5))
+            lost = (nearest_r < 0) | (nearest_r >= h) | (nearest_c < 0) | (nearest_c >= w)
+        gappy = lost.any(axis=0)
+        columns, lost = columns[gappy], lost[:, gappy]
+        rays_read = profile[:, columns]
+        rays_read[lost] = np.nan
+        profile[:, columns] = _bridge_gaps(np.ascontiguousarray(rays_read.T)).T
+    return profile.reshape(samples, count, rays)
 
 
 def _bridge_gaps(profiles: Float32) -> Float32:
@@ -425,9 +512,9 @@ def _bridge_gaps(profiles: Float32) -> Float32:
 
 
 def _least(profiles: Float32) -> Array:
-    """The least darkness read along each ray (NaN where none is), shape ``(N, rays)``.
-    [1]"""
-    least = np.min(np.where(np.isnan(profiles), np.inf, profiles), axis=-1)
+    """The least darkness read along each ray of profiles shaped ``(samples, N, rays)``
+    (NaN where none is), shape ``(N, rays)``. [1]"""
+    least = np.min(np.where(np.isnan(profiles), np.inf, profiles), axis=0)
     return np.asarray(np.where(np.isfinite(least), least, np.nan), dtype=np.float64)
 
 
@@ -475,41 +562,71 @@ def edge_crossings(
     >>> edge_crossings(profile[:, :1, :3], np.array([0.4]), (0.5,), step=1.0)[0].tolist()
     [[inf]]
     """
+    values = np.ascontiguousarray(np.moveaxis(np.asarray(profiles), -1, 0))
+    return _first_falls(values, depth, levels, step=step, floor=floor)
+
+
+def _first_falls(
+    profiles: NDArray[np.floating],
+    depth: NDArray[np.floating],
+    levels: tuple[float, ...],
+    *,
+    step: float,
+    floor: NDArray[np.floating] | None = None,
+) -> tuple[Array, ...]:
+    """:func:`edge_crossings` of profiles shaped ``(samples, N, rays)``.
+
+    The running least along each ray (NaN from its first unread sample on) stays at
+    or above a level up to the ray's first fall below it: the samples before that fall
+    (or before its first unread sample) are counted, and the fall interpolated between
+    the sample before and the one counted to."""
     values = np.asarray(profiles)
-    n_samples = values.shape[-1]
-    unread = np.isnan(values)
-    # Where each ray is first unread (none: after its last sample).
-    first_unread = (
-        np.where(unread.any(axis=-1), np.argmax(unread, axis=-1), n_samples)
-        if unread.any()
-        else None
-    )
-    del unread
-    flat = values.reshape(-1)
-    starts = np.arange(0, flat.size, n_samples).reshape(values.shape[:-1])
-    top = np.asarray(depth, dtype=np.float64)[:, None]
-    base = np.zeros_like(top) if floor is None else np.asarray(floor, dtype=np.float64)
-    out = []
-    for level in levels:
-        target = base + level * (top - base)
-        below = values < _least_above(target, values.dtype)[..., None]
-        k = np.argmax(below, axis=-1)
-        fell = (k > 0) | below[..., 0]
-        del below
-        after = flat[starts + k]
-        before = flat[starts + np.maximum(k - 1, 0)]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.clip((before - target) / (before - after), 0.0, 1.0)
-        radius = np.where(k > 0, (k - 1 + share) * step, 0.0)
-        radius = np.where(fell, radius, np.inf)
-        # A ray unread before its fall (or anywhere, if it never falls) tells nothing,
-        # nor does a dot with no depth.
-        lost = ~np.isfinite(target)
-        if first_unread is not None:
-            lost = lost | (first_unread <= np.where(fell, k, n_samples - 1))
-        radius = np.where(lost, np.nan, radius)
-        out.append(np.asarray(radius, dtype=np.float64))
-    return tuple(out)
+    n_samples, dots, rays = values.shape
+    flat = values.reshape(n_samples, -1)
+    running = np.empty_like(flat)
+    running[0] = flat[0]
+    for k in range(1, n_samples):  # NaN propagates
+        np.minimum(running[k - 1], flat[k], out=running[k])
+    # Every level at once: shape (levels, N, rays), or (levels, N, 1) for a level of
+    # the depth alone.
+    share_of = np.asarray(levels, dtype=np.float64)[:, None, None]
+    top = np.asarray(depth, dtype=np.float64)[None, :, None]
+    if floor is None:
+        target = share_of * top
+    else:
+        base = np.asarray(floor, dtype=np.float64)[None]
+        target = base + share_of * (top - base)
+    # Compared in the profiles' own precision (exactly as with the target).
+    least = _least_above(target, values.dtype)
+    counted = np.zeros((len(levels), dots, rays), dtype=np.uint8 if n_samples < 255 else np.intp)
+    for sample in running.reshape(n_samples, 1, dots, rays):
+        counted += sample >= least
+    width = flat.shape[1]
+    index = np.dtype(np.int32 if flat.size < 2**31 else np.intp)
+    count: NDArray[np.signedinteger[Any]] = counted.astype(index)
+    read = count < n_samples
+    later = count > 0
+    at = np.minimum(count, n_samples - 1)
+    at *= width
+    at += np.arange(width, dtype=index).reshape(1, dots, rays)
+    after = flat.reshape(-1).take(at)
+    # The sample before (the first, for a fall at it; any, where the ray never falls).
+    np.subtract(at, index.type(width), out=at, where=later)
+    before = flat.reshape(-1).take(at)
+    fell = read & (after < least)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.subtract(before, target)
+        share /= before - after
+    np.clip(share, 0.0, 1.0, out=share)
+    share += count - 1
+    radius = share
+    radius *= step
+    np.copyto(radius, 0.0, where=~later)  # a fall at the first sample
+    np.copyto(radius, np.inf, where=~fell)
+    # A ray unread before its fall (or anywhere, if it never falls) tells nothing, nor
+    # does a dot with no depth.
+    np.copyto(radius, np.nan, where=(read & ~fell) | ~np.isfinite(target))
+    return tuple(np.asarray(radius[i], dtype=np.float64) for i in range(len(levels)))
 
 
 def _least_above(target: Array, dtype: np.dtype[Any]) -> NDArray[np.floating]:
@@ -539,6 +656,15 @@ def _ring_pixels(radius: int, inner: float, outer: float) -> tuple[Indices, Indi
     """Rows and columns (row-major) of the pixels of a window of side ``2 radius + 1``
     whose centre can lie between ``inner`` and ``outer`` from a point anywhere in the
     window's centre pixel. [px]"""
+    rows, cols, _ = _annulus(radius, inner, outer)
+    return rows, cols
+
+
+@functools.cache
+def _annulus(radius: int, inner: float, outer: float) -> tuple[Indices, Indices, Indices]:
+    """:func:`_ring_pixels`, and which of them (indices into them) may lie outside
+    ``inner`` to ``outer`` for some point of the centre pixel (the others lie between
+    them from any point of it, by a margin). [px]"""
     offsets = np.abs(np.arange(-radius, radius + 1, dtype=np.float64))
     nearest = np.maximum(offsets - 0.5, 0.0)
     furthest = offsets + 0.5
@@ -546,7 +672,39 @@ def _ring_pixels(radius: int, inner: float, outer: float) -> tuple[Indices, Indi
     most = np.hypot(furthest[:, None], furthest[None, :])
     margin = 1e-3  # the distances compared are rounded to single precision
     rows, cols = np.nonzero((least <= outer + margin) & (most >= inner - margin))
-    return rows.astype(np.intp), cols.astype(np.intp)
+    sure = (least[rows, cols] >= inner + margin) & (most[rows, cols] <= outer - margin)
+    out = (rows.astype(np.intp), cols.astype(np.intp), np.flatnonzero(~sure).astype(np.intp))
+    for array in out:
+        array.flags.writeable = False
+    return out
+
+
+def _within(
+    offsets: Array,
+    annulus: tuple[Indices, Indices, Indices],
+    frac_r: Array,
+    frac_c: Array,
+    inner: float,
+    outer: float,
+) -> NDArray[np.bool_]:
+    """Whether each pixel of an annulus (:func:`_annulus`) lies from ``inner`` to
+    ``outer`` from each dot's centre, shape ``(N, M)``, the window's pixel ``i`` at
+    ``offsets[i]`` from the pixel of the centre and the centre ``frac`` into that pixel;
+    only the pixels near its edges are measured."""
+    rows, cols, unsure = annulus
+    if len(unsure) == 0:
+        return np.ones((len(frac_r), len(rows)), dtype=bool)
+    dr = (offsets[None, :] + 0.5 - frac_r[:, None]) ** 2
+    dc = (offsets[None, :] + 0.5 - frac_c[:, None]) ** 2
+    if len(unsure) == len(rows):  # a narrow ring: every pixel near its edges
+        squared = dr[:, rows] + dc[:, cols]
+        within = squared >= inner * inner
+        within &= squared <= outer * outer
+        return within
+    within = np.ones((len(frac_r), len(rows)), dtype=bool)
+    squared = dr[:, rows[unsure]] + dc[:, cols[unsure]]
+    within[:, unsure] = (squared >= inner * inner) & (squared <= outer * outer)
+    return within
 
 
 def _distance(offsets: Array, pr: Indices, pc: Indices, frac_r: Array, frac_c: Array) -> Float32:
@@ -569,14 +727,15 @@ def _measure_each(
     *,
     hair_per_px: float,
     sigma_px: float,
+    hair_px: NDArray[np.uint8] | None = None,
 ) -> dict[str, Array]:
     """Depth, diameter, edge and colours of dots on one copy of the photo (its pixels).
 
     Each dot's window reaches ``radius`` pixels each way from the pixel of its centre;
-    the centre is read on the small square that holds its disk, the skin on the window
-    pixels that can lie in its ring, the edge along rays through the whole window.
-    ``hair`` is None when no pixel is under a hair; ``hair_tiles`` says which tiles of
-    it, a window's side on a side, hold one (:func:`_hair_windows`).
+    the centre is read on the window pixels that can lie in its disk, the skin on those
+    that can lie in its ring, the edge along rays through the whole window (interpolated
+    on the copy itself). ``hair`` is None when no pixel is under a hair; ``hair_tiles``
+    says which tiles of it, a window's side on a side, hold one (:func:`_hair_windows`).
     """
     side = _window_side(sigma_px)
     radius = side // 2
@@ -585,38 +744,63 @@ def _measure_each(
     frac_r, frac_c = rows - floor_r, cols - floor_c
     top = floor_r.astype(np.intp) - radius
     left = floor_c.astype(np.intp) - radius
-    y, outside = _windows(luminance, top, left, side)
-    edged = np.asarray(1.0 - y / skin_y[:, None, None].astype(np.float32), dtype=np.float32)
+    y, crossing_edge = _windows(luminance, top, left, side)
+    skin = skin_y.astype(np.float32)
+    if hair is not None and hair_px is None:
+        hair_px = _hair_at(hair, luminance.shape, hair_per_px)
     hairy = None if hair is None else _hair_windows(hair, hair_tiles, top, left, side, hair_per_px)
     n = len(rows)
+    flat_y = y.reshape(n, -1)
+    edge_dots, beyond = (None, None) if crossing_edge is None else crossing_edge
+    if beyond is not None:
+        beyond = beyond.reshape(len(beyond), -1)
+    under = None if hairy is None else hairy.reshape(n, -1)
 
-    def clear_at(pr: Indices, pc: Indices) -> tuple[Float32, NDArray[np.bool_]]:
-        """Darkness (NaN beyond the image) and whether it is read (inside the image, not
-        under a hair) at window pixels ``(pr, pc)``, shape ``(N, M)``."""
+    def read_at(
+        pr: Indices, pc: Indices, dots: Indices | None = None
+    ) -> tuple[Float32, Float32, NDArray[np.bool_]]:
+        """Luminance, darkness (NaN beyond the image) and whether it is read (inside the
+        image, not under a hair) at window pixels ``(pr, pc)`` of the dots (all, or
+        those indexed by ``dots``), shape ``(N, M)``."""
         flat = pr * side + pc
-        dark = edged.reshape(n, -1)[:, flat]
-        if outside is not None:
-            dark = np.where(outside.reshape(n, -1)[:, flat], np.float32(np.nan), dark)
+        pick = slice(None) if dots is None else dots
+        lum = flat_y[pick][:, flat]
+        dark = np.asarray(1.0 - lum / skin[pick][:, None], dtype=np.float32)
+        if edge_dots is not None and beyond is not None:
+            at: Indices = edge_dots
+            of_edge: Indices = np.arange(len(edge_dots))
+            if dots is not None:
+                _, at, of_edge = np.intersect1d(dots, edge_dots, return_indices=True)
+            dark[at] = np.where(beyond[of_edge][:, flat], np.float32(np.nan), dark[at])
         clear = np.isfinite(dark)
-        if hairy is not None:
-            clear &= ~hairy.reshape(n, -1)[:, flat]
-        return dark, clear
+        if under is not None:
+            clear &= ~under[pick][:, flat]
+        return lum, dark, clear
 
     # A hair across a dot hides part of it: what lies under the hair mask is left out,
     # and the centre is read a little wider where a hair covers it.
-    half = min(radius, math.ceil(max(CENTRE_MIN_PX, 0.7 * sigma_px)) + 1)
-    box = np.arange(radius - half, radius + half + 1)
-    box_r, box_c = np.repeat(box, len(box)), np.tile(box, len(box))
-    box_distance = _distance(offsets, box_r, box_c, frac_r, frac_c)
-    box_dark, box_clear = clear_at(box_r, box_c)
-    centre_disk = (box_distance <= max(CENTRE_MIN_PX, 0.3 * sigma_px)) & box_clear
-    covered = ~centre_disk.any(axis=1)
-    centre_disk[covered] = ((box_distance <= max(CENTRE_MIN_PX, 0.7 * sigma_px)) & box_clear)[
-        covered
-    ]
-    depth = _masked_median(box_dark, centre_disk)
-    ray_dark = _ray_darkness(edged, hairy, outside, rows, cols, radius)
-    r90, r50, r10 = edge_crossings(ray_dark, depth, (0.9, 0.5, 0.1), step=RAY_STEP_PX)
+    disk = max(CENTRE_MIN_PX, 0.3 * sigma_px)
+    disk_r, disk_c = _ring_pixels(radius, 0.0, disk)
+    _, disk_dark, disk_clear = read_at(disk_r, disk_c)
+    centre_disk = (_distance(offsets, disk_r, disk_c, frac_r, frac_c) <= disk) & disk_clear
+    depth = _masked_median(disk_dark, centre_disk)
+    covered = np.flatnonzero(~centre_disk.any(axis=1))
+    if len(covered):
+        wider = max(CENTRE_MIN_PX, 0.7 * sigma_px)
+        wide_r, wide_c = _ring_pixels(radius, 0.0, wider)
+        _, wide_dark, wide_clear = read_at(wide_r, wide_c, covered)
+        distance = _distance(offsets, wide_r, wide_c, frac_r[covered], frac_c[covered])
+        wide_disk = (distance <= wider) & wide_clear
+        depth[covered] = _masked_median(wide_dark, wide_disk)
+    # The dots whose window holds an unread pixel, beyond the image or under a hair.
+    near = np.zeros(n, dtype=bool)
+    if edge_dots is not None:
+        near[edge_dots] = True
+    if under is not None:
+        near |= under.any(axis=1)
+    near_dots = np.flatnonzero(near)
+    ray_dark = _ray_darkness(luminance, skin, near_dots, hair_px, rows, cols, top, left, radius)
+    r90, r50, r10 = _first_falls(ray_dark, depth, (0.9, 0.5, 0.1), step=RAY_STEP_PX)
     # Rays that run out into skin (down to a tenth of the depth) tell the dot's own
     # edge; where too few do (a dot hemmed in by its neighbours), every ray that falls
     # to half depth within reach does, and rays that never fall (towards a touching
@@ -632,12 +816,13 @@ def _measure_each(
     # and the lightest each ray reaches (the crevices between it and its neighbours).
     hemmed = ~free.any(axis=1) & np.isfinite(depth)
     if hemmed.any():
-        low, mid, high = edge_crossings(
-            ray_dark[hemmed],
+        hemmed_dark = ray_dark[:, hemmed, :]
+        low, mid, high = _first_falls(
+            hemmed_dark,
             depth[hemmed],
             (0.9, 0.5, 0.1),
             step=RAY_STEP_PX,
-            floor=_least(ray_dark[hemmed]),
+            floor=_least(hemmed_dark),
         )
         read = np.isfinite(low) & np.isfinite(high)
         with np.errstate(invalid="ignore"):
@@ -647,26 +832,44 @@ def _measure_each(
         radius_half[hemmed] = np.where(np.isfinite(own), own, halfway)
     del ray_dark
 
-    ring_r, ring_c = _ring_pixels(radius, 2.2 * sigma_px, 3.2 * sigma_px)
-    ring_distance = _distance(offsets, ring_r, ring_c, frac_r, frac_c)
-    ring_dark, ring_clear = clear_at(ring_r, ring_c)
+    inner, outer = 2.2 * sigma_px, 3.2 * sigma_px
+    annulus = _annulus(radius, inner, outer)
+    ring_r, ring_c = annulus[:2]
+    ring_y, ring_dark, ring_clear = read_at(ring_r, ring_c)
     ring = (
-        (ring_distance >= 2.2 * sigma_px)
-        & (ring_distance <= 3.2 * sigma_px)
+        _within(offsets, annulus, frac_r, frac_c, inner, outer)
         & ring_clear
         & (ring_dark < _least_above(0.15 * depth[:, None], ring_dark.dtype))
     )
+    del ring_dark, ring_clear
     # Pigment tails reach between close dots: the lightest tenth of the ring is the
     # bare skin.
-    ring_y = y.reshape(n, -1)[:, ring_r * side + ring_c]
-    count = ring.sum(axis=1)
-    order = np.sort(np.where(ring, ring_y, -np.inf), axis=1)
-    cut_index = np.clip(order.shape[1] - np.maximum(count // 10, 1), 0, order.shape[1] - 1)
-    cut = order[np.arange(n), cut_index]
-    lightest = ring & (ring_y >= cut[:, None])
+    ring_dot, ring_at = np.nonzero(ring)
+    ring_y = ring_y[ring_dot, ring_at]
+    lightest = ring_y >= _lightest_cut(ring_y, ring_dot, n)[ring_dot]
+    ring_dot, ring_at = ring_dot[lightest], ring_at[lightest]
+    disk_dot, disk_at = np.nonzero(centre_disk)
     centre_rgb, skin_rgb = _colour_means(
-        rgb, top, left, [(centre_disk, box_r, box_c), (lightest, ring_r, ring_c)]
+        rgb,
+        n,
+        [
+            (disk_dot, top[disk_dot] + disk_r[disk_at], left[disk_dot] + disk_c[disk_at]),
+            (ring_dot, top[ring_dot] + ring_r[ring_at], left[ring_dot] + ring_c[ring_at]),
+        ],
     )
+    if len(covered):
+        wide_dot, wide_at = np.nonzero(wide_disk)
+        centre_rgb[covered] = _colour_means(
+            rgb,
+            len(covered),
+            [
+                (
+                    wide_dot,
+                    top[covered][wide_dot] + wide_r[wide_at],
+                    left[covered][wide_dot] + wide_c[wide_at],
+                )
+            ],
+        )[0]
     return {
         "depth": np.asarray(depth, dtype=np.float64),
         "diameter": 2.0 * radius_half,
@@ -674,3 +877,25 @@ def _measure_each(
         "centre_rgb": np.asarray(centre_rgb, dtype=np.float64).reshape(-1, 3),
         "skin_rgb": np.asarray(skin_rgb, dtype=np.float64).reshape(-1, 3),
     }
+
+
+def _lightest_cut(values: Float32, dot: Indices, count: int) -> Float32:
+    """The ``max(n // 10, 1)``-th largest of each dot's ``n`` values (``values``, each of
+    the dot ``dot``, in order; NaN never), ``-inf`` for a dot with none: sorted by dot
+    and then by value, each as an integer that orders single-precision floats as they
+    are ordered (their bits, the sign flipped, all of them for a negative one)."""
+    held = np.bincount(dot, minlength=count)
+    cut = np.full(count, -np.inf, dtype=np.float32)
+    if len(dot) == 0:
+        return cut
+    bits = np.ascontiguousarray(values, dtype=np.float32).view(np.uint32)
+    sign = np.uint32(0x80000000)
+    ordered = np.where(bits & sign, ~bits, bits | sign)
+    # Largest first within each dot: the complement, below the dot's index.
+    keys = (dot.astype(np.uint64) << np.uint64(32)) | (~ordered).astype(np.uint64)
+    keys.sort()
+    some = np.flatnonzero(held)
+    first = np.cumsum(held) - held
+    picked = ~(keys[first[some] + np.maximum(held[some] // 10, 1) - 1].astype(np.uint32))
+    cut[some] = np.where(picked & sign, picked & ~sign, ~picked).view(np.float32)
+    return cut

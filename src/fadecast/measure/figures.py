@@ -4,10 +4,16 @@ Turns the dots found by :func:`fadecast.measure.dots.find_dots` into what a clie
 a practitioner read, in the forecast's own quantities: the per-dot contrast against
 the local skin (CIEDE2000, as the close-up curve) and the social-distance contrast, the
 mean tone of the treated area against bare skin (as the forecast's curve).
+
+Untreated skin in view is looked for with distance transforms only where a quick bound
+on blocks does not already rule it out (a photo full of dots); the median of a local
+density over many pixels is taken on the reduced copy it is found on, each value
+weighted by the pixels it stands for.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,17 +126,59 @@ class Figures:
     # per dot, CIEDE2000 against the skin its contrast is taken against [ΔE00]
 
 
-def _near(found: DotFinding) -> tuple[Float32, float]:
-    """Distance of each working-copy pixel to the nearest dot's centre, and the dots'
-    median spacing there. [px]"""
+def _centres(found: DotFinding) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The working-copy pixel of each dot's centre (within the copy). [px]"""
     f = found.working_factor
     shape = found.hair.shape
-    centres = np.zeros(shape, dtype=bool)
     r = np.clip((found.rows / f).astype(np.intp), 0, shape[0] - 1)
     c = np.clip((found.cols / f).astype(np.intp), 0, shape[1] - 1)
-    centres[r, c] = True
-    spacing = float(np.median(nearest_distance(np.c_[found.rows, found.cols]))) / f
+    return r, c
+
+
+def _spacing(found: DotFinding) -> float:
+    """The dots' median nearest-neighbour distance on the working copy. [px]"""
+    points = np.c_[found.rows, found.cols]
+    return float(np.median(nearest_distance(points))) / found.working_factor
+
+
+def _near(found: DotFinding, spacing: float | None = None) -> tuple[Float32, float]:
+    """Distance of each working-copy pixel to the nearest dot's centre, and the dots'
+    median spacing there (``spacing``, if already known). [px]"""
+    centres = np.zeros(found.hair.shape, dtype=bool)
+    centres[_centres(found)] = True
+    spacing = _spacing(found) if spacing is None else spacing
     return distance_to_unset(~centres), spacing
+
+
+def _surely_little_untreated(
+    found: DotFinding, analysed: NDArray[np.bool_], spacing: float
+) -> bool:
+    """Whether the untreated skin (:func:`_untreated`) certainly covers less than
+    :data:`MIN_BARE_SKIN_SHARE` of the working copy, read on blocks a sixth of the
+    distance it lies beyond (:data:`BARE_SKIN_SPACINGS` spacings): every pixel of a
+    block whose offset ``(i, j)`` (in blocks) from one holding a dot's centre has
+    ``(|i| + 1)² + (|j| + 1)²`` at most that distance squared (in blocks) lies within it
+    of the centre, and only the looked-at pixels of the other blocks may be further. A
+    quick bound, so that a photo full of dots skips the distance transforms."""
+    import cv2
+
+    limit = BARE_SKIN_SPACINGS * spacing
+    block = power_of_two_at_most(limit / 6.0)
+    reach = limit / block  # [blocks]
+    k = np.arange(-math.floor(reach), math.floor(reach) + 1)
+    offsets = (np.abs(k)[:, None] + 1.0) ** 2 + (np.abs(k)[None, :] + 1.0) ** 2
+    kernel = (offsets <= reach**2).astype(np.uint8)
+    h, w = found.hair.shape
+    blocks = (-(-h // block), -(-w // block))
+    r, c = _centres(found)
+    held = np.zeros(blocks, dtype=np.uint8)
+    held[r // block, c // block] = 1
+    near = np.asarray(cv2.dilate(held, kernel, borderType=cv2.BORDER_CONSTANT), dtype=np.uint8)
+    if near.all():
+        return True
+    inside = block_all(analysed, found.working_factor)[:h, :w]
+    looked = _block_counts(inside, block, blocks)
+    return bool(int(looked[near == 0].sum()) < MIN_BARE_SKIN_SHARE * h * w)
 
 
 def untreated_by_distance(
@@ -210,12 +258,12 @@ def treated_area(
     """
     if found.count < 3:
         return analysed
-    near = _near(found) if near is None else near
     if untreated is None:
+        near = _near(found) if near is None else near
         untreated = _untreated(found, analysed, near)
     if untreated.mean() < MIN_BARE_SKIN_SHARE:
         return analysed
-    treated = treated_by_distance(*near)
+    treated = treated_by_distance(*(_near(found) if near is None else near))
     return analysed & full_resolution(treated, found.working_factor, analysed.shape)
 
 
@@ -269,19 +317,67 @@ def fully_treated(
     # a third of it (counts and looked-at pixels summed over each block), then repeated.
     f = power_of_two_at_most(sd / 3.0)
     small = (-(-shape[0] // f), -(-shape[1] // f))
-    counts = np.zeros(small, dtype=np.float32)
     r = np.clip(np.asarray(rows_px).astype(np.intp), 0, shape[0] - 1) // f
     c = np.clip(np.asarray(cols_px).astype(np.intp), 0, shape[1] - 1) // f
-    np.add.at(counts, (r, c), 1.0)
-    padded = np.zeros((small[0] * f, small[1] * f), dtype=np.float32)
-    padded[: shape[0], : shape[1]] = inside
-    looked = padded.reshape(small[0], f, small[1], f).sum(axis=(1, 3), dtype=np.float32)
+    cells = small[0] * small[1]
+    counts = np.bincount(r * small[1] + c, minlength=cells).astype(np.float32).reshape(small)
+    looked = _block_counts(inside, f, small).astype(np.float32)
     dots = gaussian_filter(counts, sd / f, mode="constant")
     area = gaussian_filter(looked, sd / f, mode="constant") / np.float32(f * f)
-    local_small = np.where(area > 0.25, dots / np.maximum(area, 1e-6), 0.0)
-    local = np.repeat(np.repeat(local_small, f, axis=0), f, axis=1)[: shape[0], : shape[1]]
-    typical = float(np.median(local[treated]))
-    return np.asarray(treated & (local >= FULL_DENSITY_SHARE * typical), dtype=bool)
+    local = np.where(area > 0.25, dots / np.maximum(area, 1e-6), 0.0).astype(np.float32)
+    # The median over the treated pixels, each block's value counted once per treated
+    # pixel of it.
+    typical = _weighted_median(local, _block_counts(treated, f, small))
+    full = local >= FULL_DENSITY_SHARE * typical
+    full = np.repeat(np.repeat(full, f, axis=0), f, axis=1)[: shape[0], : shape[1]]
+    return np.asarray(treated & full, dtype=bool)
+
+
+def _block_counts(
+    mask: NDArray[np.bool_], factor: int, shape: tuple[int, int]
+) -> NDArray[np.int64]:
+    """Set pixels of each ``factor`` × ``factor`` block of ``mask``, the blocks of shape
+    ``shape`` covering it (the last ones cut by its edges)."""
+    # Small counts in small integers: a band's column holds at most ``factor`` pixels.
+    bands = np.zeros((shape[0], mask.shape[1]), dtype=np.uint8 if factor < 256 else np.int64)
+    for k in range(factor):  # the k-th row of every band of blocks
+        rows = mask[k::factor]
+        bands[: len(rows)] += rows
+    counts = np.zeros(shape, dtype=np.int32 if factor < 46_000 else np.int64)
+    for k in range(factor):
+        cols = bands[:, k::factor]
+        counts[:, : cols.shape[1]] += cols
+    return counts.astype(np.int64)
+
+
+def _weighted_median(values: Float32, weights: NDArray[np.int64]) -> float:
+    """The median of ``values`` each repeated ``weights`` times (at least one in all),
+    as ``np.median`` of the repeated values gives it: a weighted histogram finds the bin
+    of each middle place, and only that bin's values are sorted."""
+    held = weights.reshape(-1) > 0
+    v = values.reshape(-1)[held]
+    w = weights.reshape(-1)[held]
+    total = int(w.sum())
+    low, high = float(v.min()), float(v.max())
+    if low == high:
+        return low
+    bins = 4096
+    # Bins in the order of the values (each step of the arithmetic keeps their order).
+    scaled = np.subtract(v, low, dtype=np.float32)
+    scaled *= np.float32(bins / (high - low))
+    index = scaled.astype(np.int32)
+    np.minimum(index, bins - 1, out=index)
+    del scaled
+    ends = np.cumsum(np.bincount(index, weights=w, minlength=bins))
+    middle = []
+    for place in ((total - 1) // 2, total // 2):
+        b = int(np.searchsorted(ends, place, side="right"))
+        inside = index == b
+        order = np.argsort(v[inside])
+        within = np.cumsum(w[inside][order])
+        before = int(ends[b - 1]) if b else 0
+        middle.append(v[inside][order][np.searchsorted(within, place - before, side="right")])
+    return float(np.median(np.asarray(middle, dtype=values.dtype)))
 
 
 Colours = Float32 | LinearRGB
@@ -313,15 +409,19 @@ def _mean_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
     h, w = mask.shape
     if not isinstance(work, LinearRGB):
         return np.asarray(work[:h, :w][mask].mean(axis=0, dtype=np.float64), dtype=np.float64)
-    # Each channel's mean from the histogram of its 8-bit codes: the linear value of
-    # every code once, not of every pixel.
+    import cv2
+
+    # Each channel's mean from the histogram of its 8-bit codes (OpenCV's, on the
+    # pixels the mask sets): the linear value of every code once, not of every pixel.
     counts = np.zeros((3, 256), dtype=np.int64)
     rows = max(1, _SAMPLE // max(w, 1))
     for top in range(0, h, rows):
-        band = mask[top : top + rows]
-        codes = work.srgb[top : top + len(band), :w][band]
+        band = np.ascontiguousarray(mask[top : top + rows]).view(np.uint8)
+        codes = np.ascontiguousarray(work.srgb[top : top + len(band), :w])
         for ch in range(3):
-            counts[ch] += np.bincount(codes[:, ch], minlength=256)
+            counts[ch] += (
+                cv2.calcHist([codes], [ch], band, [256], [0, 256]).reshape(-1).astype(np.int64)
+            )
     count = int(counts[0].sum())
     if not count:
         return np.full(3, np.nan)
@@ -389,19 +489,71 @@ def bare_skin_at(bare_rgb: NDArray[np.float64], skin_y: NDArray[np.float64]) -> 
     return np.asarray(bare_rgb, dtype=np.float64)[None, :] * scale[:, None]
 
 
+@functools.cache
+def _xyz_of_primaries() -> Array:
+    """CIE XYZ of the linear sRGB primaries, one a row (:func:`colour.linear_srgb_to_xyz`
+    of each). [1]"""
+    return colour.linear_srgb_to_xyz(np.eye(3))
+
+
+def _weighted(rgb: NDArray[np.floating[Any]], weights: NDArray[np.floating[Any]]) -> Array:
+    """``rgb @ weights`` (``weights`` of shape ``(3,)`` or ``(3, k)``), summed channel by
+    channel without a BLAS call (whose threads cost more than the sums of a few numbers
+    per pixel, and whatever else runs beside them)."""
+    flat = np.asarray(rgb, dtype=np.float64).reshape(-1, 3)
+    w = np.asarray(weights, dtype=np.float64)
+    columns = w.reshape(3, -1)
+    out = np.empty((len(flat), columns.shape[1]), dtype=np.float64)
+    for k in range(columns.shape[1]):
+        np.multiply(flat[:, 0], columns[0, k], out=out[:, k])
+        out[:, k] += flat[:, 1] * columns[1, k]
+        out[:, k] += flat[:, 2] * columns[2, k]
+    shape = np.shape(rgb)[:-1] + w.shape[1:]
+    return out.reshape(shape)
+
+
 def lab_of(rgb: NDArray[np.floating[Any]]) -> Array:
     """CIELAB (D65) of linear sRGB, negative values clipped to 0, shape ``(..., 3)``."""
-    return colour.xyz_to_lab(colour.linear_srgb_to_xyz(np.maximum(rgb, 0.0)))
+    return colour.xyz_to_lab(_weighted(np.maximum(rgb, 0.0), _xyz_of_primaries()))
 
 
-def _sparse(found: DotFinding, near: tuple[Float32, float] | None) -> bool:
+def _full_tone(
+    found: DotFinding,
+    work: Colours,
+    analysed: NDArray[np.bool_],
+    treated: NDArray[np.bool_],
+    spacing: float | None,
+) -> Array | None:
+    """The mean linear RGB of the full treatment (:func:`fully_treated`) without the
+    pixels under hairs, on the working copy (block means keep the mean of linear
+    light); None where no pixel is left. [1]"""
+    keep = block_all(treated, found.working_factor)
+    if spacing is not None:
+        inside = block_all(analysed, found.working_factor)
+        f = found.working_factor
+        keep = fully_treated(
+            found.rows / f,
+            found.cols / f,
+            keep,
+            inside[: keep.shape[0], : keep.shape[1]],
+            spacing,
+        )
+    shape = (
+        min(keep.shape[0], found.hair.shape[0]),
+        min(keep.shape[1], found.hair.shape[1]),
+    )
+    keep = keep[: shape[0], : shape[1]] & ~found.hair[: shape[0], : shape[1]]
+    return _mean_colour(work, keep) if keep.any() else None
+
+
+def _sparse(found: DotFinding, spacing: float | None) -> bool:
     """Whether the dots lie too far apart for an SMP pattern (see
-    :data:`MAX_SPACING_DIAMETERS`); ``near`` as from :func:`_near`."""
+    :data:`MAX_SPACING_DIAMETERS`); ``spacing`` as from :func:`_spacing`."""
     diameter = found.diameter_px[np.isfinite(found.diameter_px)]
-    if found.count < 3 or len(diameter) == 0 or near is None:
+    if found.count < 3 or len(diameter) == 0 or spacing is None:
         return False
-    spacing = near[1] * found.working_factor  # on the photo [px]
-    return spacing > MAX_SPACING_DIAMETERS * float(np.median(diameter))
+    on_photo = spacing * found.working_factor  # [px]
+    return on_photo > MAX_SPACING_DIAMETERS * float(np.median(diameter))
 
 
 def figures_of(
@@ -441,8 +593,14 @@ def figures_of(
         Whether the photo has no colour (its three channels equal).
     """
     n = found.count
-    near = _near(found) if n >= 3 else None
-    untreated = _untreated(found, analysed, near)
+    spacing = _spacing(found) if n >= 3 else None
+    near = None
+    if spacing is not None and _surely_little_untreated(found, analysed, spacing):
+        # Too little untreated skin to use, without measuring it.
+        untreated = np.zeros(found.hair.shape, dtype=bool)
+    else:
+        near = None if spacing is None else _near(found, spacing)
+        untreated = _untreated(found, analysed, near)
     treated = treated_area(found, analysed, untreated, near=near)
     area_px = int(treated.sum())
     density_mpx = n / max(area_px, 1) * 1.0e6
@@ -466,32 +624,15 @@ def figures_of(
             local = found.skin_rgb if bare is None else bare_skin_at(bare, found.skin_y)
             local = np.where(np.isfinite(local), local, skin_rgb)
             delta = colour.delta_e_ciede2000(lab_of(found.centre_rgb), lab_of(local))
-            # The mean tone of the treated area without the pixels under hairs, on the
-            # working copy (block means keep the mean of linear light).
-            keep = block_all(treated, found.working_factor)
-            if near is not None:
-                inside = block_all(analysed, found.working_factor)
-                f = found.working_factor
-                keep = fully_treated(
-                    found.rows / f,
-                    found.cols / f,
-                    keep,
-                    inside[: keep.shape[0], : keep.shape[1]],
-                    near[1],
-                )
-            shape = (
-                min(keep.shape[0], found.hair.shape[0]),
-                min(keep.shape[1], found.hair.shape[1]),
-            )
-            keep = keep[: shape[0], : shape[1]] & ~found.hair[: shape[0], : shape[1]]
-            if keep.any():
-                mean_lab = lab_of(_mean_colour(work, keep))
+            tone_rgb = _full_tone(found, work, analysed, treated, spacing)
+            if tone_rgb is not None:
+                mean_lab = lab_of(tone_rgb)
                 social = float(colour.delta_e_ciede2000(mean_lab, skin_lab))
     blur_px = None
     if card_edge_px is not None:
         blur_px = math.sqrt(max(card_edge_px**2 - SHARP_EDGE_PX**2, 0.0)) / EDGE_PER_BLUR_SD
     flags = []
-    skin_ys = found.skin_rgb @ Y_WEIGHTS.astype(np.float64)
+    skin_ys = _weighted(found.skin_rgb, Y_WEIGHTS)
     skin_ys = skin_ys[np.isfinite(skin_ys)]
     skin_y = float(np.median(skin_ys)) if len(skin_ys) else math.nan
     if n and calibrated and skin_y < MIN_SKIN_LUMINANCE:
@@ -500,7 +641,7 @@ def figures_of(
         flags.append("overexposed")
     if blur_px is not None and blur_px > MAX_BLUR_SHARE * found.sigma_px:
         flags.append("out_of_focus")
-    if n < MIN_DOTS or _sparse(found, near):
+    if n < MIN_DOTS or _sparse(found, spacing):
         flags.append("too_few_dots")
     if mm_per_px is None:
         flags.append("no_scale")

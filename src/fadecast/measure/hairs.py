@@ -14,6 +14,9 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from fadecast.measure.imaging import (
     block_any,
@@ -21,6 +24,7 @@ from fadecast.measure.imaging import (
     gaussian_reach,
     maximum_filter,
     minimum_filter,
+    row_bands,
 )
 from fadecast.measure.tunables import TUNABLES
 
@@ -54,7 +58,9 @@ def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDA
     those pixels, only groups drawn out along a line (longer than :data:`HAIR_LENGTH`
     dot widths) are hairs: noise and a dot's sharp centre are not. The mask is dilated
     by :data:`HAIR_DILATION` pixels, and pieces of one hair that the dilation joins
-    (a hair a pixel wide breaks where it straddles two) are measured as one.
+    (a hair a pixel wide breaks where it straddles two) are measured as one (a few
+    scattered pixels are grouped from their pairs, more labelled on the picture: the
+    same groups).
 
     Parameters
     ----------
@@ -83,37 +89,127 @@ def hair_mask(darkness: Float32, sigma_px: float, *, min_darkness: float) -> NDA
     (True, False)
     """
     size = max(3, 2 * round(0.4 * sigma_px) + 1)
-    under = maximum_filter(minimum_filter(darkness, size), size)  # a grey opening
-    hat = darkness - under
+    at, hat_at, under_at = _top_hat(darkness, size, min_darkness)
     # A hair lies over the skin or a dot and takes a share of the light of what it
     # lies on: light multiplies, so shares are compared in optical density, -ln(1 - D)
     # (only where the top-hat is contrasted enough to be one).
-    at = np.flatnonzero(hat > min_darkness)
     top = np.float32(0.999)
-    hat_at, under_at = hat.reshape(-1)[at], under.reshape(-1)[at]
     hair_density = -np.log1p(-np.clip(hat_at / np.maximum(1.0 - under_at, 1e-3), 0.0, top))
     pixel_density = -np.log1p(-np.clip(darkness.reshape(-1)[at], 0.0, top))
-    del hat, under
+    del hat_at, under_at
     at = at[hair_density > HAIR_SHARE * pixel_density]
     mask = np.zeros(darkness.shape, dtype=bool)
     if len(at) == 0:
         return mask
-    thin = mask.copy()
-    thin.reshape(-1)[at] = True
     # A hair a pixel wide or less breaks into pieces where it straddles two pixels:
     # pieces within the mask's dilation of each other are one hair.
-    labels, extent = _groups(thin)
+    labels: NDArray[np.int32] | None = None
+    if len(at) <= _FEW_THIN:
+        group, extent = _sparse_groups(at, darkness.shape)
+    else:
+        thin = mask.copy()
+        thin.reshape(-1)[at] = True
+        labels, extent = _groups(thin)
+        del thin
+        group = labels.reshape(-1)[at].astype(np.intp)
     # A line of length L spans at least L / sqrt(2) along one side of its box.
     least = HAIR_LENGTH * sigma_px
     long_enough = extent >= least / math.sqrt(2.0)
-    at = at[long_enough[labels.reshape(-1)[at]]]
-    if len(at) == 0:
+    kept = long_enough[group]
+    if not kept.any():
         return mask
-    lengths = _lengths(labels.reshape(-1)[at], at, darkness.shape[1], len(extent))
+    lengths = _lengths(group[kept], at[kept], darkness.shape[1], len(extent))
     hair = long_enough & (lengths >= least)
     if not hair.any():
         return mask
-    return np.asarray(hair[labels], dtype=bool)
+    if labels is None:
+        # The hairs' pixels dilated as the groups were (a group's dilation is its own).
+        mask.reshape(-1)[at[hair[group]]] = True
+        return _dilated(mask)
+    # Only the grouped pixels can be under a hair (group 0 is none).
+    grouped = np.flatnonzero(labels)
+    mask.reshape(-1)[grouped] = hair[labels.reshape(-1)[grouped]]
+    return mask
+
+
+def _top_hat(
+    darkness: Float32, size: int, least: float
+) -> tuple[NDArray[np.intp], Float32, Float32]:
+    """Where what a grey opening by a ``size`` square removes from ``darkness`` (its
+    top-hat) exceeds ``least``: the pixels' flat indices, the top-hat and the opening
+    there. A band of rows at a time (:func:`~fadecast.measure.imaging.row_bands`, each
+    with the opening's reach of context): the values of the whole picture at once,
+    without copies of it."""
+    h, w = darkness.shape
+    at, hats, unders = [], [], []
+    for top, bottom, first, last in row_bands(h, w, 2 * (size // 2)):
+        under = maximum_filter(minimum_filter(darkness[first:last], size), size)
+        inner = slice(top - first, bottom - first)
+        hat = darkness[top:bottom] - under[inner]
+        here = np.flatnonzero(hat > least)
+        at.append(here + top * w)
+        hats.append(hat.reshape(-1)[here])
+        unders.append(under[inner].reshape(-1)[here])
+    return np.concatenate(at), np.concatenate(hats), np.concatenate(unders)
+
+
+#: Thin pixels up to which :func:`hair_mask` groups them from their pairs (a few scattered
+#: ones: no labelling of the whole picture); more are labelled on the picture. [1]
+_FEW_THIN = 20_000
+
+
+def _dilated(thin: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``thin`` dilated by :data:`HAIR_DILATION` pixels (the 3 × 3 cross, that many
+    times), as a mask."""
+    import cv2
+
+    grown = thin.view(np.uint8)
+    if HAIR_DILATION:
+        cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+        grown = np.asarray(cv2.dilate(grown, cross, iterations=HAIR_DILATION), dtype=np.uint8)
+    return np.asarray(grown, dtype=bool)
+
+
+def _sparse_groups(
+    at: NDArray[np.intp], shape: tuple[int, ...]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """:func:`_groups` of a few thin pixels (flat indices ``at`` of a picture of
+    ``shape``), from their pairs: each pixel's group (from 1) and each group's extent
+    (0 for group 0). [px]
+
+    Dilated by ``k`` = :data:`HAIR_DILATION` pixels, a pixel covers the diamond ``|dr| +
+    |dc| <= k`` about it; two diamonds touch (8-connected) when their pixels lie
+    ``(dr, dc)`` apart with ``max(|dr| - 1, 0) + max(|dc| - 1, 0) <= 2k``, and inside the
+    picture whenever they do (the touching pixels lie within the pair's bounding box).
+    A group's dilated box is its pixels' box grown by ``k``, within the picture."""
+    k = HAIR_DILATION
+    h, w = shape[0], shape[1]
+    rows, cols = np.divmod(at, w)
+    n = len(at)
+    if n > 1:
+        points = np.c_[rows, cols].astype(np.float64)
+        pairs = cKDTree(points).query_pairs(2 * k + 2, p=np.inf, output_type="ndarray")
+        dr = np.abs(rows[pairs[:, 0]] - rows[pairs[:, 1]])
+        dc = np.abs(cols[pairs[:, 0]] - cols[pairs[:, 1]])
+        pairs = pairs[np.maximum(dr - 1, 0) + np.maximum(dc - 1, 0) <= 2 * k]
+    else:
+        pairs = np.zeros((0, 2), dtype=np.intp)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    count, group = connected_components(graph, directed=False)
+    group = group.astype(np.intp) + 1
+    top = np.full(count + 1, h, dtype=np.intp)
+    bottom = np.full(count + 1, -1, dtype=np.intp)
+    left = np.full(count + 1, w, dtype=np.intp)
+    right = np.full(count + 1, -1, dtype=np.intp)
+    np.minimum.at(top, group, rows)
+    np.maximum.at(bottom, group, rows)
+    np.minimum.at(left, group, cols)
+    np.maximum.at(right, group, cols)
+    height = np.minimum(bottom + k, h - 1) - np.maximum(top - k, 0) + 1
+    width = np.minimum(right + k, w - 1) - np.maximum(left - k, 0) + 1
+    extent = np.maximum(height, width)
+    extent[0] = 0
+    return group, np.asarray(extent, dtype=np.intp)
 
 
 def _groups(thin: NDArray[np.bool_]) -> tuple[NDArray[np.int32], NDArray[np.intp]]:
@@ -134,7 +230,7 @@ def _groups(thin: NDArray[np.bool_]) -> tuple[NDArray[np.int32], NDArray[np.intp
     return np.asarray(labels, dtype=np.int32), extent.astype(np.intp)
 
 
-def _lengths(group: NDArray[np.int32], at: NDArray[np.intp], width: int, groups: int) -> Array:
+def _lengths(group: NDArray[np.intp], at: NDArray[np.intp], width: int, groups: int) -> Array:
     """Length of each group of pixels (flat indices ``at`` of an image ``width`` wide,
     each in ``group``) along its main axis, from its second moments (a line of length L
     has standard deviation L / sqrt(12) along itself); 0 for a group without pixels. [px]"""
@@ -181,7 +277,6 @@ def inpaint(darkness: Float32, mask: NDArray[np.bool_], sigma_px: float) -> Floa
     """
     if not mask.any():
         return darkness
-    out = np.array(darkness, dtype=np.float32)
     reach = gaussian_reach(sigma_px)
     h, w = mask.shape
     side = min(max(_TILE_REACHES * reach, 64), max(h, w))
@@ -192,6 +287,9 @@ def inpaint(darkness: Float32, mask: NDArray[np.bool_], sigma_px: float) -> Floa
         tiles = np.zeros((1, 1), dtype=bool)
         side = max(h, w)
         tiles[0, 0] = True
+    # The filled values of each tile, written once every tile is filtered (the copy of
+    # the picture is not held beside the filters' own).
+    fills = []
     for i, j in zip(*np.nonzero(tiles), strict=True):
         r0, c0 = i * side, j * side
         r1, c1 = min(r0 + side, h), min(c0 + side, w)
@@ -205,5 +303,9 @@ def inpaint(darkness: Float32, mask: NDArray[np.bool_], sigma_px: float) -> Floa
         total = gaussian_filter(keep, sigma_px)[inner][here[inner]]
         del keep
         filled = np.where(weight > 1e-3, total / np.maximum(weight, 1e-3), 0.0)
-        out[r0:r1, c0:c1][mask[r0:r1, c0:c1]] = filled
+        fills.append(((slice(r0, r1), slice(c0, c1)), filled.astype(np.float32)))
+        del weight, total
+    out = np.array(darkness, dtype=np.float32)
+    for tile, filled in fills:
+        out[tile][mask[tile]] = filled
     return out

@@ -6,26 +6,38 @@ two a photo is reduced by (:func:`reduction_factor`), OpenCV's grey dilation and
 filters in single precision (:func:`gaussian_filter`, :func:`gaussian_laplace`,
 :func:`box_mean`: scipy's filters to float32 rounding, several times faster), bilinear
 resampling (:func:`bilinear`, :func:`upsample_linear`), masks between a reduced copy and
-the photo (:func:`block_all`, :func:`full_resolution`), exact Euclidean distances
-(:func:`distance_to_unset`, :func:`nearest_distance`) and an even sample of a large array
-(:func:`even_sample`). Block means are :func:`fadecast.measure.photo.block_mean`.
+the photo (:func:`block_all`, :func:`block_any`, :func:`full_resolution`), exact
+Euclidean distances (:func:`distance_to_unset`; between points, a k-d tree,
+:func:`kd_tree`, searched within a bound first, :func:`nearest_neighbours`, the last few
+point sets' distances kept for a second asking, :func:`nearest_distance`, and a subset's
+from its superset's, :func:`nearest_among`), an even sample of a large array
+(:func:`even_sample`) and independent work side by side (:func:`parallel_map`). Block
+means are :func:`fadecast.measure.photo.block_mean`.
+
+OpenCV and scipy's k-d tree are imported with the module, so that a measurement's first
+call does not load them.
 """
 
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import math
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, TypeVar
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from fadecast.measure.tunables import TUNABLES
 
 __all__ = [
+    "BAND_PX",
     "MAX_SAMPLE",
     "MAX_WORKERS",
     "MIN_COPY_SIDE",
@@ -41,17 +53,22 @@ __all__ = [
     "gaussian_kernel",
     "gaussian_laplace",
     "gaussian_reach",
+    "kd_tree",
     "maximum_filter",
     "minimum_filter",
+    "nearest_among",
     "nearest_distance",
+    "nearest_neighbours",
     "parallel_map",
     "power_of_two_at_most",
     "reduction_factor",
+    "row_bands",
     "upsample_linear",
 ]
 
 Float32 = NDArray[np.float32]
 Array = NDArray[np.float64]
+Indices = NDArray[np.intp]
 
 #: Shortest side of a reduced copy. [px]
 MIN_COPY_SIDE = TUNABLES.min_copy_side
@@ -108,10 +125,11 @@ def reduction_factor(shape: tuple[int, ...], sigma_px: float, width_px: float) -
     return min(power_of_two_at_most(sigma_px / width_px), most)
 
 
-def maximum_filter(image: Float32, size: int) -> Float32:
+def maximum_filter(image: Float32, size: int, *, out: Float32 | None = None) -> Float32:
     """The largest value in the ``size`` × ``size`` square around each pixel (``size``
     odd; borders mirrored): ``scipy.ndimage.maximum_filter`` to the bit, about ten
-    times faster (OpenCV's dilation).
+    times faster (OpenCV's dilation). Written to ``out`` if given (a C-ordered single
+    precision array of the image's shape, the image itself included).
 
     Examples
     --------
@@ -119,18 +137,18 @@ def maximum_filter(image: Float32, size: int) -> Float32:
     >>> image[2, 2] = 1.0
     >>> maximum_filter(image, 3).sum()
     np.float32(9.0)
+    >>> _ = maximum_filter(image, 3, out=image)  # in place
+    >>> image.sum()
+    np.float32(9.0)
     """
-    import cv2
 
-    kernel = np.ones((size, size), np.uint8)
-    source = np.ascontiguousarray(image, dtype=np.float32)
-    return np.asarray(cv2.dilate(source, kernel, borderType=cv2.BORDER_REFLECT), np.float32)
+    return _morphology(cv2.dilate, image, size, out)
 
 
-def minimum_filter(image: Float32, size: int) -> Float32:
+def minimum_filter(image: Float32, size: int, *, out: Float32 | None = None) -> Float32:
     """The smallest value in the ``size`` × ``size`` square around each pixel (``size``
     odd; borders mirrored): ``scipy.ndimage.minimum_filter`` to the bit (OpenCV's
-    erosion).
+    erosion). Written to ``out`` if given, as :func:`maximum_filter`.
 
     Examples
     --------
@@ -139,11 +157,24 @@ def minimum_filter(image: Float32, size: int) -> Float32:
     >>> minimum_filter(image, 3).sum()
     np.float32(16.0)
     """
-    import cv2
+
+    return _morphology(cv2.erode, image, size, out)
+
+
+def _morphology(
+    operation: Callable[..., Any], image: Float32, size: int, out: Float32 | None
+) -> Float32:
+    """OpenCV's dilation or erosion by a ``size`` × ``size`` square, borders mirrored,
+    into ``out`` (OpenCV filters in place) or a new array."""
 
     kernel = np.ones((size, size), np.uint8)
     source = np.ascontiguousarray(image, dtype=np.float32)
-    return np.asarray(cv2.erode(source, kernel, borderType=cv2.BORDER_REFLECT), np.float32)
+    if out is None:
+        return np.asarray(operation(source, kernel, borderType=cv2.BORDER_REFLECT), np.float32)
+    if out.dtype != np.float32 or out.shape != source.shape or not out.flags.c_contiguous:
+        raise ValueError("out must be a C-ordered float32 array of the image's shape")
+    operation(source, kernel, dst=out, borderType=cv2.BORDER_REFLECT)
+    return out
 
 
 #: Gaussian kernels reach this many widths (sd) each way, as scipy.ndimage's do. [1]
@@ -190,7 +221,6 @@ def _down(image: Float32, kernel: Array, border: int) -> Float32:
     OpenCV's column filter, which pairs the taps of a symmetric kernel, so that a picture
     symmetric about a line gives values equal to the bit on either side of it, as
     scipy's double-precision sums do (OpenCV's row filter does not)."""
-    import cv2
 
     one = np.ones(1, dtype=np.float32)
     out = cv2.sepFilter2D(image, cv2.CV_32F, one, kernel.astype(np.float32), borderType=border)
@@ -198,7 +228,6 @@ def _down(image: Float32, kernel: Array, border: int) -> Float32:
 
 
 def _transposed(image: Float32) -> Float32:
-    import cv2
 
     if image.shape[0] == 1 or image.shape[1] == 1:
         return np.ascontiguousarray(image.T)
@@ -211,13 +240,14 @@ def _separable(
     border: int,
     *,
     mirror: bool = False,
+    banded: bool = True,
 ) -> Float32:
     """The sum over ``(along_rows, along_columns)`` kernel pairs of ``image`` correlated
     with the first along each row and with the second along each column, in single
     precision (OpenCV's separable filter). With ``mirror``, each pass runs down the
     columns (of the picture, then of its transpose), so that mirror symmetry is kept to
-    the bit, at about twice the time."""
-    import cv2
+    the bit, at about twice the time. Several pairs on a large picture are summed a band
+    of rows at a time (``banded``; the same values)."""
 
     source = np.ascontiguousarray(image, dtype=np.float32)
     if source.size == 0:
@@ -228,6 +258,16 @@ def _separable(
             for across, down in pairs
         )
     else:
+        reach = max(len(down) // 2 for _, down in pairs)
+        bands = row_bands(source.shape[0], source.shape[1], reach)
+        if banded and len(pairs) > 1 and len(bands) > 1:
+            # Several pairs summed a band of rows at a time (with each pass's reach of
+            # context): the same values, with no whole copy of the picture per pair.
+            total = np.empty(source.shape, dtype=np.float32)
+            for top, bottom, first, last in bands:
+                band = _separable(source[first:last], pairs, border, banded=False)
+                total[top:bottom] = band[top - first : bottom - first]
+            return total
         parts = (
             np.asarray(
                 cv2.sepFilter2D(
@@ -277,7 +317,6 @@ def gaussian_filter(
     >>> round(float(smooth.sum()), 4), round(float(smooth[4, 4]), 4)
     (1.0, 0.1592)
     """
-    import cv2
 
     if sigma_px <= 0.0:
         return np.array(image, dtype=np.float32)
@@ -306,7 +345,6 @@ def gaussian_laplace(
     >>> round(float(-(3.0**2) * gaussian_laplace(blob, 3.0)[20, 20]), 3)
     0.5
     """
-    import cv2
 
     smooth, second = gaussian_kernel(sigma_px), gaussian_kernel(sigma_px, 2)
     pairs = [(smooth, second), (second, smooth)]
@@ -327,7 +365,6 @@ def box_mean(image: NDArray[np.floating[Any]], size: int) -> Float32:
            [1., 1., 1.],
            [1., 1., 1.]], dtype=float32)
     """
-    import cv2
 
     source = np.ascontiguousarray(image, dtype=np.float32)
     if source.size == 0:
@@ -406,7 +443,6 @@ def upsample_linear(image: Float32, factor: int, shape: tuple[int, ...]) -> Floa
            [2.  , 2.25, 2.75, 3.  ],
            [2.  , 2.25, 2.75, 3.  ]], dtype=float32)
     """
-    import cv2
 
     h, w = image.shape[0] * factor, image.shape[1] * factor
     if factor == 1 or image.size == 0:
@@ -437,9 +473,15 @@ def block_any(mask: NDArray[np.bool_], side: int) -> NDArray[np.bool_]:
     """
     h, w = mask.shape
     rows, cols = -(-h // side), -(-w // side)
-    padded = np.zeros((rows * side, cols * side), dtype=bool)
-    padded[:h, :w] = mask
-    return np.asarray(padded.reshape(rows, side, cols, side).any(axis=(1, 3)), dtype=bool)
+    bands = np.zeros((rows, w), dtype=bool)
+    for k in range(min(side, h)):  # the k-th row of every band of tiles
+        part = mask[k::side]
+        bands[: len(part)] |= part
+    tiles = np.zeros((rows, cols), dtype=bool)
+    for k in range(min(side, w)):
+        part = bands[:, k::side]
+        tiles[:, : part.shape[1]] |= part
+    return tiles
 
 
 def block_all(mask: NDArray[np.bool_], factor: int) -> NDArray[np.bool_]:
@@ -497,7 +539,6 @@ def erode_cross(mask: NDArray[np.bool_], iterations: int) -> NDArray[np.bool_]:
            [0, 1, 1, 1, 0],
            [0, 0, 0, 0, 0]])
     """
-    import cv2
 
     if iterations <= 0 or mask.size == 0:
         return np.array(mask, dtype=bool)
@@ -519,7 +560,6 @@ def distance_to_unset(mask: NDArray[np.bool_]) -> Float32:
     >>> distance_to_unset(mask)
     array([[0., 1., 2., 3., 4.]], dtype=float32)
     """
-    import cv2
 
     if mask.size == 0 or mask.all():
         return np.full(mask.shape, np.inf, dtype=np.float32)
@@ -528,17 +568,129 @@ def distance_to_unset(mask: NDArray[np.bool_]) -> Float32:
     return np.asarray(out, dtype=np.float32)
 
 
-def nearest_distance(points: NDArray[np.floating[Any]]) -> Array:
-    """Distance from each point ``(row, col)`` to its nearest other point. [px]
+def kd_tree(points: NDArray[np.floating[Any]]) -> cKDTree:
+    """scipy's k-d tree of points ``(row, col)``, built by sliding midpoints (the
+    quickest to build; its searches find what any other tree's find). [px]"""
+    return cKDTree(np.asarray(points, dtype=np.float64), balanced_tree=False, compact_nodes=False)
+
+
+#: Neighbours :func:`nearest_among` reads a dropped point's way before searching the
+#: kept points alone. [1]
+_NEAREST_FEW = 16
+#: The last few point sets' nearest distances, by their content: a measurement asks for
+#: those of the same dots twice (when pruning them and for their figures).
+_NEAREST: dict[bytes, Array] = {}
+_NEAREST_KEPT = 2
+_NEAREST_LOCK = threading.Lock()
+
+
+def nearest_distance(points: NDArray[np.floating[Any]], *, tree: cKDTree | None = None) -> Array:
+    """Distance from each point ``(row, col)`` to its nearest other point (infinite for
+    a lone one), as :func:`nearest_neighbours` finds it. [px]
+
+    The distances of the last few point sets are kept, by the points' values, for a
+    second asking.
 
     Examples
     --------
     >>> nearest_distance(np.array([[0.0, 0.0], [3.0, 4.0], [3.0, 5.0]]))
     array([5., 1., 1.])
     """
-    from scipy.spatial import cKDTree
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    shape = repr(points.shape).encode()[:16]
+    digest = hashlib.blake2b(points.tobytes(), digest_size=16, person=shape).digest()
+    with _NEAREST_LOCK:
+        kept = _NEAREST.get(digest)
+    if kept is not None:
+        return kept.copy()
+    nearest = nearest_neighbours(points, tree=tree)[0]
+    with _NEAREST_LOCK:
+        while len(_NEAREST) >= _NEAREST_KEPT:
+            del _NEAREST[next(iter(_NEAREST))]
+        _NEAREST[digest] = nearest.copy()
+    return nearest
 
-    return np.asarray(cKDTree(points).query(points, k=2, workers=-1)[0][:, 1], dtype=np.float64)
+
+def nearest_neighbours(
+    points: NDArray[np.floating[Any]], *, tree: cKDTree | None = None
+) -> tuple[Array, Indices]:
+    """Distance from each point ``(row, col)`` to its nearest other point [px], and that
+    point's index (``len(points)`` for a lone point, at an infinite distance).
+
+    Searched (in ``tree``, their :func:`kd_tree`, if already built) first within twice
+    the spacing of as many points spread evenly over their bounding box, a bound that
+    prunes the search, then without a bound for the points it leaves without a
+    neighbour: the distances are those of an unbounded search.
+
+    Examples
+    --------
+    >>> nearest_neighbours(np.array([[0.0, 0.0], [3.0, 4.0], [3.0, 5.0]]))
+    (array([5., 1., 1.]), array([1, 2, 1]))
+    """
+    points = np.asarray(points, dtype=np.float64)
+    tree = kd_tree(points) if tree is None else tree
+    if len(points) < 3:
+        distance, index = tree.query(points, k=2)
+        return np.asarray(distance[:, 1], np.float64), np.asarray(index[:, 1], np.intp)
+    span = np.ptp(points, axis=0)
+    area = max(float(span[0]) * float(span[1]), float(span.max()) ** 2 / len(points))
+    bound = 2.0 * math.sqrt(area / len(points))
+    distance, index = tree.query(points, k=[2], workers=-1, distance_upper_bound=bound)
+    distance, index = np.asarray(distance[:, 0], np.float64), np.asarray(index[:, 0], np.intp)
+    far = ~np.isfinite(distance)
+    if far.any():
+        again, at = tree.query(points[far], k=[2], workers=-1)
+        distance[far], index[far] = again[:, 0], at[:, 0]
+    return distance, index
+
+
+def nearest_among(
+    points: NDArray[np.floating[Any]],
+    kept: NDArray[np.bool_],
+    distance: Array,
+    index: Indices,
+    *,
+    tree: cKDTree | None = None,
+) -> tuple[Array, Indices]:
+    """:func:`nearest_neighbours` of the points ``kept`` (their indices among them), from
+    those of all the points (``distance``, ``index``): a point whose nearest is kept
+    keeps it, the others are searched again: among their nearest few in ``tree`` (all
+    the points' :func:`kd_tree`, if given) for the first kept one, else among the kept
+    points alone. [px]
+
+    Examples
+    --------
+    >>> points = np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 3.0], [0.0, 7.0]])
+    >>> kept = np.array([True, False, True, True])
+    >>> nearest_among(points, kept, *nearest_neighbours(points))
+    (array([3., 3., 4.]), array([1, 0, 1]))
+    """
+    chosen = np.flatnonzero(kept)
+    place = np.full(len(points) + 1, -1, dtype=np.intp)  # the last: no nearest
+    place[chosen] = np.arange(len(chosen))
+    near = index[chosen]
+    out_distance, out_index = distance[chosen].copy(), place[near]
+    # Its nearest dropped (or the point itself, beside a twin).
+    again = (out_index < 0) | (near == chosen)
+    if again.any() and tree is not None and len(points) > 2:
+        # The first kept one of each point's nearest few (itself excepted).
+        few = min(_NEAREST_FEW, len(points))
+        found, at = tree.query(np.asarray(points, np.float64)[chosen[again]], k=few)
+        usable = (place[at] >= 0) & (at != chosen[again][:, None])
+        first = np.argmax(usable, axis=1)
+        some = usable[np.arange(len(first)), first]
+        redo = np.flatnonzero(again)
+        out_distance[redo[some]] = found[some, first[some]]
+        out_index[redo[some]] = place[at[some, first[some]]]
+        again[redo[some]] = False
+    if again.any():
+        sub = np.asarray(points, dtype=np.float64)[chosen]
+        if len(sub) >= 2:
+            found, at = kd_tree(sub).query(sub[again], k=2)
+            out_distance[again], out_index[again] = found[:, 1], at[:, 1]
+        else:
+            out_distance[again], out_index[again] = np.inf, len(sub)
+    return out_distance, out_index
 
 
 def parallel_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
@@ -568,6 +720,33 @@ def parallel_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[
             for context, item in zip(contexts, items, strict=True)
         ]
         return [future.result() for future in futures]
+
+
+#: Pixels of a large picture a filter read only near each pixel runs on at once, band by
+#: band (:func:`row_bands`; bounds the memory of its copies, changes no value). [px]
+BAND_PX = 2_000_000
+
+
+def row_bands(height: int, width: int, reach: int) -> list[tuple[int, int, int, int]]:
+    """Bands of about :data:`BAND_PX` pixels that cover a picture's rows, for a filter
+    whose value at a pixel depends on the rows within ``reach`` of it (mirrored at the
+    picture's own edges): ``(top, bottom, first, last)``, the band's rows ``top`` to
+    ``bottom`` and the rows ``first`` to ``last`` read for them (the band with up to
+    ``reach`` rows of context each side). One band for a small picture.
+
+    Examples
+    --------
+    >>> row_bands(10, 3, 1)
+    [(0, 10, 0, 10)]
+    >>> row_bands(9, BAND_PX // 4, 1)  # four rows a band
+    [(0, 4, 0, 5), (4, 8, 3, 9), (8, 9, 7, 9)]
+    """
+    rows = max(1, BAND_PX // max(width, 1), 4 * reach)
+    out = []
+    for top in range(0, height, rows):
+        bottom = min(top + rows, height)
+        out.append((top, bottom, max(top - reach, 0), min(bottom + reach, height)))
+    return out
 
 
 def even_sample(values: NDArray[Any]) -> NDArray[Any]:

@@ -149,7 +149,8 @@ def _levels(srgb: NDArray[np.uint8]) -> tuple[int, int, int, bool]:
     # Rec. 709 luma weights in 256ths (54 + 183 + 19 = 256), on the codes.
     grey = (sample @ np.array([54, 183, 19], dtype=np.int32) + 128) // 256
     low, median, high = (float(v) for v in np.quantile(grey, [LEVEL_TAIL, 0.5, 1 - LEVEL_TAIL]))
-    spread = sample.max(axis=1) - sample.min(axis=1)
+    red, green, blue = sample[:, 0], sample[:, 1], sample[:, 2]
+    spread = np.maximum(np.maximum(red, green), blue) - np.minimum(np.minimum(red, green), blue)
     greyscale = float(np.quantile(spread, 1.0 - LEVEL_TAIL)) <= GREY_LEVELS
     return round(low), round(median), round(high), greyscale
 

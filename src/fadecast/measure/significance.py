@@ -17,11 +17,11 @@ from numpy.typing import NDArray
 from fadecast.measure.blobs import log_gain, max_around
 from fadecast.measure.imaging import (
     block_all,
-    block_any,
     distance_to_unset,
     erode_cross,
     full_resolution,
     gaussian_filter,
+    nearest_among,
     nearest_distance,
     power_of_two_at_most,
 )
@@ -101,25 +101,30 @@ def significance(area_px: int, sigma_px: float) -> float:
 
 
 def _surely_little_free(
-    seeds: NDArray[np.bool_],
+    seed_rows: Indices,
+    seed_cols: Indices,
     looked: NDArray[np.bool_],
     cell: int,
     reach_px: float,
     shape: tuple[int, ...],
 ) -> bool:
-    """Whether the cells further than ``reach_px`` from every seed (an unset cell of
-    ``seeds``) and looked at certainly cover less than :data:`MIN_UNTREATED_SHARE` of a
-    picture of ``shape``, read on blocks of cells: every cell of a block beside one
-    holding a seed is within the reach when the reach spans two blocks' diagonals. A
-    quick bound, so that a photo full of dots skips the distance transform."""
+    """Whether the cells further than ``reach_px`` from every seed (the cells at
+    ``(seed_rows, seed_cols)``) and looked at (``looked``, one value a cell) certainly
+    cover less than :data:`MIN_UNTREATED_SHARE` of a picture of ``shape``, read on
+    blocks of cells: every cell of a block beside one holding a seed is within the reach
+    when the reach spans two blocks' diagonals. A quick bound, so that a photo full of
+    dots skips the distance transform."""
     block = power_of_two_at_most(reach_px / cell / (2.0 * math.sqrt(2.0)))
     if block < 1 or reach_px < 2.0 * math.sqrt(2.0) * block * cell:
         return False
     import cv2
 
-    held = block_any(~seeds, block).astype(np.uint8)
+    h, w = looked.shape
+    held = np.zeros((-(-h // block), -(-w // block)), dtype=np.uint8)
+    held[seed_rows // block, seed_cols // block] = 1
     beside = cv2.dilate(held, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT)
-    h, w = seeds.shape
+    if np.asarray(beside).all():  # every block is beside a seed
+        return True
     maybe = np.repeat(np.repeat(beside == 0, block, axis=0), block, axis=1)[:h, :w] & looked
     return _full_share(maybe, cell, shape) < MIN_UNTREATED_SHARE
 
@@ -156,6 +161,8 @@ def significant_candidates(
     sigma_px: float,
     noise: float,
     allowed: NDArray[np.bool_],
+    *,
+    nearest: tuple[Array, Indices] | None = None,
 ) -> tuple[Indices, Indices]:
     """Candidates that stand out of the skin's noise at the dots' scale.
 
@@ -187,6 +194,9 @@ def significant_candidates(
         The darkness's pixel noise sd (:func:`~fadecast.measure.blobs.noise_sd`). [1]
     allowed
         Pixels looked at, shape ``(H, W)``.
+    nearest
+        Each candidate's distance to its nearest other and that one's index
+        (:func:`~fadecast.measure.imaging.nearest_neighbours`), if already found.
 
     Returns
     -------
@@ -220,16 +230,22 @@ def significant_candidates(
     clear = at > 0.5 * typical
     if clear.sum() < 3:
         return rows[keep], cols[keep]
-    spacing = float(np.median(nearest_distance(np.c_[rows[clear], cols[clear]])))
+    points = np.c_[rows, cols].astype(np.float64)
+    if nearest is None:
+        spacing = float(np.median(nearest_distance(points[clear])))
+    else:
+        spacing = float(np.median(nearest_among(points, clear, *nearest)[0]))
     # Found on a grid a few cells per spacing (the distance transform is the cost).
     cell = power_of_two_at_most(spacing / 4.0)
     looked = block_all(allowed, cell)
-    seeds = np.ones(looked.shape, dtype=bool)
     top, right = looked.shape[0] - 1, looked.shape[1] - 1
-    seeds[np.minimum(rows[clear] // cell, top), np.minimum(cols[clear] // cell, right)] = False
+    seed_rows = np.minimum(rows[clear] // cell, top)
+    seed_cols = np.minimum(cols[clear] // cell, right)
     reach_far = UNTREATED_SPACINGS * spacing + cell
-    if _surely_little_free(seeds, looked, cell, reach_far, response.shape):
+    if _surely_little_free(seed_rows, seed_cols, looked, cell, reach_far, response.shape):
         return rows[keep], cols[keep]
+    seeds = np.ones(looked.shape, dtype=bool)
+    seeds[seed_rows, seed_cols] = False
     far = distance_to_unset(seeds) * cell > reach_far
     # Clear of the photo's edges and of what was not looked at by the filters' reach.
     reach = math.ceil(3.0 * sigma_px / cell)

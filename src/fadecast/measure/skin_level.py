@@ -71,13 +71,19 @@ def skin_luminance(luminance: Float32, sigma_px: float) -> Float32:
     (0.5, 0.5)
     """
     size = 2 * math.ceil(SKIN_REACH * sigma_px) + 1
-    smooth = gaussian_filter(luminance, 1.0)
-    closed = minimum_filter(maximum_filter(smooth, size), size)  # a grey closing
+    closed = gaussian_filter(luminance, 1.0)
+    # A grey closing, the erosion back into the smoothed copy: two copies of the picture
+    # at most (what a large photo's first measurement pays most for is the memory it
+    # first touches; OpenCV filters slower in place).
+    dilated = maximum_filter(closed, size)
+    minimum_filter(dilated, size, out=closed)
+    del dilated
     # The skin level varies slowly: smoothed on a coarser copy, then brought back by
     # linear interpolation.
     width = SKIN_SMOOTHING * sigma_px
     reduce = min(power_of_two_at_most(width / 2.0), power_of_two_at_most(min(luminance.shape)))
     coarse = gaussian_filter(block_mean(closed, reduce), width / reduce, mode="nearest")
+    del closed
     return upsample_linear(coarse, reduce, luminance.shape)
 
 
