@@ -4,6 +4,7 @@ tests/records)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,60 @@ def _rows(db: Path) -> dict[str, int]:
             r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         ]
         return {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def test_a_setup_link_makes_a_further_clinics_owner(db: Path) -> None:
+    """A clinic added to the group gets a one-time link for its owner; a new link voids
+    the old one, and a clinic that has a user gets none."""
+    import re
+
+    from sqlalchemy import select
+
+    from fadecast.records.database import open_database
+    from fadecast.records.models import Clinic
+    from fadecast.records.users import add_user, setup_token_clinic, setup_token_valid
+
+    ok("add-clinic", "Southside", db=db)
+    assert "name one of 'Northside', 'Southside'" in refused("setup-link", db=db)
+    before = _rows(db)
+    assert "--url: give where the server is reached" in refused(
+        "setup-link", "--clinic", "Southside", "--url", "clinic.example", db=db
+    )
+    assert "--clinic: unknown clinic 'Westside'" in refused(
+        "setup-link", "--clinic", "Westside", db=db
+    )
+    assert _rows(db) == before
+    first = ok("setup-link", "--clinic", "Southside", db=db).strip()
+    line = ok(
+        "setup-link", "--clinic", "Southside", "--url", "https://clinic.example/", db=db
+    ).strip()
+    assert line.startswith("Open this link to make the owner of Southside (it works once")
+    found = re.fullmatch(r".*: https://clinic\.example/setup/([A-Za-z0-9_-]{43})", line)
+    old = re.fullmatch(r".*: http://127\.0\.0\.1:8000/setup/([A-Za-z0-9_-]{43})", first)
+    assert found is not None and old is not None
+    assert _rows(db)["setup_token"] == 1  # the new link voided the old one
+    records = open_database(str(db))
+    try:
+        with records.transaction() as session:
+            south = setup_token_clinic(session, token=found.group(1), now=_now())
+            assert south is not None and south.name == "Southside"
+            assert not setup_token_valid(session, token=old.group(1), now=_now())
+            north = session.scalars(select(Clinic).where(Clinic.name == "Northside")).one()
+            add_user(
+                session,
+                clinic_id=north.id,
+                email="owner@north.example",
+                display_name="Owner",
+                role="owner",
+                password="a long pass phrase",
+                actor="test",
+                now=_now(),
+            )
+    finally:
+        records.close()
+    assert "Northside has users already" in refused("setup-link", "--clinic", "Northside", db=db)
+    assert "Southside" in ok("setup-link", "--clinic", "Southside", db=db)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

@@ -16,13 +16,18 @@ from hypothesis import strategies as st
 
 from fadecast.errors import InputError, UnknownPlaceError
 from fadecast.inputs.places import (
+    MAX_PLACE_SUGGESTIONS,
+    MIN_CITY_POPULATION,
     Place,
+    PlaceSuggestion,
     cloud_modification_factor,
     fold_name,
     fold_names,
     gazetteer_cache_info,
+    largest_places,
     place_from_coordinates,
     resolve_city,
+    suggest_places,
 )
 
 _CONFIDENCE = {"[H]", "[M]", "[L]"}
@@ -508,3 +513,74 @@ def test_any_text_resolves_or_is_an_input_error(text: str) -> None:
     else:
         assert any(ch.isalpha() for ch in text)
         assert -90 <= p.latitude_deg <= 90
+
+
+# --- Suggestions while typing ----------------------------------------------------------
+
+
+def test_suggestions_begin_with_the_prefix_most_populous_first() -> None:
+    found = suggest_places("manch")
+    assert [s.label for s in found[:2]] == ["Manchester (GB)", "Manchester (US)"]
+    assert all(fold_name(s.name).startswith("manch") for s in found)
+    populations = [s.population for s in found]
+    assert populations == sorted(populations, reverse=True)
+    assert all(s.population >= MIN_CITY_POPULATION for s in found)
+    assert len({(fold_name(s.name), s.country_code) for s in found}) == len(found)
+
+
+@pytest.mark.parametrize("prefix", ["MANCH", "  manch ", "Mánch", "manch."])
+def test_suggestions_fold_the_prefix_as_names_are_folded(prefix: str) -> None:
+    assert suggest_places(prefix) == suggest_places("manch")
+
+
+def test_each_suggestion_reads_back_as_its_city() -> None:
+    prefixes = ["lon", "san", "sao p", "kol", "zur", "st ", "new", "mal", "bad", "al"]
+    for prefix in prefixes:
+        for suggestion in suggest_places(prefix):
+            assert isinstance(suggestion, PlaceSuggestion)
+            place = resolve_city(suggestion.label)
+            assert (place.name, place.country_code) == (suggestion.name, suggestion.country_code)
+            assert place.latitude_deg == suggestion.latitude_deg
+            assert place.population == suggestion.population
+            assert not set(suggestion.name) & set(",()")
+
+
+def test_a_country_after_a_comma_narrows_the_suggestions() -> None:
+    by_code = suggest_places("manchester, us")
+    assert [s.label for s in by_code] == ["Manchester (US)"]
+    assert suggest_places("manchester, United States") == by_code
+    assert suggest_places("manch, usa") == suggest_places("manch, US")
+    assert {s.country_code for s in suggest_places("san, mx")} == {"MX"}
+    assert suggest_places("paris, atlantis") == []  # an unknown country: none
+    assert suggest_places("paris,") == suggest_places("paris")
+
+
+@pytest.mark.parametrize(("limit", "count"), [(1, 1), (3, 3), (0, 1), (-5, 1), (500, 10)])
+def test_the_number_of_suggestions_is_bounded(limit: int, count: int) -> None:
+    assert MAX_PLACE_SUGGESTIONS == 10
+    assert len(suggest_places("san", limit=limit)) == count
+
+
+@pytest.mark.parametrize("prefix", ["", "m", " x ", "1", "12 3", "--", "Москва"])
+def test_fewer_than_two_letters_suggest_nothing(prefix: str) -> None:
+    assert suggest_places(prefix) == []
+
+
+def test_the_largest_places_are_the_gazetteers_most_populous() -> None:
+    largest = largest_places(20)
+    assert len(largest) == 20 and largest_places(0) == [] and largest_places(-1) == []
+    populations = [s.population for s in largest]
+    assert populations == sorted(populations, reverse=True)
+    cities = sorted(_cities(), key=lambda c: -int(str(c["population"])))
+    assert largest[0].name == str(cities[0]["name"])
+    assert largest[0].label == f"{cities[0]['name']} ({cities[0]['countrycode']})"
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.text(max_size=40))
+def test_any_prefix_gives_a_bounded_list_of_cities_that_begin_with_it(text: str) -> None:
+    found = suggest_places(text)
+    assert len(found) <= MAX_PLACE_SUGGESTIONS
+    key = fold_name(text.partition(",")[0])
+    for suggestion in found:
+        assert fold_name(suggestion.name).startswith(key)

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from fadecast.forecasting import forecast, scenario_from_profile
-from fadecast.inputs.places import resolve_city
+from fadecast.inputs.places import resolve_city, suggest_places
 from fadecast.inputs.profile import parse_profile
 from fadecast.measure.measurement import measure_photo
 from fadecast.planning import default_until_age, plan
@@ -290,6 +290,18 @@ def test_place_suggestions_resolve_as_cities(client: TestClient, openapi: dict[s
     assert client.get("/api/v1/places", params={"q": "x"}).json()["places"] == []
     narrowed = client.get("/api/v1/places", params={"q": "manchester, us", "limit": 3}).json()
     assert [p["country_code"] for p in narrowed["places"]] == ["US"]
+
+
+def test_place_suggestions_are_the_gazetteers_own(client: TestClient) -> None:
+    for query, limit in (("manch", 10), ("lon", 4), ("manch, united states", 10)):
+        got = client.get("/api/v1/places", params={"q": query, "limit": limit}).json()
+        assert got["query"] == query
+        assert [p["label"] for p in got["places"]] == [
+            s.label for s in suggest_places(query, limit=limit)
+        ]
+    named = client.get("/api/v1/places", params={"q": "manch, united states"}).json()
+    assert {p["country_code"] for p in named["places"]} == {"US"}
+    assert client.get("/api/v1/places", params={"q": "paris, atlantis"}).json()["places"] == []
 
 
 def test_place_queries_are_bounded(client: TestClient) -> None:

@@ -25,12 +25,28 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from fadecast.clinic_cli.setup import setup_link
+from fadecast.errors import InputError
 from fadecast.records.clinics import add_client, add_clinic
 from fadecast.records.consents import HEALTH_QUESTIONS, add_form, add_health_screen, sign_consent
 from fadecast.records.database import open_database, upgrade
-from fadecast.records.models import Clinic, LoginAttempt, WebSession, WebUser
+from fadecast.records.models import (
+    AuditEntry,
+    Clinic,
+    LoginAttempt,
+    SetupToken,
+    WebSession,
+    WebUser,
+)
 from fadecast.records.photos import PHOTOS_ENV
-from fadecast.records.users import LOGIN_FAILURES, LOGIN_WINDOW, add_user
+from fadecast.records.users import (
+    LOGIN_FAILURES,
+    LOGIN_WINDOW,
+    SETUP_LIFETIME,
+    add_user,
+    setup_token_valid,
+    token_sha256,
+)
 from fadecast.web import WebSettings, create_app
 from fadecast.web.app import first_run_link
 
@@ -260,6 +276,133 @@ def test_a_setup_form_without_its_token_is_refused(empty: FastAPI) -> None:
         assert refused.status_code == 403
     with empty.state.records.transaction() as session:
         assert session.scalar(select(func.count()).select_from(WebUser)) == 0
+
+
+def clinic_link(
+    db_url: str, name: str, capsys: pytest.CaptureFixture[str], base: str = "http://testserver"
+) -> str:
+    """The one-time link ``fadecast clinic setup-link`` prints for a clinic (its path)."""
+    setup_link(clinic=name, url=base, db=db_url, actor="it")
+    printed = capsys.readouterr().out.strip()
+    assert f"make the owner of {name} (it works once, for 24 hours" in printed
+    found = re.search(r"(/setup/[A-Za-z0-9_-]{43})$", printed)
+    assert found is not None and printed.endswith(base + found.group(1)), printed
+    return found.group(1)
+
+
+def test_a_further_clinic_gets_its_owner_through_its_own_link_once(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Northside has its owner, so no first-run link is made; Southside, added to the
+    group later, gets its owner through a link made for it alone."""
+    monkeypatch.setenv(PHOTOS_ENV, str(tmp_path / "pg-photos"))
+    upgrade(db_url)
+    records = open_database(db_url)
+    try:
+        with records.transaction() as session:
+            north = add_clinic(session, name="Northside", actor="test", now=NOW)
+            south = add_clinic(session, name="Southside", actor="test", now=NOW)
+            add_user(
+                session,
+                clinic_id=north.id,
+                email="owner@north.example",
+                display_name="North owner",
+                role="owner",
+                password=PASSWORD,
+                actor="test",
+                now=NOW,
+            )
+            north_id, south_id = north.id, south.id
+    finally:
+        records.close()
+    app = make_app(db_url)
+    try:
+        assert first_run_link(app, "http://testserver") is None  # a user exists
+        with pytest.raises(InputError, match="Northside has users already"):
+            setup_link(clinic="Northside", url="http://testserver", db=db_url, actor="it")
+        old = clinic_link(db_url, "Southside", capsys)
+        link = clinic_link(db_url, "Southside", capsys)  # a new link voids the old one
+        with TestClient(app) as client:
+            assert client.get(old).status_code == 404
+            page = client.get(link)
+            assert page.status_code == 200
+            assert "You become the owner of <strong>Southside</strong>" in page.text
+            assert "Northside" not in page.text  # the other clinic is not offered
+            # The link cannot be turned to another clinic...
+            forged = claim(client, link, clinic=str(north_id), email="mallory@example.org")
+            assert forged.status_code == 422
+            assert "for another clinic" in forged.text
+            with app.state.records.transaction() as session:
+                assert session.scalar(select(func.count()).select_from(WebUser)) == 1
+            # ...and makes Southside's owner once.
+            made = claim(client, link, email="owner@south.example")
+            assert made.status_code == 303 and made.headers["location"] == "/clinic/clients"
+            me = client.get("/api/v1/clinic/me").json()
+            assert (me["clinic"], me["role"]) == ("Southside", "owner")
+        with TestClient(app) as intruder:
+            again = intruder.get(link)
+            assert again.status_code == 404 and "used or has expired" in again.text
+            token = form_token(intruder.get("/login").text)
+            forced = intruder.post(
+                link,
+                data={
+                    "csrf_token": token,
+                    "display_name": "Intruder",
+                    "email": "intruder@example.org",
+                    "password": PASSWORD,
+                    "password_again": PASSWORD,
+                },
+            )
+            assert forced.status_code == 404
+        with pytest.raises(InputError, match="Southside has users already"):
+            setup_link(clinic="Southside", url="http://testserver", db=db_url, actor="it")
+        with app.state.records.transaction() as session:
+            owners = session.execute(
+                select(WebUser.email, WebUser.clinic_id, WebUser.role).order_by(WebUser.id)
+            ).all()
+            entries = session.execute(
+                select(AuditEntry.clinic_id, AuditEntry.actor).where(
+                    AuditEntry.entity == "setup_token"
+                )
+            ).all()
+        assert [tuple(o) for o in owners] == [
+            ("owner@north.example", north_id, "owner"),
+            ("owner@south.example", south_id, "owner"),
+        ]
+        assert [tuple(e) for e in entries] == [(south_id, "it"), (south_id, "it")]
+    finally:
+        app.state.uploads.close()
+        app.state.records.close()
+
+
+def test_a_clinics_link_outlives_the_first_run_and_expires(
+    empty: FastAPI, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with empty.state.records.transaction() as session:
+        add_clinic(session, name="Northside", actor="test", now=NOW)
+        add_clinic(session, name="Southside", actor="test", now=NOW)
+    south = clinic_link(db_url, "Southside", capsys)
+    first = first_run_link(empty, "")  # made after it: voids no clinic's link
+    assert first is not None
+    with TestClient(empty) as client:
+        chooser = client.get(first).text
+        assert "Northside" in chooser and "Southside" in chooser
+        with empty.state.records.transaction() as session:
+            north_id = session.scalar(select(Clinic.id).where(Clinic.name == "Northside"))
+        assert claim(client, first, clinic=str(north_id)).status_code == 303
+    with TestClient(empty) as other:
+        assert other.get(first).status_code == 404
+        page = other.get(south)
+        assert page.status_code == 200 and "owner of <strong>Southside</strong>" in page.text
+    token = south.removeprefix("/setup/")
+    with empty.state.records.transaction() as session:
+        made = session.scalar(
+            select(SetupToken.created_at).where(SetupToken.token_sha256 == token_sha256(token))
+        )
+        assert made is not None
+        later = made + SETUP_LIFETIME
+        assert setup_token_valid(session, token=token, now=later - dt.timedelta(seconds=1))
+        assert not setup_token_valid(session, token=token, now=later)
 
 
 def test_fadecast_serve_prints_the_setup_link(tmp_path: Path) -> None:

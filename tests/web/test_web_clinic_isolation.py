@@ -21,12 +21,13 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from fadecast.records.clinics import add_client, add_clinic, add_practitioner
-from fadecast.records.consents import add_form, sign_consent
+from fadecast.records.consents import HEALTH_QUESTIONS, add_form, add_health_screen, sign_consent
 from fadecast.records.database import open_database, upgrade
 from fadecast.records.models import (
     AuditEntry,
     Client,
     Consent,
+    HealthScreen,
     Photo,
     PigmentLot,
     Practitioner,
@@ -145,6 +146,14 @@ def fill_clinic(session: Any, name: str, person: str, store: Path, shade: int) -
         actor="t",
         now=NOW,
     )
+    add_health_screen(
+        session,
+        client=client,
+        taken_on=dt.date(2025, 2, 20),
+        answers={q.key: q.key == "diabetes" for q in HEALTH_QUESTIONS},
+        actor="t",
+        now=NOW,
+    )
     photo = add_photo(
         session,
         client=client,
@@ -241,6 +250,7 @@ def b_state(app: FastAPI, b: dict[str, int]) -> dict[str, Any]:
             "audit": rows(AuditEntry),
             "sessions": rows(TreatmentSession),
             "consents": rows(Consent),
+            "health_screens": rows(HealthScreen),
             "photos": rows(Photo),
             "lots": rows(PigmentLot),
             "users": session.execute(
@@ -269,6 +279,7 @@ def form_for(path: str, csrf: str) -> dict[str, Any]:
         "lot": "NEW-1",
         "expiry": "2028-01-01",
         "taken_on": "2026-05-01",
+        **{q.key: "no" for q in HEALTH_QUESTIONS},
     }
     found: dict[str, Any] = {"data": data}
     if path.endswith("/photos"):
@@ -288,7 +299,12 @@ def test_every_route_with_an_id_answers_404_for_another_clinics(
     ]
     assert unknown == [], "a path parameter this test does not know: add it to TENANT_IDS"
     checked = [(m, p, n) for m, p, n in routes if SECRETS.get(p) not in n]
-    assert len(checked) >= 14
+    assert len(checked) >= 15
+    for route in (
+        ("GET", "/clinic/clients/{client_id}/health"),
+        ("POST", "/clinic/clients/{client_id}/health"),  # recording a health screen
+    ):
+        assert route in [(m, p) for m, p, _ in checked], route
     kinds = {name for _, _, names in checked for name in names}
     assert kinds == set(TENANT_IDS)  # each kind of id is tried
     before = b_state(app, b)

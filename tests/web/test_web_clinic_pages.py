@@ -32,10 +32,23 @@ from fadecast.inputs.profile import parse_profile
 from fadecast.measure.photo import linear_from_srgb8
 from fadecast.records.audit import audit_entries
 from fadecast.records.clinics import add_client, add_clinic, add_practitioner, set_profile
-from fadecast.records.consents import HEALTH_QUESTIONS, add_form, add_health_screen, sign_consent
+from fadecast.records.consents import (
+    HEALTH_QUESTIONS,
+    add_form,
+    add_health_screen,
+    flagged_answers,
+    sign_consent,
+)
 from fadecast.records.database import Database, open_database, upgrade
 from fadecast.records.forecasts import due_window_text
-from fadecast.records.models import AuditEntry, Client, Photo, PigmentLot, TreatmentSession
+from fadecast.records.models import (
+    AuditEntry,
+    Client,
+    HealthScreen,
+    Photo,
+    PigmentLot,
+    TreatmentSession,
+)
 from fadecast.records.photos import PHOTOS_ENV, open_photo
 from fadecast.records.treatments import add_course, add_lot, add_product, add_session
 from fadecast.records.users import add_user
@@ -599,6 +612,123 @@ def test_the_passport_and_the_health_screen_are_audited(
         entries = [(e.action, e.entity) for e in audit_entries(session, clinic_id=clinic_id)]
     assert entries.count(("export", "client")) == 2
     assert ("view", "health_screen") in entries
+
+
+def health_form(csrf: str, **answers: str) -> dict[str, str]:
+    """The health screen's form: every question answered no, but for ``answers``."""
+    return {
+        "csrf_token": csrf,
+        "taken_on": "2026-05-30",
+        **{q.key: "no" for q in HEALTH_QUESTIONS},
+        **answers,
+    }
+
+
+def test_a_health_screen_is_recorded_with_its_flags(
+    app: FastAPI, owner: tuple[TestClient, str]
+) -> None:
+    client, csrf = owner
+    cid = client_id(app)
+    page = client.get(f"/clinic/clients/{cid}")
+    assert f'href="/clinic/clients/{cid}/health#new-screen"' in page.text
+    form = client.get(f"/clinic/clients/{cid}/health")
+    assert form.status_code == 200
+    assert f'action="/clinic/clients/{cid}/health"' in form.text
+    assert 'name="csrf_token"' in form.text and 'value="2026-06-01"' in form.text  # today
+    for question in HEALTH_QUESTIONS:
+        assert f'id="f-{question.key}"' in form.text
+    before = count(app, HealthScreen)
+    answers = health_form(csrf, pregnant_or_breastfeeding="yes", allergy_latex="Yes")
+    made = client.post(f"/clinic/clients/{cid}/health", data=answers, follow_redirects=False)
+    assert made.status_code == 303
+    assert re.fullmatch(rf"/clinic/clients/{cid}/health#screen-\d+", made.headers["location"])
+    assert count(app, HealthScreen) == before + 1
+    with records_of(app).transaction() as session:
+        screen = session.scalars(select(HealthScreen).order_by(HealthScreen.id.desc())).first()
+        assert screen is not None
+        assert screen.taken_on == dt.date(2026, 5, 30)
+        assert screen.answers == {
+            q.key: q.key in ("pregnant_or_breastfeeding", "allergy_latex") for q in HEALTH_QUESTIONS
+        }
+        assert [f["key"] for f in screen.flagged] == ["allergy_latex", "pregnant_or_breastfeeding"]
+        assert screen.flagged == flagged_answers(screen.answers)
+        entries = [
+            (e.action, e.entity, e.actor, e.entity_id)
+            for e in audit_entries(session, clinic_id=screen.clinic_id)
+        ]
+    assert ("create", "health_screen", "owner@north.example", str(screen.id)) in entries
+    shown = client.get(made.headers["location"].partition("#")[0]).text
+    newest = shown[shown.index(f'id="screen-{screen.id}"') :]
+    newest = newest[: newest.index("</section>")]
+    assert "Taken on 2026-05-30" in newest
+    assert "Are you pregnant or breastfeeding?</strong> Yes: do not treat now." in newest
+    assert "Are you allergic to latex?</strong> Yes: adapt and record." in html.unescape(newest)
+    # The newest screen comes first, the earlier one (diabetes) after it.
+    assert shown.index(f'id="screen-{screen.id}"') < shown.index("Taken on 2025-02-20")
+
+
+def test_a_health_screen_with_a_bad_answer_comes_back_and_keeps_nothing(
+    app: FastAPI, owner: tuple[TestClient, str]
+) -> None:
+    client, csrf = owner
+    cid = client_id(app)
+    address = f"/clinic/clients/{cid}/health"
+    before = count(app, HealthScreen)
+    with records_of(app).transaction() as session:
+        screens_before = session.scalars(select(HealthScreen.id)).all()
+    unanswered = health_form(csrf, diabetes="yes", taken_on="30/05/2026")
+    del unanswered["keloid"], unanswered["intoxicated"]
+    unanswered["anticoagulants"] = "maybe"
+    bad = client.post(address, data=unanswered)
+    assert bad.status_code == 422
+    assert "YYYY-MM-DD" in error_beside(bad.text, "taken_on")
+    assert error_beside(bad.text, "keloid") == "Error: answer yes or no"
+    assert error_beside(bad.text, "intoxicated") == "Error: answer yes or no"
+    assert "must be yes or no, got 'maybe'" in error_beside(bad.text, "anticoagulants")
+    assert 'class="error-summary"' in bad.text and 'href="#f-keloid"' in bad.text
+    chosen = re.search(r'<select id="f-diabetes".*?</select>', bad.text, re.S)
+    assert chosen is not None and '<option value="yes" selected>' in chosen.group(0)
+    assert 'value="30/05/2026"' in bad.text  # the answers are kept on the form
+    for day, words in (
+        ("2026-06-02", "to today (2026-06-01)"),  # after today
+        ("1980-01-01", "must be from 1988-05-01"),  # before the client's birth
+        ("1850-01-01", "must be from 1900-01-01"),
+    ):
+        late = client.post(address, data=health_form(csrf, taken_on=day))
+        assert late.status_code == 422, day
+        assert words in error_beside(late.text, "taken_on"), day
+    assert count(app, HealthScreen) == before
+    with records_of(app).transaction() as session:
+        assert session.scalars(select(HealthScreen.id)).all() == screens_before
+        clinic = session.scalar(select(Client.clinic_id).where(Client.id == cid))
+        assert clinic is not None
+        created = [
+            e.actor
+            for e in audit_entries(session, clinic_id=clinic)
+            if (e.action, e.entity) == ("create", "health_screen")
+        ]
+    assert created == ["t"]  # the screen of the records' own fill, and no other
+
+
+def test_who_may_record_a_health_screen(app: FastAPI) -> None:
+    cid = client_id(app)
+    address = f"/clinic/clients/{cid}/health"
+    before = count(app, HealthScreen)
+    with TestClient(app) as desk:
+        csrf = sign_in(desk, "desk@north.example")
+        refused = desk.post(address, data=health_form(csrf), follow_redirects=False)
+        assert refused.status_code == 403 and "front desk may not" in refused.text
+        assert "Record a health screen" not in desk.get(f"/clinic/clients/{cid}").text
+    assert count(app, HealthScreen) == before
+    for email in ("guest@north.example", "sam@north.example"):
+        with TestClient(app) as treating:
+            csrf = sign_in(treating, email)
+            page = treating.get(f"/clinic/clients/{cid}").text
+            assert "Record a health screen" in page
+            made = treating.post(address, data=health_form(csrf), follow_redirects=False)
+            assert made.status_code == 303, email
+            assert "Nothing flagged" in treating.get(address).text
+    assert count(app, HealthScreen) == before + 2
 
 
 # The calendar feed, the export, users -------------------------------------------------

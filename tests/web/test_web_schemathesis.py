@@ -61,6 +61,76 @@ def test_the_public_api_keeps_its_schema(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(checks=CHECKS)
 
 
+# The calculator's form and downloads are in the schema with the answers they take and
+# every answer they give (the file, the form again as 422, no PDF printer as 501).
+@public_schema.include(path_regex=r"^/(download/.*)?$").parametrize()
+@settings(BOUNDED, max_examples=10)
+def test_the_calculators_form_and_downloads_keep_their_schema(
+    case: schemathesis.Case[Any],
+) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+#: Answers that make a profile (the generated ones rarely do).
+ANSWERS = {
+    "birth_year": "1988",
+    "skin": "2",
+    "city": "Manchester",
+    "weekday_hours": "1",
+    "weekend_hours": "4",
+    "sessions": "2025-03-01",
+}
+
+
+CALCULATOR_PATHS = (
+    "/",
+    "/download/profile.toml",
+    "/download/report.html",
+    "/download/report.pdf",
+    "/download/plan.ics",
+)
+
+
+@pytest.mark.parametrize("path", CALCULATOR_PATHS)
+def test_the_calculators_files_are_the_documented_ones(path: str) -> None:
+    case = public_schema[path]["GET"].Case(query=ANSWERS)
+    answer = case.call_and_validate(checks=CHECKS)
+    assert answer.status_code in ((200, 501) if path.endswith(".pdf") else (200,))
+    wrong = public_schema[path]["GET"].Case(query={**ANSWERS, "birth_year": "2020"})
+    refused = wrong.call_and_validate(checks=CHECKS)
+    assert refused.status_code == (200 if path == "/" else 422)
+
+
+def test_only_pages_that_document_each_answer_are_in_the_schema() -> None:
+    """The result pages (HTML for people, a 422 form for bad answers) are left out; every
+    other operation outside the API documents its answers' content types, and the
+    downloads their 422."""
+    paths = create_app(SETTINGS).openapi()["paths"]
+    assert "/result" not in paths
+    pages = {p: ops for p, ops in paths.items() if not p.startswith("/api/v1/")}
+    assert set(pages) == {
+        "/",
+        "/download/profile.toml",
+        "/download/report.html",
+        "/download/report.pdf",
+        "/download/plan.ics",
+    }
+    types = {
+        "/": "text/html",
+        "/download/profile.toml": "application/toml",
+        "/download/report.html": "text/html",
+        "/download/report.pdf": "application/pdf",
+        "/download/plan.ics": "text/calendar",
+    }
+    for path, ops in pages.items():
+        answers = ops["get"]["responses"]
+        assert list(answers["200"]["content"]) == [types[path]], path
+        if path.startswith("/download/"):
+            assert list(answers["422"]["content"]) == ["text/html"], path
+        names = {p["name"] for p in ops["get"]["parameters"]}
+        assert {"birth_year", "city", "skin"} <= names, path
+
+
 def clinic_app(folder: Path) -> FastAPI:
     """An app on a fresh SQLite file: clinic Northside, its owner, client C-001 with a
     profile and a course of two sessions."""

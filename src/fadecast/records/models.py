@@ -446,13 +446,15 @@ class LoginAttempt(Base):
 
 
 class SetupToken(Base):
-    """The first run's one-time link: the sha256 of its random token, when it was made,
-    when it expires, and when it was used (and for which clinic)."""
+    """A one-time setup link: the sha256 of its random token, when it was made, when it
+    expires, and when it was used (and for which clinic). The first run's link may
+    claim any clinic (``clinic_id`` None until used); a link made for one clinic of a
+    group (``fadecast clinic setup-link``) holds its clinic from the start."""
 
     __tablename__ = "setup_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: The clinic whose owner it made (None until used).
+    #: The clinic whose owner it makes or made (the first run's: None until used).
     clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinic.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -27,7 +27,15 @@ without checking the password until the window has passed.
 makes a one-time token (valid :data:`SETUP_LIFETIME`, the earlier ones voided) that
 ``fadecast serve`` prints as a link; :func:`claim_setup` makes the clinic's owner with
 it (and the clinic, if the records hold none) and uses it up. Once any user exists no
-token is made and none is accepted: nobody else can claim the records.
+such token is made and none is accepted: nobody else can claim the records.
+
+**A further clinic of a group** (added with ``fadecast clinic add-clinic`` once the first
+clinic has its owner) gets its owner the same way, through a token made for that clinic
+alone: :func:`issue_clinic_setup_token` (``fadecast clinic setup-link``, run by whoever
+runs the server) makes one while the clinic has no user (valid :data:`SETUP_LIFETIME`,
+its earlier ones voided); it makes that clinic's owner and no other's, once, and stops
+working as soon as the clinic has a user. The owner of one clinic never adds users to
+another.
 
 **The calendar feed**: a clinic's booked sessions and forecast touch-ups at a secret
 address, for calendar apps (which cannot sign in). :func:`rotate_feed_secret` makes a
@@ -46,7 +54,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -83,6 +91,7 @@ __all__ = [
     "end_session",
     "feed_exists",
     "hash_password",
+    "issue_clinic_setup_token",
     "issue_setup_token",
     "normal_email",
     "reset_password",
@@ -90,6 +99,7 @@ __all__ = [
     "session_for_token",
     "set_active",
     "set_role",
+    "setup_token_clinic",
     "setup_token_valid",
     "start_session",
     "token_sha256",
@@ -304,9 +314,12 @@ def users_of(session: Session, *, clinic_id: int) -> list[WebUser]:
     return list(session.scalars(query.order_by(WebUser.display_name, WebUser.id)))
 
 
-def users_exist(session: Session) -> bool:
-    """Whether the records hold any user at all (of any clinic)."""
-    return session.scalar(select(WebUser.id).limit(1)) is not None
+def users_exist(session: Session, *, clinic_id: int | None = None) -> bool:
+    """Whether the records hold any user at all (of any clinic), or of one clinic."""
+    query = select(WebUser.id)
+    if clinic_id is not None:
+        query = query.where(WebUser.clinic_id == clinic_id)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _active_owners(session: Session, clinic_id: int) -> int:
@@ -566,11 +579,13 @@ def _rowcount(result: object) -> int:
 
 def issue_setup_token(session: Session, *, now: dt.datetime) -> str | None:
     """A new one-time setup token while the records hold no user (None once they hold
-    one); the earlier unused ones stop working."""
+    one); the earlier unused ones stop working (not those made for one clinic)."""
     if users_exist(session):
         return None
     at = _second(now)
-    session.execute(delete(SetupToken).where(SetupToken.used_at.is_(None)))
+    session.execute(
+        delete(SetupToken).where(SetupToken.used_at.is_(None), SetupToken.clinic_id.is_(None))
+    )
     token = _new_token()
     session.add(
         SetupToken(token_sha256=token_sha256(token), created_at=at, expires_at=at + SETUP_LIFETIME)
@@ -579,13 +594,76 @@ def issue_setup_token(session: Session, *, now: dt.datetime) -> str | None:
     return token
 
 
+def issue_clinic_setup_token(
+    session: Session, *, clinic_id: int, actor: str, now: dt.datetime
+) -> str:
+    """A new one-time setup token that makes the owner of one clinic, which has no user
+    yet (a further clinic of a group); the clinic's earlier unused ones stop working.
+
+    Raises
+    ------
+    InputError
+        For an unknown clinic, or one that has a user already (``clinic``): its owner
+        adds users on the dashboard.
+    """
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise InputError("clinic", f"the records hold no clinic of id {clinic_id}")
+    if users_exist(session, clinic_id=clinic.id):
+        raise InputError(
+            "clinic",
+            f"{clinic.name} has users already: its owner adds them on the Users page",
+        )
+    at = _second(now)
+    session.execute(
+        delete(SetupToken).where(SetupToken.used_at.is_(None), SetupToken.clinic_id == clinic.id)
+    )
+    token = _new_token()
+    row = SetupToken(
+        clinic_id=clinic.id,
+        token_sha256=token_sha256(token),
+        created_at=at,
+        expires_at=at + SETUP_LIFETIME,
+    )
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        clinic_id=clinic.id,
+        actor=actor,
+        action="create",
+        entity="setup_token",
+        entity_id=row.id,
+        detail={"for": "the clinic's owner", "expires_at": row.expires_at.isoformat()},
+        at=now,
+    )
+    return token
+
+
+def _unused_token(session: Session, token: str, at: dt.datetime) -> SetupToken | None:
+    """The setup token's row while it may still be used: known, unused, unexpired, and
+    its clinic (or, for the first run's, the records) without any user."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    row = session.scalar(select(SetupToken).where(SetupToken.token_sha256 == token_sha256(token)))
+    if row is None or row.used_at is not None or not at < row.expires_at:
+        return None
+    if users_exist(session, clinic_id=row.clinic_id):
+        return None
+    return row
+
+
 def setup_token_valid(session: Session, *, token: str, now: dt.datetime) -> bool:
     """Whether a setup token may still be used: known, unused, unexpired, and the
-    records hold no user yet."""
-    if not _TOKEN.fullmatch(token) or users_exist(session):
-        return False
-    row = session.scalar(select(SetupToken).where(SetupToken.token_sha256 == token_sha256(token)))
-    return row is not None and row.used_at is None and _second(now) < row.expires_at
+    records (for a token made for one clinic, that clinic) hold no user yet."""
+    return _unused_token(session, token, _second(now)) is not None
+
+
+def setup_token_clinic(session: Session, *, token: str, now: dt.datetime) -> Clinic | None:
+    """The clinic a usable setup token was made for (None: a first run's token, which
+    may claim any clinic, or a token that cannot be used)."""
+    row = _unused_token(session, token, _second(now))
+    return None if row is None or row.clinic_id is None else session.get(Clinic, row.clinic_id)
 
 
 def claim_setup(
@@ -599,13 +677,15 @@ def claim_setup(
     clinic_name: str | None = None,
     now: dt.datetime,
 ) -> WebUser:
-    """Make the first owner with the setup token, and use the token up.
+    """Make a clinic's first owner with a setup token, and use the token up.
 
     Parameters
     ----------
     clinic_id
         The clinic of the records the owner owns (one of those they hold; when they
-        hold exactly one it may be left out).
+        hold exactly one it may be left out). A token made for one clinic
+        (:func:`issue_clinic_setup_token`) makes that clinic's owner only: no other
+        may be named.
     clinic_name
         The clinic to make when the records hold none.
 
@@ -613,13 +693,18 @@ def claim_setup(
     ------
     InputError
         For a token that is unknown, used, expired, or comes after a user exists
-        (``token``); no clinic named or an unknown one (``clinic``); and as
-        :func:`add_user`. Nothing is kept then (the caller's transaction rolls back).
+        (``token``); no clinic named, an unknown one or one the token is not for
+        (``clinic``); and as :func:`add_user`. Nothing is kept then (the caller's
+        transaction rolls back).
     """
     at = _second(now)
     refused = InputError("token", "this setup link has been used or has expired")
-    if not setup_token_valid(session, token=token, now=at):
+    row = _unused_token(session, token, at)
+    if row is None:
         raise refused
+    bound = row.clinic_id
+    if bound is not None and clinic_id is not None and clinic_id != bound:
+        raise InputError("clinic", "this setup link is for another clinic")
     used = session.execute(
         update(SetupToken)
         .where(
@@ -631,17 +716,22 @@ def claim_setup(
     )
     if _rowcount(used) != 1:  # claimed at the same moment by someone else
         raise refused
-    clinics = list(session.scalars(select(Clinic).order_by(Clinic.name)))
-    if clinics:
-        if clinic_id is None and len(clinics) == 1:
-            clinic = clinics[0]
-        else:
-            found = [c for c in clinics if c.id == clinic_id]
-            if not found:
-                raise InputError("clinic", "choose the clinic of the records you own")
-            clinic = found[0]
+    if bound is not None:
+        found_clinic = session.get(Clinic, bound)
+        assert found_clinic is not None  # a clinic is never deleted
+        clinic = found_clinic
     else:
-        clinic = add_clinic(session, name=clinic_name or "", actor="setup link", now=at)
+        clinics = list(session.scalars(select(Clinic).order_by(Clinic.name)))
+        if clinics:
+            if clinic_id is None and len(clinics) == 1:
+                clinic = clinics[0]
+            else:
+                found = [c for c in clinics if c.id == clinic_id]
+                if not found:
+                    raise InputError("clinic", "choose the clinic of the records you own")
+                clinic = found[0]
+        else:
+            clinic = add_clinic(session, name=clinic_name or "", actor="setup link", now=at)
     user = add_user(
         session,
         clinic_id=clinic.id,
@@ -657,7 +747,13 @@ def claim_setup(
         .where(SetupToken.token_sha256 == token_sha256(token))
         .values(clinic_id=clinic.id)
     )
-    session.execute(delete(SetupToken).where(SetupToken.used_at.is_(None)))
+    # The first run's other links, and the owned clinic's, stop working.
+    session.execute(
+        delete(SetupToken).where(
+            SetupToken.used_at.is_(None),
+            or_(SetupToken.clinic_id.is_(None), SetupToken.clinic_id == clinic.id),
+        )
+    )
     return user
 
 

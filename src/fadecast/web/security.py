@@ -16,7 +16,8 @@ every request of the dashboard passes.
   (:data:`FORM_COOKIE`, the double-submit pattern).
 - **Roles** (:data:`PERMISSIONS`): each route needs one permission (:func:`need`); a
   signed-in user without it gets 403. A guest practitioner is never shown a client's
-  contacts (:attr:`Viewer.sees_contacts`), the front desk never a health answer.
+  contacts (:attr:`Viewer.sees_contacts`); the front desk never sees nor records a
+  health answer (``health.view`` and ``health.record`` are for those who treat).
 - **Tenant isolation**: a viewer acts for their own clinic only; every id in an address
   is looked up within it, so another clinic's ids are not found (404), whatever the
   route.
@@ -89,6 +90,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "clients.add": _STAFF,
     "contacts.view": _STAFF,
     "health.view": _TREATS,
+    "health.record": _TREATS,
     "sessions.add": _ALL,
     "sessions.book": _STAFF,
     "sessions.record": _TREATS,

@@ -233,11 +233,19 @@ def measure_endpoint(
 
 @router.get("/places", response_model=PlacesOut)
 def places_endpoint(
-    q: Annotated[str, Query(max_length=200, description="The start of a city's name")],
+    q: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="The start of a city's name; a country after a comma narrows it "
+            "('manch, us')",
+        ),
+    ],
     limit: Annotated[int, Query(ge=1, le=10, description="Most suggestions")] = 10,
 ) -> PlacesOut:
     """Cities of the offline gazetteer whose name begins with ``q``, the most populous
-    first; each ``label`` is a valid ``place.city``."""
+    first (:func:`fadecast.inputs.places.suggest_places`); each ``label`` is a valid
+    ``place.city``."""
     from fadecast.web.places import suggest_places
 
     found = suggest_places(q, limit=limit)

@@ -5,8 +5,10 @@
   address; a success begins a new session (a new token: never one a browser brought).
 - ``/logout``: ends the session in the records and takes the cookie away.
 - ``/setup/<token>``: while the records hold no user, the one-time link ``fadecast
-  serve`` prints makes the clinic's owner (and the clinic, if none); a used, expired or
-  unknown token is a plain 404.
+  serve`` prints makes the clinic's owner (and the clinic, if none); the link ``fadecast
+  clinic setup-link`` prints for a further clinic of a group makes that clinic's owner
+  while it has no user, and no other clinic's. A used, expired or unknown token is a
+  plain 404.
 
 The sign-in and setup forms carry a token equal to their own cookie's (before any
 session, the double-submit pattern); a POST without it is refused with 403.
@@ -53,7 +55,8 @@ _SETUP_LABELS = {
 }
 _SETUP_GONE = (
     "This setup link has been used or has expired. If the clinic has an owner, ask them to "
-    "add you; otherwise restart fadecast serve for a new link."
+    "add you; otherwise ask whoever runs the server for a new link (fadecast clinic "
+    "setup-link)."
 )
 
 
@@ -204,12 +207,18 @@ async def logout(request: Request) -> Response:
 Token = Annotated[str, Path(max_length=100)]
 
 
-def _clinic_choices(request: Request) -> list[tuple[int, str]]:
+def _clinic_choices(request: Request, token: str) -> list[tuple[int, str]]:
+    """The clinics a setup link may make the owner of: the one it was made for, else
+    (the first run's) every clinic of the records."""
     from sqlalchemy import select
 
     from fadecast.records.models import Clinic
+    from fadecast.records.users import setup_token_clinic
 
     with records_of(request).transaction() as session:
+        bound = setup_token_clinic(session, token=token, now=now_of(request))
+        if bound is not None:
+            return [(bound.id, bound.name)]
         return [(c.id, c.name) for c in session.scalars(select(Clinic).order_by(Clinic.name))]
 
 
@@ -231,7 +240,7 @@ def _setup_page(
             "values": values,
             "errors": errors,
             "labels": _SETUP_LABELS,
-            "clinics": _clinic_choices(request),
+            "clinics": _clinic_choices(request, token),
             "form_token": form,
         },
         status_code=status_code,
@@ -272,7 +281,7 @@ def _setup(request: Request, token: str, data: Mapping[str, str]) -> Response:
     chosen = data.get("clinic", "").strip()
     clinic_id = int(chosen) if chosen.isdigit() and len(chosen) < 10 else None
     now = now_of(request)
-    has_clinics = bool(_clinic_choices(request))
+    has_clinics = bool(_clinic_choices(request, token))
     try:
         with records_of(request).transaction() as session:
             owner = claim_setup(

@@ -40,6 +40,35 @@ router = APIRouter(tags=["calculator"])
 #: How long a browser may keep the stylesheet of swatches. [s]
 _STYLE_MAX_AGE = 3600
 
+#: The calculator's answers as the query parameters of its pages and downloads (the
+#: shareable link's), for the OpenAPI schema: every one optional, every one text.
+_ANSWERS = {
+    "parameters": [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": FIELD_LABELS[name],
+            "schema": {"type": "string"},
+        }
+        for name in FIELDS
+    ]
+}
+#: The answer of a download whose answers make no profile (documented in the schema).
+_FORM_AGAIN: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "The answers make no profile: the calculator's form again (HTML), "
+        "each error beside its field.",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def _file(media_type: str, what: str, *, binary: bool = False) -> dict[int | str, dict[str, Any]]:
+    """A download's documented answers: the file, or the form again (422)."""
+    schema = {"type": "string", "format": "binary"} if binary else {"type": "string"}
+    return {200: {"description": what, "content": {media_type: {"schema": schema}}}, **_FORM_AGAIN}
+
 
 def _calculator(request: Request) -> Calculator:
     calculator: Calculator = request.app.state.calculator
@@ -117,7 +146,9 @@ def _query(request: Request) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if k in FIELDS}
 
 
-@router.get("/", response_class=HTMLResponse, summary="The calculator's form")
+@router.get(
+    "/", response_class=HTMLResponse, summary="The calculator's form", openapi_extra=_ANSWERS
+)
 def calculator_page(request: Request) -> HTMLResponse:
     """The form, filled with the answers in the query string (from "change answers")."""
     data = _query(request)
@@ -166,14 +197,16 @@ def _kept_page(request: Request, body: bytes, link: str) -> HTMLResponse:
     return response
 
 
-@router.get("/result", response_class=HTMLResponse, summary="The result of the answers")
+# The result is a page for people (the form again, 422, for answers that make no
+# profile); the documented interface for programs is /api/v1/forecast and /api/v1/plan.
+@router.get("/result", response_class=HTMLResponse, include_in_schema=False)
 def result_page(request: Request) -> HTMLResponse:
     """The answer, pictures, curve, reasons, plan and downloads of the answers in the query
     string (the shareable link); the form with its errors (422) when they make no profile."""
     return _result(request, _query(request))
 
 
-@router.post("/result", response_class=HTMLResponse, summary="The result of a posted form")
+@router.post("/result", response_class=HTMLResponse, include_in_schema=False)
 async def result_post(request: Request) -> HTMLResponse:
     """As ``GET /result``, for the answers posted as a form."""
     posted = await request.form()
@@ -212,7 +245,13 @@ def _attachment(content: bytes | str, media_type: str, filename: str) -> Respons
     )
 
 
-@router.get("/download/profile.toml", summary="The answers as a profile TOML file")
+@router.get(
+    "/download/profile.toml",
+    summary="The answers as a profile TOML file",
+    response_class=Response,
+    responses=_file("application/toml", "The profile, a TOML file fadecast forecast reads."),
+    openapi_extra=_ANSWERS,
+)
 def download_profile(request: Request) -> Response:
     """The profile the answers make, as a TOML file ``fadecast forecast`` reads."""
     form, profile, today = _checked(request, _query(request))
@@ -231,7 +270,13 @@ def _downloaded_page(request: Request) -> tuple[CalculatorForm, PageResult | Non
     return form, page, today
 
 
-@router.get("/download/report.html", summary="The report, as fadecast report writes it")
+@router.get(
+    "/download/report.html",
+    summary="The report, as fadecast report writes it",
+    response_class=Response,
+    responses=_file("text/html", "The report: one self-contained HTML page."),
+    openapi_extra=_ANSWERS,
+)
 def download_report(request: Request) -> Response:
     """One self-contained HTML page: window, pictures, curve, reasons and plan."""
     form, page, today = _downloaded_page(request)
@@ -243,7 +288,19 @@ def download_report(request: Request) -> Response:
     return _attachment(text, "text/html; charset=utf-8", "fadecast-report.html")
 
 
-@router.get("/download/report.pdf", summary="The report as PDF")
+@router.get(
+    "/download/report.pdf",
+    summary="The report as PDF",
+    response_class=Response,
+    responses={
+        **_file("application/pdf", "The report printed to PDF.", binary=True),
+        501: {
+            "description": "This server cannot print PDF (its system lacks the libraries).",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        },
+    },
+    openapi_extra=_ANSWERS,
+)
 def download_pdf(request: Request) -> Response:
     """The HTML report printed to PDF."""
     form, page, today = _downloaded_page(request)
@@ -261,7 +318,13 @@ def download_pdf(request: Request) -> Response:
     return _attachment(pdf, "application/pdf", "fadecast-report.pdf")
 
 
-@router.get("/download/plan.ics", summary="The lifetime plan as a calendar")
+@router.get(
+    "/download/plan.ics",
+    summary="The lifetime plan as a calendar",
+    response_class=Response,
+    responses=_file("text/calendar", "The planned sessions, an iCalendar file."),
+    openapi_extra=_ANSWERS,
+)
 def download_calendar(request: Request) -> Response:
     """Every planned session as an all-day event, to import into a calendar app."""
     from fadecast.report.ics import plan_calendar

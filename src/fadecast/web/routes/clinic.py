@@ -1,5 +1,5 @@
 """The clinic dashboard's pages (signed in): clients, the client's page, sessions,
-photos, consents, who is due, recall by lot, missing forms, passports, pigments,
+photos, consents, health screens, who is due, recall by lot, missing forms, passports, pigments,
 consent forms, users, the calendar feed and the export; and the feed itself.
 
 Every page is a plain HTML form or link (they work without JavaScript; htmx only
@@ -31,6 +31,7 @@ from starlette.datastructures import UploadFile
 
 from fadecast.errors import InputError
 from fadecast.records.audit import audit
+from fadecast.records.consents import HEALTH_QUESTIONS
 from fadecast.records.models import (
     CONSENT_SCOPES,
     SESSION_KINDS,
@@ -68,7 +69,16 @@ from fadecast.web.security import (
     records_of,
 )
 
-__all__ = ["MAX_ID", "PROFILE_FIELDS", "feed_router", "refresh_forecasts_of", "router"]
+__all__ = [
+    "HEALTH_ACTIONS",
+    "HEALTH_LABELS",
+    "MAX_ID",
+    "PROFILE_FIELDS",
+    "feed_router",
+    "health_answers",
+    "refresh_forecasts_of",
+    "router",
+]
 
 router = APIRouter(tags=["clinic"], include_in_schema=False, dependencies=[Depends(csrf_guard)])
 feed_router = APIRouter(tags=["clinic"], include_in_schema=False)
@@ -125,6 +135,14 @@ SESSION_LABELS = {
 }
 PHOTO_LABELS = {"photo": "Photo", "taken_on": "Taken on", "mm_per_px": "Scale"}
 CONSENT_LABELS = {"scope": "Consent", "signed_name": "Signed by", "source": "Where it came from"}
+#: The health screen's fields: its day, then each question.
+HEALTH_LABELS = {"taken_on": "Taken on", **{q.key: q.question for q in HEALTH_QUESTIONS}}
+#: What a yes to a question of the health screen asks of the practitioner, in words.
+HEALTH_ACTIONS = {
+    "defer": "do not treat now",
+    "doctor": "treat only with a doctor's approval",
+    "note": "adapt and record",
+}
 #: Each session kind in plain words.
 KIND_NAMES = {
     "initial": "initial",
@@ -730,14 +748,16 @@ async def sign_post(
     return await run_in_threadpool(_sign, request, viewer, client_id, data)
 
 
-@router.get("/clinic/clients/{client_id}/health", response_class=HTMLResponse)
-def health_page(
-    request: Request, client_id: Id, viewer: Annotated[Viewer, Depends(need("health.view"))]
-) -> Response:
-    """The client's health screens and what each yes asks of the practitioner; the view
-    is written to the audit log."""
-    from fadecast.records.consents import HEALTH_QUESTIONS
-
+def _health_page(
+    request: Request,
+    viewer: Viewer,
+    client_id: int,
+    form: FormState | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The client's health screens, newest first, and the form recording one; the view
+    is written to the audit log (the screens are health data)."""
     with records_of(request).transaction() as session:
         client = client_in(session, clinic_id=viewer.clinic_id, client_id=client_id)
         screens = session.scalars(
@@ -747,6 +767,7 @@ def health_page(
         ).all()
         shown = [
             {
+                "id": s.id,
                 "taken_on": s.taken_on,
                 "answers": [(q.question, bool(s.answers.get(q.key))) for q in HEALTH_QUESTIONS],
                 "flagged": list(s.flagged),
@@ -764,7 +785,104 @@ def health_page(
             at=now_of(request),
         )
         who = {"id": client.id, "name": client.name, "ref": client.ref}
-    return page(request, viewer, "health.html", {"client": who, "screens": shown})
+    today = _today(request)
+    return page(
+        request,
+        viewer,
+        "health.html",
+        {
+            "client": who,
+            "screens": shown,
+            "questions": [(q.key, q.question, HEALTH_ACTIONS[q.action]) for q in HEALTH_QUESTIONS],
+            "actions": HEALTH_ACTIONS,
+            "labels": HEALTH_LABELS,
+            "form": form or FormState({"taken_on": today.isoformat()}),
+            "today": today,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/clinic/clients/{client_id}/health", response_class=HTMLResponse)
+def health_page(
+    request: Request, client_id: Id, viewer: Annotated[Viewer, Depends(need("health.view"))]
+) -> Response:
+    """The client's health screens and what each yes asks of the practitioner, and (for
+    those who treat) the form recording a new one; the view is written to the audit log."""
+    return _health_page(request, viewer, client_id)
+
+
+def health_answers(data: Mapping[str, str]) -> tuple[dict[str, bool], dict[str, str]]:
+    """The screen's answers a form gives (``yes`` or ``no`` for each question of
+    :data:`~fadecast.records.consents.HEALTH_QUESTIONS`), and the error beside each
+    question left unanswered or answered otherwise.
+
+    Examples
+    --------
+    >>> answers, errors = health_answers({"diabetes": "yes", "keloid": "no"})
+    >>> answers
+    {'diabetes': True, 'keloid': False}
+    >>> errors["allergy_latex"]
+    'answer yes or no'
+    """
+    answers: dict[str, bool] = {}
+    errors: dict[str, str] = {}
+    for question in HEALTH_QUESTIONS:
+        given = data.get(question.key, "").strip().lower()
+        if given in ("yes", "no"):
+            answers[question.key] = given == "yes"
+        elif not given:
+            errors[question.key] = "answer yes or no"
+        else:
+            errors[question.key] = f"must be yes or no, got {given[:20]!r}"
+    return answers, errors
+
+
+def _add_health(
+    request: Request, viewer: Viewer, client_id: int, data: Mapping[str, str]
+) -> Response:
+    from fadecast.records.consents import add_health_screen
+
+    values = {k: data.get(k, "")[:200] for k in HEALTH_LABELS}
+    answers, errors = health_answers(data)
+    taken_on = None
+    try:
+        taken_on = _parse_date("taken_on", data.get("taken_on"))
+    except InputError as error:
+        errors[error.field] = error.message
+    if errors or taken_on is None:
+        ordered = {k: errors[k] for k in HEALTH_LABELS if k in errors}  # as on the form
+        return _health_page(request, viewer, client_id, FormState(values, ordered), status_code=422)
+    try:
+        with records_of(request).transaction() as session:
+            client = client_in(session, clinic_id=viewer.clinic_id, client_id=client_id)
+            screen = add_health_screen(
+                session,
+                client=client,
+                taken_on=taken_on,
+                answers=answers,
+                actor=viewer.actor,
+                now=now_of(request),
+            )
+            screen_id = screen.id
+    except InputError as error:
+        name = error.field.removeprefix("health.")
+        errors = {name if name in HEALTH_LABELS else "": error.message}
+        return _health_page(request, viewer, client_id, FormState(values, errors), status_code=422)
+    return RedirectResponse(
+        f"/clinic/clients/{client_id}/health#screen-{screen_id}", status_code=303
+    )
+
+
+@router.post("/clinic/clients/{client_id}/health", response_class=HTMLResponse)
+async def add_health_post(
+    request: Request, client_id: Id, viewer: Annotated[Viewer, Depends(need("health.record"))]
+) -> Response:
+    """Record the client's health screen of a day, every question answered yes or no;
+    each yes is flagged with what it asks of the practitioner (written to the audit
+    log)."""
+    data = await form_strings(request)
+    return await run_in_threadpool(_add_health, request, viewer, client_id, data)
 
 
 def _passport(request: Request, viewer: Viewer, client_id: int, file_format: str) -> Response:
