@@ -254,7 +254,6 @@ def _write_report(
     from fadecast.render.scene import RenderSettings, check_years, render_profile
     from fadecast.report.files import check_output_folder, write_files
     from fadecast.report.html import report_html
-    from fadecast.report.pictures import strip_png
     from fadecast.report.plots import (
         attribution_figure,
         fade_curve_figure,
@@ -287,7 +286,6 @@ def _write_report(
         advance(2)
         settings = RenderSettings(size_mm=20.0, px_per_mm=20.0, seed=seed, stubble=stubble)
         renders = render_profile(sc, year_list, settings, progress=lambda k: advance(2 + k))
-        strip = strip_png(renders)
         figures = {
             "fade_curve": fade_curve_figure(result),
             "attribution": attribution_figure(result),
@@ -303,11 +301,9 @@ def _write_report(
         page = report_html(
             result,
             profile_text=profile_text,
-            strip_png=strip,
             title=title,
-            plots_svg=(files["fade_curve.svg"], files["attribution.svg"]),
             plan=lifetime,
-            timeline_svg=files.get("plan_timeline.svg"),
+            renders=renders,
         )
         advance(len(year_list) + 3)
         written = write_files(folder, {"index.html": page.encode("utf-8"), **files})[0]

@@ -36,8 +36,13 @@ def test_report_is_self_contained() -> None:
     for match in re.finditer(r"https?://[^\s'\"]+", page):
         before = page[max(match.start() - 16, 0) : match.start()]
         assert "xmlns" in before, match.group(0)
-    assert page.count("<svg") == 2  # fade curve and attribution, inline
-    assert "data:image/png;base64," in page
+    assert page.count("<svg") == 1  # the fade curve, inline
+    assert "data:image/png;base64," in page  # the strip of renders, embedded
+    # The styles are inline: the page's own, and the chart's inside the SVG (WeasyPrint
+    # styles an SVG only from within); nothing is linked.
+    assert "<link" not in page and page.count("<style>") == 2
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "<style>" in svg and "svg.chart .band" in svg
 
 
 def test_report_says_what_the_forecast_says() -> None:
@@ -80,7 +85,7 @@ def test_report_command_writes_index_html(tmp_path: Path) -> None:
         "plan_timeline.svg",
     ]
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "What it will look like" in page and page.count("<svg") == 3
+    assert "What it will look like" in page and page.count("<svg") == 1
     assert "The lifetime plan" in page and "until age 75" in page
     assert done.stderr == ""
 
@@ -106,6 +111,7 @@ def test_demo_writes_the_report_and_says_where(tmp_path: Path) -> None:
 
 def test_report_gains_a_plan_section_with_sessions_costs_and_habits() -> None:
     from fadecast.planning import plan
+    from fadecast.report.answer import plan_view
 
     path = EXAMPLES / "sunbed-user.toml"
     text = (
@@ -115,14 +121,105 @@ def test_report_gains_a_plan_section_with_sessions_costs_and_habits() -> None:
     result = forecast(profile, samples=300, seed=0, today=TODAY)
     lifetime = plan(profile, samples=300, seed=0, today=TODAY)
     page = html.unescape(report_html(result, profile_text=text, plan=lifetime))
-    assert page.count("<svg") == 3  # curve, attribution, timeline
-    assert "The lifetime plan" in page and "Stepping back" in page
-    assert "Cost until the horizon: <strong>GBP" in page
+    words = plan_view(lifetime)
+    assert page.count("<svg") == 1  # the curve; the plan is in words that wrap on a phone
+    assert f"The lifetime plan until age {words.until_age}" in page
+    assert words.counts in page and words.permanence in page
+    assert words.cost.startswith("About GBP") and f"<strong>{words.cost}</strong>" in page
+    assert words.sessions and all(f"{s.when}: {s.title}</strong>" in page for s in words.sessions)
+    habits = page[page.index('id="habits-title"') : page.index('id="plan-title"')]
+    kept = habits[habits.index("Already kept") :] if "Already kept" in habits else ""
     for what_if in lifetime.what_ifs:
-        assert (what_if.label in page) == what_if.applicable
-    assert f"{lifetime.removal_now.total} points today" in page
+        label = what_if.label[:1].upper() + what_if.label[1:]
+        assert (f"<strong>{label}</strong>" in habits) == what_if.applicable
+        assert (what_if.label in kept) == (not what_if.applicable)
+    assert words.removal_now in page and words.removal_later in page
+    assert f"({lifetime.removal_now.total} points on the Kirby–Desai scale)" in page
     # Without a plan there is no plan section.
-    assert "The lifetime plan" not in report_html(result, profile_text=text)
+    alone = report_html(result, profile_text=text)
+    assert "The lifetime plan" not in alone and "What each habit buys" not in alone
+
+
+def test_report_stacks_each_years_pictures_when_given_the_renders() -> None:
+    from fadecast.forecasting import scenario_from_profile
+    from fadecast.render.scene import RenderSettings, render_profile
+
+    path = EXAMPLES / "temperate-office-worker.toml"
+    profile = load_profile(path, today=TODAY)
+    result = forecast(profile, samples=100, seed=0, today=TODAY)
+    renders = render_profile(
+        scenario_from_profile(profile, today=TODAY),
+        [0.0, 1.0, 5.0],
+        RenderSettings(size_mm=5.0, px_per_mm=10.0),
+    )
+    page = report_html(result, profile_text="", renders=renders, strip_png=b"\x89PNG fake")
+    assert page.count('<li class="year">') == 3
+    pictures = re.findall(r'<img src="data:image/png;base64,[^"]+" [^>]*alt="([^"]+)"', page)
+    assert pictures == [
+        f"{view}, {year}"
+        for year in ("healed", "year 1", "year 5")
+        for view in ("Close up", "From 2 m away")
+    ]
+    assert "A patch of scalp 0.5 cm across" in page
+    assert "iVBORw0KGgo" not in page.split("<ol class=")[0]  # the strip is not shown too
+
+
+def test_large_renders_are_embedded_at_most_the_size_given() -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    from fadecast.forecasting import scenario_from_profile
+    from fadecast.render.scene import RenderSettings, render_profile
+    from fadecast.report.answer import year_pairs
+
+    profile = load_profile(EXAMPLES / "temperate-office-worker.toml", today=TODAY)
+    renders = render_profile(
+        scenario_from_profile(profile, today=TODAY),
+        [0.0],
+        RenderSettings(size_mm=5.0, px_per_mm=16.0),
+    )
+    assert renders.pictures[0].closeup_srgb.shape[:2] == (80, 80)
+    (pair,) = year_pairs(renders, most_px=32)
+    for uri in (pair.closeup_uri, pair.social_uri):
+        data = base64.b64decode(uri.removeprefix("data:image/png;base64,"))
+        assert Image.open(io.BytesIO(data)).size == (32, 32)
+    (same,) = year_pairs(renders, most_px=200)  # never enlarged
+    data = base64.b64decode(same.closeup_uri.removeprefix("data:image/png;base64,"))
+    assert Image.open(io.BytesIO(data)).size == (80, 80)
+    with pytest.raises(ValueError, match="most_px"):
+        year_pairs(renders, most_px=0)
+
+
+def _pdf_colours(pdf: bytes) -> set[tuple[float, float, float]]:
+    """The fill and stroke colours a PDF's content streams set (RGB in [0, 1])."""
+    import zlib
+
+    found: set[tuple[float, float, float]] = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue  # a font or a picture
+        for r, g, b in re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)\b", content):
+            found.add((round(float(r) * 255), round(float(g) * 255), round(float(b) * 255)))
+    return found
+
+
+def test_the_pdf_keeps_the_colours_that_carry_meaning() -> None:
+    """Printed by WeasyPrint (the web's PDF download), the chart keeps its band, window,
+    median and due date, and the legend its keys."""
+    import importlib
+
+    weasyprint = importlib.import_module("weasyprint")  # untyped; as the web imports it
+    page, _ = _page("temperate-office-worker")
+    pdf = bytes(weasyprint.HTML(string=page).write_pdf())
+    assert pdf.startswith(b"%PDF-")
+    colours = _pdf_colours(pdf)
+    for hex_ in ("#9ec3e6", "#f4b183", "#1f4e79", "#c55a11"):  # band, window, median, due
+        rgb = tuple(int(hex_[i : i + 2], 16) for i in (1, 3, 5))
+        assert rgb in colours, hex_
 
 
 def test_report_command_refuses_a_bad_horizon(tmp_path: Path) -> None:
@@ -144,6 +241,6 @@ def test_report_shows_the_personal_window_beside_the_prior_one() -> None:
     result = forecast(parse_profile(data, today=TODAY), samples=300, seed=0, today=TODAY)
     assert result.personal is not None
     page = html.unescape(report_html(result, profile_text=""))
-    assert "From the client's own 2 photo measurements" in page
+    assert "From your own 2 photo measurements: a touch-up around" in page
     plain = html.unescape(_page("temperate-office-worker")[0])
     assert "photo measurement" not in plain

@@ -4,6 +4,7 @@ beside their fields, the shareable link, the downloads and the security headers.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import subprocess
 import sys
@@ -416,9 +417,56 @@ def test_the_report_download_is_the_command_lines_report(
     assert response.headers["content-disposition"] == 'attachment; filename="fadecast-report.html"'
     text = response.text
     assert text.startswith("<!DOCTYPE html>")
-    assert "Touch-up: median" in text and "The lifetime plan" in text
+    assert "To the month: the median is" in text and "The lifetime plan" in text
     assert "[person]" in text  # the profile, as TOML, at the end
     assert "<script" not in text
+
+
+def sections(html_text: str) -> dict[str, str]:
+    """The text of each section of a page, by the id of its heading (styles left out)."""
+    found = {}
+    pattern = r'<section[^>]*aria-labelledby="([^"]+)"[^>]*>(.*?)</section>'
+    for ident, inner in re.findall(pattern, html_text, flags=re.DOTALL):
+        inner = re.sub(r"<style>.*?</style>", "", inner, flags=re.DOTALL)
+        found[ident] = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+    return found
+
+
+def test_the_report_gives_the_answer_the_page_gives(
+    client: TestClient, answers: dict[str, str]
+) -> None:
+    """One set of templates for both: every part of the answer reads the same on the page
+    and in the report (the pictures apart: the page shows each year's, the report a
+    strip of them)."""
+    page = sections(client.get(result_url(answers)).text)
+    report = sections(client.get("/download/report.html?" + urlencode(answers)).text)
+    shared = [
+        "answer-title",
+        "curve-title-h",
+        "factors-title",
+        "habits-title",
+        "plan-title",
+        "removal-title",
+        "photo-title",
+    ]
+    assert set(shared) <= set(page) and set(shared) <= set(report)
+    for ident in shared:
+        assert report[ident] == page[ident], ident
+    assert "share-title" in page and "share-title" not in report  # the page's own
+    assert "profile-title" in report and "profile-title" not in page  # the report's own
+
+
+def test_the_shared_stylesheets_are_served_as_files(client: TestClient) -> None:
+    from fadecast.report.templating import stylesheet
+
+    page = parse(client.get("/").text)
+    linked = [e.attrs["href"] for e in page.find("link", rel="stylesheet")]
+    assert linked[:3] == ["/static/answer.css", "/static/chart.css", "/static/app.css"]
+    for name in ("answer.css", "chart.css"):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/css")
+        assert response.text == stylesheet(name)
 
 
 def test_the_pdf_download(client: TestClient, answers: dict[str, str]) -> None:

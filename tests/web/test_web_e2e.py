@@ -34,7 +34,9 @@ CHROMIUM_ARGS = [
 PHONE: ViewportSize = {"width": 390, "height": 844}
 TODAY = dt.date(2026, 6, 1)
 
-# Computed font size and whether it is shown, of every element holding its own text.
+# The size each shown text is drawn at, in CSS px, of every element holding its own text:
+# its computed font size, times the scale its SVG is drawn at for text in a chart (a
+# chart's text is sized in the chart's own units).
 FONT_SIZES = """() => {
   const found = [];
   for (const el of document.body.querySelectorAll('*')) {
@@ -43,8 +45,13 @@ FONT_SIZES = """() => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
     if (style.display === 'none' || style.visibility === 'hidden' || box.width <= 1) continue;
+    let size = parseFloat(style.fontSize);
+    if (el instanceof SVGGraphicsElement) {
+      const m = el.getScreenCTM();
+      size *= Math.hypot(m.a, m.b);
+    }
     const text = el.textContent.trim().slice(0, 40);
-    found.push([el.tagName.toLowerCase(), parseFloat(style.fontSize), text]);
+    found.push([el.tagName.toLowerCase(), size, text]);
   }
   return found;
 }"""
@@ -128,6 +135,8 @@ def test_the_calculator_on_a_phone(
     page.wait_for_load_state("networkidle")
     no_sideways_scrolling(page)
     readable(page)
+    # The chart's text, drawn at the chart's scale, was among what was measured.
+    assert any(tag == "text" for tag, _, _ in page.evaluate(FONT_SIZES))
     # The renders are stacked: each year below the one before.
     tops = page.eval_on_selector_all(".year", "els => els.map(e => e.getBoundingClientRect().top)")
     assert len(tops) == 6 and tops == sorted(tops) and len(set(tops)) == 6

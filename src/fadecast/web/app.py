@@ -26,10 +26,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fadecast.report.templating import STYLE_PACKAGE, template_loader
 from fadecast.version import __version__
 from fadecast.web.security import PageError, viewer_of
 from fadecast.web.settings import WebSettings
@@ -159,7 +160,9 @@ class BodyLimit:
             text = (
                 '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                '<title>Too large · fadecast</title><link rel="stylesheet" href="/static/app.css">'
+                "<title>Too large · fadecast</title>"
+                '<link rel="stylesheet" href="/static/answer.css">'
+                '<link rel="stylesheet" href="/static/app.css">'
                 f'</head><body><main id="main"><h1>Too large</h1><p class="error">{what} is '
                 f"larger than {size}: go back and send a smaller one.</p></main></body></html>"
             )
@@ -202,8 +205,10 @@ class BodyLimit:
 
 
 def _templates() -> Jinja2Templates:
+    """The pages' templates: the web's own, then the answer's, shared with the HTML
+    report (:func:`fadecast.report.templating.template_loader`)."""
     env = Environment(
-        loader=PackageLoader("fadecast.web", "templates"),
+        loader=ChoiceLoader([PackageLoader("fadecast.web", "templates"), template_loader()]),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -407,7 +412,9 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(clinic.router)
     app.include_router(clinic.feed_router)
-    app.mount("/static", StaticFiles(packages=[("fadecast.web", "static")]), name="static")
+    # The web's own files, then the answer's stylesheets shared with the HTML report.
+    static = StaticFiles(packages=[("fadecast.web", "static"), STYLE_PACKAGE])
+    app.mount("/static", static, name="static")
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)

@@ -270,12 +270,11 @@ class Calculator:
 
         def make() -> str:
             from fadecast.report.html import report_html
-            from fadecast.report.pictures import strip_png
 
             return report_html(
                 page.forecast,
                 profile_text=profile_text,
-                strip_png=strip_png(page.renders),
+                renders=page.renders,
                 title=f"SMP forecast: {page.profile.name}" if page.profile.name else None,
                 plan=page.plan,
             )
