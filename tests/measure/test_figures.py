@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from fadecast.measure.figures import fully_treated, treated_by_distance
+from fadecast.measure.figures import bare_skin_rgb, fully_treated, treated_by_distance
+from fadecast.measure.photo import LinearRGB
 
 
 def _distance_to(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -75,3 +76,31 @@ def test_an_even_pattern_is_fully_treated_throughout(seed: int, jitter: float) -
     everywhere = np.ones((120, 120), dtype=bool)
     full = fully_treated(r, c, everywhere, everywhere, 5.0)
     assert full.mean() > 0.95
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 2**32 - 1),
+    st.floats(0.05, 1.0),
+    st.tuples(*(st.floats(0.7, 1.3),) * 3),
+)
+def test_bare_skin_median_from_codes_is_that_of_the_decoded_pixels(
+    seed: int, share: float, gains: tuple[float, float, float]
+) -> None:
+    """The untreated skin's median colour read from the photo's codes (their histogram)
+    is np.median of the decoded pixels to the bit, an even or odd count of them."""
+    rng = np.random.default_rng(seed)
+    h, w = (int(v) for v in rng.integers(2, 50, 2))
+    srgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    srgb[..., 1] = rng.integers(120, 124, (h, w))  # ties in one channel
+    photo = LinearRGB(srgb, gains)
+    untreated = rng.random((h, w)) < share
+    untreated[0, 0] = True  # (at least 5 % of the pixels: above the least share)
+    analysed = np.ones((h, w), dtype=bool)
+    finding = np.zeros(0)  # not read: the untreated skin is given
+    from_codes = bare_skin_rgb(finding, photo, analysed, untreated, work=photo)  # type: ignore[arg-type]
+    decoded = photo.take(srgb)
+    from_pixels = bare_skin_rgb(finding, decoded, analysed, untreated, work=decoded)  # type: ignore[arg-type]
+    assert from_codes is not None and from_pixels is not None
+    np.testing.assert_array_equal(from_codes, from_pixels)
+    np.testing.assert_array_equal(from_codes, np.median(decoded[untreated], axis=0))

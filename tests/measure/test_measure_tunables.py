@@ -38,7 +38,7 @@ TUNED = {
     "centre_min_px": 1.2,
     "scale_step": 24.0**0.1,
     "scale_range": 24.0,
-    "scale_budget_px": 1_000_000,
+    "scale_budget_px": 700_000,
     "scale_tiles": 4,
     "skin_reach": 8.0,
     "skin_smoothing": 4.5,

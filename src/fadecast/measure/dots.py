@@ -48,6 +48,7 @@ side by side on the processors there are, with the values of one chunk after ano
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,7 +192,10 @@ def find_dots(
     if found_scale and hair_share > HAIRY_SHARE:
         # Hairs answer at scales finer than the dots and pull the scale found down:
         # found again with the hairs painted out.
-        rescaled = dot_scale_px(1.0 - dark, min_sigma_px=min_sigma_px / factor) * factor
+        # (Hairs only pull it down: scales finer than half an octave below it are not
+        # tried again.)
+        least = max(min_sigma_px, sigma_px / math.sqrt(2.0)) / factor
+        rescaled = dot_scale_px(1.0 - dark, min_sigma_px=least) * factor
         if abs(rescaled / sigma_px - 1.0) > 0.05:
             del skin, dark, hair
             return find_dots(

@@ -404,15 +404,12 @@ def _colours_at(work: Colours, mask: NDArray[np.bool_]) -> Float32:
     return np.asarray(values[:: max(1, math.ceil(len(values) / _SAMPLE))], dtype=np.float32)
 
 
-def _mean_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
-    """Mean linear RGB of the working pixels in ``mask`` (all of them). [1]"""
-    h, w = mask.shape
-    if not isinstance(work, LinearRGB):
-        return np.asarray(work[:h, :w][mask].mean(axis=0, dtype=np.float64), dtype=np.float64)
+def _code_counts(work: LinearRGB, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """How many of the pixels ``mask`` sets hold each 8-bit code, channel by channel,
+    shape ``(3, 256)`` (OpenCV's histogram, a band of rows at a time)."""
     import cv2
 
-    # Each channel's mean from the histogram of its 8-bit codes (OpenCV's, on the
-    # pixels the mask sets): the linear value of every code once, not of every pixel.
+    h, w = mask.shape
     counts = np.zeros((3, 256), dtype=np.int64)
     rows = max(1, _SAMPLE // max(w, 1))
     for top in range(0, h, rows):
@@ -422,12 +419,54 @@ def _mean_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
             counts[ch] += (
                 cv2.calcHist([codes], [ch], band, [256], [0, 256]).reshape(-1).astype(np.int64)
             )
+    return counts
+
+
+def _code_levels(work: LinearRGB) -> Float32:
+    """The linear value of every 8-bit code of each channel of ``work``, shape
+    ``(256, 3)``. [1]"""
+    return work.take(np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1))
+
+
+def _mean_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
+    """Mean linear RGB of the working pixels in ``mask`` (all of them). [1]"""
+    h, w = mask.shape
+    if not isinstance(work, LinearRGB):
+        return np.asarray(work[:h, :w][mask].mean(axis=0, dtype=np.float64), dtype=np.float64)
+    # Each channel's mean from the histogram of its 8-bit codes: the linear value of
+    # every code once, not of every pixel.
+    counts = _code_counts(work, mask)
     count = int(counts[0].sum())
     if not count:
         return np.full(3, np.nan)
-    levels = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
-    linear = work.take(levels).astype(np.float64)  # (256, 3): code k of each channel
+    linear = _code_levels(work).astype(np.float64)  # (256, 3): code k of each channel
     return np.asarray([counts[ch] @ linear[:, ch] for ch in range(3)]) / count
+
+
+def _median_colour(work: Colours, mask: NDArray[np.bool_]) -> Array:
+    """Median linear RGB of the working pixels in ``mask``, channel by channel, as
+    ``np.median`` gives it (the mean of the two middle values of an even count); of
+    all of them where ``work`` is the photo's codes (a channel's linear value grows with
+    its code, so its median is that of the middle codes, read from their histogram),
+    else of an even sample of at most :data:`_SAMPLE`. [1]"""
+    if not isinstance(work, LinearRGB):
+        return np.asarray(np.median(_colours_at(work, mask), axis=0), dtype=np.float64)
+    counts = _code_counts(work, mask)
+    count = int(counts[0].sum())
+    if not count:
+        return np.full(3, np.nan)
+    levels = _code_levels(work)
+    ends = np.cumsum(counts, axis=1)
+    out = np.empty(3, dtype=np.float64)
+    for ch in range(3):
+        low, high = (
+            int(np.searchsorted(ends[ch], place, side="right"))
+            for place in ((count - 1) // 2, count // 2)
+        )
+        # In single precision, as np.median of the values themselves.
+        pair = np.array([levels[low, ch], levels[high, ch]], dtype=np.float32)
+        out[ch] = float(pair[0]) if low == high else float(np.mean(pair, dtype=np.float32))
+    return out
 
 
 def bare_skin_rgb(
@@ -449,7 +488,7 @@ def bare_skin_rgb(
     if untreated.mean() < MIN_BARE_SKIN_SHARE:
         return None
     work = _working_rgb(rgb, found.working_factor) if work is None else work
-    return np.asarray(np.median(_colours_at(work, untreated), axis=0), dtype=np.float64)
+    return _median_colour(work, untreated)
 
 
 def bare_skin_at(bare_rgb: NDArray[np.float64], skin_y: NDArray[np.float64]) -> Array:

@@ -19,6 +19,7 @@ from fadecast.measure.imaging import (
     block_all,
     distance_to_unset,
     erode_cross,
+    even_sample,
     full_resolution,
     gaussian_filter,
     nearest_among,
@@ -146,8 +147,10 @@ def _full_share(cells: NDArray[np.bool_], cell: int, shape: tuple[int, ...]) -> 
 
 
 def _robust_z(field: Float32, at: Array, where: NDArray[np.bool_]) -> Array:
-    """``at`` in robust standard deviations of ``field`` over ``where`` above its median."""
-    values = field[where]
+    """``at`` in robust standard deviations of ``field`` over ``where`` above its median
+    (both read on an even sample of at most :data:`~fadecast.measure.imaging.MAX_SAMPLE`
+    of the values)."""
+    values = even_sample(field[where])
     centre = float(np.median(values))
     sd = 1.4826 * float(np.median(np.abs(values - centre)))
     return np.asarray((at - centre) / max(sd, 1e-12), dtype=np.float64)
