@@ -84,6 +84,25 @@ def test_a_truncated_photo_is_refused(tmp_path: Path) -> None:
         read_photo(path)
 
 
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_a_truncated_photo_is_refused_whatever_another_library_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, image_format: str
+) -> None:
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported: a cut-off
+    file must still be refused, not read as a photo padded with black."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    array = np.random.default_rng(2).integers(0, 256, (240, 240, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format=image_format)
+    path = tmp_path / "cut.img"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(InputError, match=r"cut\.img cannot be decoded"):
+        read_photo(path)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back as it was
+
+
 def test_a_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
     """A PNG whose header declares 60,000 x 60,000 pixels, with almost no data."""
     import struct

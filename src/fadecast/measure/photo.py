@@ -14,7 +14,10 @@ from 0 to their largest value).
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ __all__ = [
     "linear_from_srgb8",
     "luminance",
     "read_photo",
+    "whole_files_only",
 ]
 
 Float32 = NDArray[np.float32]
@@ -38,6 +42,40 @@ Float32 = NDArray[np.float32]
 #: Largest photo accepted (a 50-megapixel camera); larger files are refused before they
 #: are decoded, which also stops decompression bombs.
 MAX_PHOTO_PIXELS = 50_000_000
+
+_WHOLE_FILES_LOCK = threading.Lock()
+
+
+@contextmanager
+def whole_files_only() -> Iterator[None]:
+    """Make Pillow refuse a truncated file while a photo is decoded.
+
+    Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES`` is one process-wide switch, and a
+    library may turn it on when imported (WeasyPrint does), after which a cut-off
+    download decodes as a photo padded with black. It is held off for the decode and
+    put back as it was; the lock keeps two decodes from restoring it out of order.
+
+    Examples
+    --------
+    >>> from PIL import ImageFile
+    >>> ImageFile.LOAD_TRUNCATED_IMAGES = True  # as another library may leave it
+    >>> with whole_files_only():
+    ...     ImageFile.LOAD_TRUNCATED_IMAGES
+    False
+    >>> ImageFile.LOAD_TRUNCATED_IMAGES
+    True
+    >>> ImageFile.LOAD_TRUNCATED_IMAGES = False
+    """
+    from PIL import ImageFile
+
+    with _WHOLE_FILES_LOCK:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
 
 #: Rec. 709 / sRGB primaries, D65: luminance Y from linear R, G, B (IEC 61966-2-1).
 Y_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
@@ -266,7 +304,8 @@ def read_photo(path: Path | str, *, field: str = "photo") -> NDArray[np.uint8]:
                     )
                 if width == 0 or height == 0:
                     raise InputError(field, f"{p.name} has no pixels")
-                image.load()
+                with whole_files_only():
+                    image.load()
                 upright = ImageOps.exif_transpose(image)
                 return _to_srgb8(upright)
     except InputError:

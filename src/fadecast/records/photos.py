@@ -70,7 +70,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fadecast.errors import InputError
-from fadecast.measure.photo import MAX_PHOTO_PIXELS
+from fadecast.measure.photo import MAX_PHOTO_PIXELS, whole_files_only
 from fadecast.records.audit import audit
 from fadecast.records.consents import consent_in_force
 from fadecast.records.database import database_url, default_database_path
@@ -505,8 +505,9 @@ def prepare_photo(data: bytes, *, name: str = "the file") -> PreparedPhoto:
                     )
                 if width == 0 or height == 0:
                     raise InputError("photo", f"{name} has no pixels")
-                image.verify()
-            with Image.open(io.BytesIO(stripped.data)) as image:
+                with whole_files_only():
+                    image.verify()
+            with Image.open(io.BytesIO(stripped.data)) as image, whole_files_only():
                 image.load()
     except InputError:
         raise
