@@ -13,8 +13,9 @@ import os
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -23,6 +24,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from fadecast.records.database import Database, open_database, upgrade
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 # colour-science warns about optional dependencies on import; the project does not use them.
 os.environ.setdefault("COLOUR_SCIENCE__FILTER_USAGE_WARNINGS", "1")
@@ -118,3 +122,60 @@ def records(db_url: str) -> Iterator[Database]:
 #: Alembic's migration scripts run only under Alembic (its environment reads the
 #: migration context on import): they are not modules to collect doctests from.
 collect_ignore_glob = ["src/fadecast/records/migrations/*"]
+
+
+#: Debian's Chromium, which the browser tests drive (never a browser Playwright downloads).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+# The size each shown text is drawn at, in CSS px, of every element holding its own text:
+# its computed font size, times the scale its SVG is drawn at for text in a chart (a
+# chart's text is sized in the chart's own units).
+_DRAWN_FONT_SIZES_JS = """() => {
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (style.display === 'none' || style.visibility === 'hidden' || box.width <= 1) continue;
+    let size = parseFloat(style.fontSize);
+    if (el instanceof SVGGraphicsElement) {
+      const m = el.getScreenCTM();
+      size *= Math.hypot(m.a, m.b);
+    }
+    found.push([el.tagName.toLowerCase(), size, el.textContent.trim().slice(0, 40)]);
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="session")
+def drawn_font_sizes() -> Callable[[Page], list[tuple[str, float, str]]]:
+    """A function giving every shown text of a page as (tag, drawn size [CSS px], its
+    first 40 characters)."""
+
+    def sizes(page: Page) -> list[tuple[str, float, str]]:
+        found = page.evaluate(_DRAWN_FONT_SIZES_JS)
+        return [(str(tag), float(size), str(text)) for tag, size, text in found]
+
+    return sizes

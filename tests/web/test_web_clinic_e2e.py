@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from fadecast.forecasting import scenario_from_profile
 from fadecast.inputs.profile import parse_profile
@@ -28,15 +28,6 @@ from fadecast.render.scene import RenderSettings, render_profile
 from fadecast.web import WebSettings, create_app
 from fadecast.web.server import running_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TODAY = dt.date(2026, 6, 1)
 NOW = dt.datetime(2026, 6, 1, 9, 0, 0)
 PASSWORD = "a long pass phrase"
@@ -108,14 +99,6 @@ def server(tmp_path: Path) -> Iterator[str]:
         yield address
     app.state.uploads.close()
     app.state.records.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def watch(page: Page) -> list[str]:

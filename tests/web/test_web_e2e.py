@@ -12,49 +12,20 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize
 
 from fadecast.web import WebSettings, create_app
 from fadecast.web.server import running_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE: ViewportSize = {"width": 390, "height": 844}
+#: The root conftest's ``drawn_font_sizes``: (tag, drawn size [CSS px], text) of a page.
+FontSizes = Callable[[Page], list[tuple[str, float, str]]]
 TODAY = dt.date(2026, 6, 1)
-
-# The size each shown text is drawn at, in CSS px, of every element holding its own text:
-# its computed font size, times the scale its SVG is drawn at for text in a chart (a
-# chart's text is sized in the chart's own units).
-FONT_SIZES = """() => {
-  const found = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-    if (!own) continue;
-    const style = getComputedStyle(el);
-    const box = el.getBoundingClientRect();
-    if (style.display === 'none' || style.visibility === 'hidden' || box.width <= 1) continue;
-    let size = parseFloat(style.fontSize);
-    if (el instanceof SVGGraphicsElement) {
-      const m = el.getScreenCTM();
-      size *= Math.hypot(m.a, m.b);
-    }
-    const text = el.textContent.trim().slice(0, 40);
-    found.push([el.tagName.toLowerCase(), size, text]);
-  }
-  return found;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +33,6 @@ def server() -> Iterator[str]:
     app = create_app(WebSettings(samples=300, today=TODAY))
     with running_server(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()
@@ -107,20 +70,19 @@ def no_sideways_scrolling(page: Page) -> None:
     assert width <= PHONE["width"], f"the page is {width} px wide"
 
 
-def readable(page: Page) -> None:
-    sizes = page.evaluate(FONT_SIZES)
+def readable(sizes: list[tuple[str, float, str]]) -> None:
     assert sizes, "no text found"
     small = [(tag, size, text) for tag, size, text in sizes if size < 14.0]
     assert small == []
 
 
 def test_the_calculator_on_a_phone(
-    server: str, phone: tuple[Page, list[str]], tmp_path: Path
+    server: str, phone: tuple[Page, list[str]], tmp_path: Path, drawn_font_sizes: FontSizes
 ) -> None:
     page, complaints = phone
     page.goto(server + "/")
     no_sideways_scrolling(page)
-    readable(page)
+    readable(drawn_font_sizes(page))
     fill_the_form(page)
     assert page.is_checked("#f-skin-2")
     page.click("h1")  # closes the city's suggestion list, as a tap elsewhere does
@@ -134,9 +96,9 @@ def test_the_calculator_on_a_phone(
     assert page.evaluate("document.activeElement.id") == "answer-title"
     page.wait_for_load_state("networkidle")
     no_sideways_scrolling(page)
-    readable(page)
+    readable(drawn_font_sizes(page))
     # The chart's text, drawn at the chart's scale, was among what was measured.
-    assert any(tag == "text" for tag, _, _ in page.evaluate(FONT_SIZES))
+    assert any(tag == "text" for tag, _, _ in drawn_font_sizes(page))
     # The renders are stacked: each year below the one before.
     tops = page.eval_on_selector_all(".year", "els => els.map(e => e.getBoundingClientRect().top)")
     assert len(tops) == 6 and tops == sorted(tops) and len(set(tops)) == 6
@@ -155,7 +117,7 @@ def test_the_calculator_on_a_phone(
 
 
 def test_errors_beside_their_fields_in_the_browser(
-    server: str, phone: tuple[Page, list[str]]
+    server: str, phone: tuple[Page, list[str]], drawn_font_sizes: FontSizes
 ) -> None:
     page, complaints = phone
     page.goto(server + "/")
@@ -171,7 +133,7 @@ def test_errors_beside_their_fields_in_the_browser(
     assert focused == "#f-weekday_hours"
     assert page.url == server + "/"  # a wrong answer is not a link to share
     no_sideways_scrolling(page)
-    readable(page)
+    readable(drawn_font_sizes(page))
     assert complaints == []
 
 

@@ -11,47 +11,17 @@ import itertools
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 #: An A4 sheet at the browser's 96 px an inch. [px]
 A4: ViewportSize = {"width": 794, "height": 1123}
 TODAY = dt.date(2026, 11, 23)
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "fadecast" / "examples"
-
-# The size each shown text is drawn at, in CSS px, of every element holding its own text:
-# its computed font size, times the scale its SVG is drawn at for text in a chart (a
-# chart's text is sized in the chart's own units).
-DRAWN_FONT_SIZES = """() => {
-  const found = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-    if (!own) continue;
-    const style = getComputedStyle(el);
-    const box = el.getBoundingClientRect();
-    if (style.display === 'none' || style.visibility === 'hidden' || box.width <= 1) continue;
-    let size = parseFloat(style.fontSize);
-    if (el instanceof SVGGraphicsElement) {
-      const m = el.getScreenCTM();
-      size *= Math.hypot(m.a, m.b);
-    }
-    found.push([el.tagName.toLowerCase(), size, el.textContent.trim().slice(0, 40)]);
-  }
-  return found;
-}"""
 
 
 def _cli(*args: str) -> None:
@@ -110,14 +80,6 @@ def full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture(params=["written", "full"])
 def report(request: pytest.FixtureRequest) -> Path:
     path: Path = request.getfixturevalue(f"{request.param}_report")
@@ -139,7 +101,9 @@ def scroll_width(page: Page) -> int:
     return width
 
 
-def test_the_report_reads_on_a_phone(browser: Browser, report: Path) -> None:
+def test_the_report_reads_on_a_phone(
+    browser: Browser, report: Path, drawn_font_sizes: Callable[[Page], list[tuple[str, float, str]]]
+) -> None:
     page = opened(browser, report, PHONE)
     try:
         assert scroll_width(page) <= PHONE["width"]
@@ -151,7 +115,7 @@ def test_the_report_reads_on_a_phone(browser: Browser, report: Path) -> None:
             "e.querySelectorAll('text').length])",
         )
         assert charts and all(chart and texts >= 5 for chart, texts in charts)
-        sizes = page.evaluate(DRAWN_FONT_SIZES)
+        sizes = drawn_font_sizes(page)
         assert any(tag == "text" for tag, _, _ in sizes), "the chart's text was not measured"
         assert any(tag == "pre" for tag, _, _ in sizes), "the profile was not measured"
         small = [(tag, round(size, 2), text) for tag, size, text in sizes if size < 14.0]
