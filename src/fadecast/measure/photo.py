@@ -58,13 +58,14 @@ def whole_files_only() -> Iterator[None]:
     Examples
     --------
     >>> from PIL import ImageFile
+    >>> before = ImageFile.LOAD_TRUNCATED_IMAGES
     >>> ImageFile.LOAD_TRUNCATED_IMAGES = True  # as another library may leave it
     >>> with whole_files_only():
     ...     ImageFile.LOAD_TRUNCATED_IMAGES
     False
     >>> ImageFile.LOAD_TRUNCATED_IMAGES
     True
-    >>> ImageFile.LOAD_TRUNCATED_IMAGES = False
+    >>> ImageFile.LOAD_TRUNCATED_IMAGES = before
     """
     from PIL import ImageFile
 
