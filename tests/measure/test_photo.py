@@ -18,6 +18,7 @@ from fadecast.measure.photo import (
     linear_from_srgb8,
     luminance,
     read_photo,
+    whole_files_only,
 )
 
 
@@ -101,6 +102,21 @@ def test_a_truncated_photo_is_refused_whatever_another_library_set(
     with pytest.raises(InputError, match=r"cut\.img cannot be decoded"):
         read_photo(path)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back as it was
+
+
+def test_pillows_switch_is_put_back_when_the_last_of_overlapping_decodes_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    first, second = whole_files_only(), whole_files_only()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # the second decode is still strict
+    second.__exit__(None, None, None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:

@@ -43,7 +43,18 @@ Float32 = NDArray[np.float32]
 #: are decoded, which also stops decompression bombs.
 MAX_PHOTO_PIXELS = 50_000_000
 
-_WHOLE_FILES_LOCK = threading.Lock()
+
+class _StrictDecodes:
+    """The decodes under way in :func:`whole_files_only`, and Pillow's switch as the
+    first of them found it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.under_way = 0
+        self.found = False
+
+
+_STRICT = _StrictDecodes()
 
 
 @contextmanager
@@ -52,8 +63,9 @@ def whole_files_only() -> Iterator[None]:
 
     Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES`` is one process-wide switch, and a
     library may turn it on when imported (WeasyPrint does), after which a cut-off
-    download decodes as a photo padded with black. It is held off for the decode and
-    put back as it was; the lock keeps two decodes from restoring it out of order.
+    download decodes as a photo padded with black. It is held off while any photo is
+    being decoded (decodes still run side by side) and put back as it was when the last
+    of them ends.
 
     Examples
     --------
@@ -69,13 +81,18 @@ def whole_files_only() -> Iterator[None]:
     """
     from PIL import ImageFile
 
-    with _WHOLE_FILES_LOCK:
-        before = ImageFile.LOAD_TRUNCATED_IMAGES
+    with _STRICT.lock:
+        if _STRICT.under_way == 0:
+            _STRICT.found = ImageFile.LOAD_TRUNCATED_IMAGES
+        _STRICT.under_way += 1
         ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = before
+    try:
+        yield
+    finally:
+        with _STRICT.lock:
+            _STRICT.under_way -= 1
+            if _STRICT.under_way == 0:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _STRICT.found
 
 
 #: Rec. 709 / sRGB primaries, D65: luminance Y from linear R, G, B (IEC 61966-2-1).
