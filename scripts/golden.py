@@ -7,6 +7,11 @@ plots), ``measure`` on the year-1 close-up render (JSON, the overlay and the dot
 scale found automatically and with it given), and ``schema``. Small text outputs are kept
 whole, so a change shows as a diff; pictures, pages and manifests are kept as SHA-256 digests.
 
+The outputs are made with the same arithmetic on every x86-64 machine: numpy's AVX2 loops and
+OpenBLAS's Haswell kernels (:func:`same_arithmetic`). Left to choose, both take AVX-512 code
+where the processor has it, whose last bits of rounding differ: enough to move one pixel of a
+close-up by a code value, or a digit of a plot's coordinates, and so a digest.
+
 A change that alters an output regenerates the file on purpose, and its commit says why::
 
     python scripts/golden.py             # write scripts/golden.json
@@ -23,6 +28,7 @@ import difflib
 import hashlib
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -42,10 +48,37 @@ WHOLE_TEXT_BYTES = 16_384
 Outputs = dict[str, bytes]
 
 
+def same_arithmetic(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` with numpy held to its AVX2 loops (``NPY_ENABLE_CPU_FEATURES``) and
+    OpenBLAS to its Haswell kernels (``OPENBLAS_CORETYPE``), on an x86-64 processor with
+    AVX2; elsewhere ``environ`` as it is (the outputs may then differ in their last bits).
+
+    Examples
+    --------
+    >>> pinned = same_arithmetic({"PATH": "/usr/bin"})
+    >>> pinned["PATH"], set(pinned) - {"PATH"} <= {"NPY_ENABLE_CPU_FEATURES", "OPENBLAS_CORETYPE"}
+    ('/usr/bin', True)
+    """
+    pinned = dict(environ)
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return pinned
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace").split()
+    except OSError:
+        return pinned
+    if "avx2" in flags and "fma" in flags:
+        pinned |= {"NPY_ENABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Haswell"}
+    return pinned
+
+
+ENVIRONMENT = same_arithmetic(os.environ)
+
+
 def fadecast(*args: str | Path) -> bytes:
-    """Run ``python -m fadecast`` with ``args`` and return its standard output."""
+    """Run ``python -m fadecast`` with ``args`` (with :data:`ENVIRONMENT`) and return its
+    standard output."""
     command = [sys.executable, "-m", "fadecast", *map(str, args)]
-    done = subprocess.run(command, capture_output=True, check=False)
+    done = subprocess.run(command, capture_output=True, check=False, env=ENVIRONMENT)
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip()
         raise RuntimeError(f"{' '.join(command[2:])} exited {done.returncode}: {message}")
