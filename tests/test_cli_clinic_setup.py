@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from fadecast.records.consents import HEALTH_QUESTIONS
+from fadecast.records.database import open_database
+from fadecast.records.models import HealthScreen
 
 PROFILE = """
 [person]
@@ -135,8 +138,15 @@ def test_a_client_is_recorded_from_first_visit_to_closed_session(db: Path) -> No
         ),
         encoding="utf-8",
     )
-    out = ok("health", "C-001", "--answers", str(answers), db=db)
+    out = ok("health", "C-001", "--answers", str(answers), "--notes", "Scar on the crown", db=db)
     assert "1 flagged" in out and "keloids" in out and "doctor's approval" in out
+    records = open_database(str(db))
+    try:
+        with records.transaction() as session:
+            notes = session.scalars(select(HealthScreen.notes)).all()
+    finally:
+        records.close()
+    assert notes == ["Scar on the crown"]
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,36 @@ def test_each_migration_goes_up_and_down_in_turn(db_url: str) -> None:
     assert upgrade(db_url, revision="0001") == "0001"
     with pytest.raises(InputError, match=r"older than this fadecast's .*fadecast clinic upgrade"):
         open_database(db_url)
-    assert upgrade(db_url) == head_revision() == "0003"
+    assert upgrade(db_url) == head_revision() == "0004"
     assert downgrade(db_url, revision="0001") == "0001"
     assert downgrade(db_url, revision="base") is None
+
+
+def test_the_notes_of_a_health_screen_come_with_revision_0004(db_url: str) -> None:
+    """Health screens recorded before the notes keep their rows, with no notes."""
+    assert upgrade(db_url, revision="0003") == "0003"
+    engine = make_engine(database_url(db_url))
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("health_screen")}
+
+    try:
+        assert "notes" not in columns()
+        with engine.begin() as connection:
+            for statement in (
+                "INSERT INTO clinic (id, name, created_at) VALUES (1, 'North', '2026-01-01')",
+                "INSERT INTO client (id, clinic_id, ref, name, birth_date, created_at) "
+                "VALUES (1, 1, 'C-1', 'Ana', '1980-01-01', '2026-01-01')",
+                "INSERT INTO health_screen (id, clinic_id, client_id, taken_on, answers, flagged) "
+                "VALUES (1, 1, 1, '2026-01-02', '{\"keloid\": true}', '[]')",
+            ):
+                connection.execute(text(statement))
+        assert upgrade(db_url) == "0004"
+        assert "notes" in columns()
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT client_id, notes FROM health_screen")).one()
+        assert tuple(row) == (1, None)
+        assert downgrade(db_url, revision="0003") == "0003"
+        assert "notes" not in columns()
+    finally:
+        engine.dispose()

@@ -15,7 +15,7 @@ from fadecast.errors import InputError
 from fadecast.records import clinics, consents, treatments
 from fadecast.records.audit import audit_entries
 from fadecast.records.database import Database
-from fadecast.records.models import AuditEntry, Client, Clinic, TreatmentSession
+from fadecast.records.models import AuditEntry, Client, Clinic, HealthScreen, TreatmentSession
 
 PROFILE: dict[str, Any] = {
     "person": {"skin": {"fitzpatrick": 2}},
@@ -345,11 +345,52 @@ def test_the_health_screen_flags_contraindications(records: Database) -> None:
         )
         assert [f["key"] for f in screen.flagged] == ["isotretinoin_12_months"]
         assert screen.flagged[0]["action"] == "defer"
+        assert screen.notes is None
         del answers["diabetes"]
         with pytest.raises(InputError, match=r"health\.diabetes: is not answered"):
             consents.add_health_screen(
                 session, client=client, taken_on=NOW.date(), answers=answers, actor="o", now=NOW
             )
+
+
+def test_the_health_screen_keeps_the_practitioners_notes(records: Database) -> None:
+    answers = {q.key: q.key == "allergy_latex" for q in consents.HEALTH_QUESTIONS}
+    with records.transaction() as session:
+        client = _client(session, _clinic(session))
+        screen = consents.add_health_screen(
+            session,
+            client=client,
+            taken_on=NOW.date(),
+            answers=answers,
+            actor="o",
+            now=NOW,
+            notes="  Nitrile gloves used.\nClient reports a rash from plasters.  ",
+        )
+        assert screen.notes == "Nitrile gloves used.\nClient reports a rash from plasters."
+        blank = consents.add_health_screen(
+            session,
+            client=client,
+            taken_on=NOW.date(),
+            answers=answers,
+            actor="o",
+            now=NOW,
+            notes="   ",
+        )
+        assert blank.notes is None
+        before = session.scalar(select(func.count()).select_from(HealthScreen))
+        too_long = "x" * (consents.HEALTH_NOTES_LIMIT + 1)
+        for bad, words in ((too_long, "at most 4000 characters"), ("a\x00b", "control")):
+            with pytest.raises(InputError, match=rf"notes: must .*{words}"):
+                consents.add_health_screen(
+                    session,
+                    client=client,
+                    taken_on=NOW.date(),
+                    answers=answers,
+                    actor="o",
+                    now=NOW,
+                    notes=bad,
+                )
+        assert session.scalar(select(func.count()).select_from(HealthScreen)) == before
 
 
 def test_every_write_is_in_the_audit_log(records: Database) -> None:

@@ -638,7 +638,9 @@ def test_a_health_screen_is_recorded_with_its_flags(
     for question in HEALTH_QUESTIONS:
         assert f'id="f-{question.key}"' in form.text
     before = count(app, HealthScreen)
+    assert 'id="f-notes"' in form.text
     answers = health_form(csrf, pregnant_or_breastfeeding="yes", allergy_latex="Yes")
+    answers["notes"] = "Nitrile gloves.\nTreat after the baby is weaned <b>not before</b>."
     made = client.post(f"/clinic/clients/{cid}/health", data=answers, follow_redirects=False)
     assert made.status_code == 303
     assert re.fullmatch(rf"/clinic/clients/{cid}/health#screen-\d+", made.headers["location"])
@@ -652,6 +654,7 @@ def test_a_health_screen_is_recorded_with_its_flags(
         }
         assert [f["key"] for f in screen.flagged] == ["allergy_latex", "pregnant_or_breastfeeding"]
         assert screen.flagged == flagged_answers(screen.answers)
+        assert screen.notes == answers["notes"]
         entries = [
             (e.action, e.entity, e.actor, e.entity_id)
             for e in audit_entries(session, clinic_id=screen.clinic_id)
@@ -663,6 +666,8 @@ def test_a_health_screen_is_recorded_with_its_flags(
     assert "Taken on 2026-05-30" in newest
     assert "Are you pregnant or breastfeeding?</strong> Yes: do not treat now." in newest
     assert "Are you allergic to latex?</strong> Yes: adapt and record." in html.unescape(newest)
+    # The notes as written, line breaks kept and markup shown as text.
+    assert "Nitrile gloves.\nTreat after the baby is weaned &lt;b&gt;not before" in newest
     # The newest screen comes first, the earlier one (diabetes) after it.
     assert shown.index(f'id="screen-{screen.id}"') < shown.index("Taken on 2025-02-20")
 
@@ -689,6 +694,11 @@ def test_a_health_screen_with_a_bad_answer_comes_back_and_keeps_nothing(
     chosen = re.search(r'<select id="f-diabetes".*?</select>', bad.text, re.S)
     assert chosen is not None and '<option value="yes" selected>' in chosen.group(0)
     assert 'value="30/05/2026"' in bad.text  # the answers are kept on the form
+    long_notes = health_form(csrf, notes="n" * 4001)
+    refused = client.post(address, data=long_notes)
+    assert refused.status_code == 422
+    assert "at most 4000 characters, got 4001" in error_beside(refused.text, "notes")
+    assert "n" * 4001 in refused.text  # kept on the form to be shortened
     for day, words in (
         ("2026-06-02", "to today (2026-06-01)"),  # after today
         ("1980-01-01", "must be from 1988-05-01"),  # before the client's birth

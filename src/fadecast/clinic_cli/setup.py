@@ -613,11 +613,16 @@ def health(
     taken_on: Annotated[
         str | None, typer.Option("--taken-on", help="YYYY-MM-DD (default: today).")
     ] = None,
+    notes: Annotated[
+        str | None,
+        typer.Option("--notes", help="How a yes was adapted to, what the client added (optional)."),
+    ] = None,
     db: DbOpt = None,
     clinic: ClinicOpt = None,
     actor: ActorOpt = None,
 ) -> None:
-    """Record a health screen; prints the contraindications it flags."""
+    """Record a health screen, with the practitioner's notes; prints the
+    contraindications it flags."""
     from fadecast.records import consents
 
     given = _read_tables(answers, "--answers")
@@ -631,6 +636,7 @@ def health(
             answers=given,
             actor=default_actor(actor),
             now=now,
+            notes=notes,
         )
     typer.echo(f"health screen of {client} on {screen.taken_on}: {len(screen.flagged)} flagged")
     words = {

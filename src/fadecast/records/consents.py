@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 
 from fadecast.errors import InputError
 from fadecast.records.audit import audit
-from fadecast.records.fields import checked_choice, required_text
+from fadecast.records.fields import checked_choice, checked_text, required_text
 from fadecast.records.models import CONSENT_SCOPES, Client, Consent, ConsentForm, HealthScreen
 
 __all__ = [
+    "HEALTH_NOTES_LIMIT",
     "HEALTH_QUESTIONS",
     "HealthQuestion",
     "add_form",
@@ -93,6 +94,9 @@ HEALTH_QUESTIONS = (
     ),
     HealthQuestion("intoxicated", "Have you had alcohol or drugs in the last 24 hours?", "defer"),
 )
+
+#: Most characters of a health screen's notes.
+HEALTH_NOTES_LIMIT = 4000
 
 
 def add_form(
@@ -315,13 +319,17 @@ def add_health_screen(
     answers: Mapping[str, bool],
     actor: str,
     now: dt.datetime,
+    notes: str | None = None,
 ) -> HealthScreen:
-    """Record the client's health screen of a day, every question answered.
+    """Record the client's health screen of a day, every question answered, with the
+    practitioner's notes (how a yes was adapted to, what the client added; at most
+    :data:`HEALTH_NOTES_LIMIT` characters, None when empty).
 
     Raises
     ------
     InputError
-        For a question left unanswered or unknown, or a day after today.
+        For a question left unanswered or unknown, a day after today, or notes too long
+        or holding control characters.
     """
     unanswered = [q.key for q in HEALTH_QUESTIONS if q.key not in answers]
     if unanswered:
@@ -339,6 +347,7 @@ def add_health_screen(
         taken_on=taken_on,
         answers=dict(answers),
         flagged=flagged,
+        notes=checked_text("notes", notes, limit=HEALTH_NOTES_LIMIT),
     )
     session.add(screen)
     session.flush()

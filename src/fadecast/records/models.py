@@ -317,8 +317,9 @@ class Consent(Base):
 
 
 class HealthScreen(Base):
-    """A client's answers to the health screen on a day, and the contraindications
-    they raise (:data:`fadecast.records.consents.CONTRAINDICATIONS`)."""
+    """A client's answers to the health screen on a day, the contraindications they
+    raise (:data:`fadecast.records.consents.HEALTH_QUESTIONS`) and the practitioner's
+    notes."""
 
     __tablename__ = "health_screen"
     __table_args__ = (Index("ix_health_screen_client_taken", "client_id", "taken_on"),)
@@ -329,6 +330,8 @@ class HealthScreen(Base):
     taken_on: Mapped[dt.date] = mapped_column(Date)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     flagged: Mapped[list[Any]] = mapped_column(JSON)
+    #: What the practitioner noted: how a yes was adapted to, what the client added.
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class Photo(Base):

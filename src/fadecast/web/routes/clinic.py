@@ -31,7 +31,8 @@ from starlette.datastructures import UploadFile
 
 from fadecast.errors import InputError
 from fadecast.records.audit import audit
-from fadecast.records.consents import HEALTH_QUESTIONS
+from fadecast.records.consents import HEALTH_NOTES_LIMIT, HEALTH_QUESTIONS
+from fadecast.records.fields import checked_text
 from fadecast.records.models import (
     CONSENT_SCOPES,
     SESSION_KINDS,
@@ -136,7 +137,11 @@ SESSION_LABELS = {
 PHOTO_LABELS = {"photo": "Photo", "taken_on": "Taken on", "mm_per_px": "Scale"}
 CONSENT_LABELS = {"scope": "Consent", "signed_name": "Signed by", "source": "Where it came from"}
 #: The health screen's fields: its day, then each question.
-HEALTH_LABELS = {"taken_on": "Taken on", **{q.key: q.question for q in HEALTH_QUESTIONS}}
+HEALTH_LABELS = {
+    "taken_on": "Taken on",
+    **{q.key: q.question for q in HEALTH_QUESTIONS},
+    "notes": "Notes",
+}
 #: What a yes to a question of the health screen asks of the practitioner, in words.
 HEALTH_ACTIONS = {
     "defer": "do not treat now",
@@ -771,6 +776,7 @@ def _health_page(
                 "taken_on": s.taken_on,
                 "answers": [(q.question, bool(s.answers.get(q.key))) for q in HEALTH_QUESTIONS],
                 "flagged": list(s.flagged),
+                "notes": s.notes,
             }
             for s in screens
         ]
@@ -796,6 +802,7 @@ def _health_page(
             "questions": [(q.key, q.question, HEALTH_ACTIONS[q.action]) for q in HEALTH_QUESTIONS],
             "actions": HEALTH_ACTIONS,
             "labels": HEALTH_LABELS,
+            "notes_limit": HEALTH_NOTES_LIMIT,
             "form": form or FormState({"taken_on": today.isoformat()}),
             "today": today,
         },
@@ -844,12 +851,17 @@ def _add_health(
     from fadecast.records.consents import add_health_screen
 
     values = {k: data.get(k, "")[:200] for k in HEALTH_LABELS}
+    values["notes"] = data.get("notes", "")[: 2 * HEALTH_NOTES_LIMIT]
     answers, errors = health_answers(data)
     taken_on = None
     try:
         taken_on = _parse_date("taken_on", data.get("taken_on"))
     except InputError as error:
         errors[error.field] = error.message
+    try:
+        checked_text("notes", data.get("notes"), limit=HEALTH_NOTES_LIMIT)
+    except InputError as error:
+        errors["notes"] = error.message
     if errors or taken_on is None:
         ordered = {k: errors[k] for k in HEALTH_LABELS if k in errors}  # as on the form
         return _health_page(request, viewer, client_id, FormState(values, ordered), status_code=422)
@@ -863,6 +875,7 @@ def _add_health(
                 answers=answers,
                 actor=viewer.actor,
                 now=now_of(request),
+                notes=data.get("notes"),
             )
             screen_id = screen.id
     except InputError as error:
