@@ -154,7 +154,7 @@ def test_report_stacks_each_years_pictures_when_given_the_renders() -> None:
     )
     page = report_html(result, profile_text="", renders=renders, strip_png=b"\x89PNG fake")
     assert page.count('<li class="year">') == 3
-    pictures = re.findall(r'<img src="data:image/png;base64,[^"]+" [^>]*alt="([^"]+)"', page)
+    pictures = re.findall(r'<img src="data:image/jpeg;base64,[^"]+" [^>]*alt="([^"]+)"', page)
     assert pictures == [
         f"{view}, {year}"
         for year in ("healed", "year 1", "year 5")
@@ -183,10 +183,10 @@ def test_large_renders_are_embedded_at_most_the_size_given() -> None:
     assert renders.pictures[0].closeup_srgb.shape[:2] == (80, 80)
     (pair,) = year_pairs(renders, most_px=32)
     for uri in (pair.closeup_uri, pair.social_uri):
-        data = base64.b64decode(uri.removeprefix("data:image/png;base64,"))
+        data = base64.b64decode(uri.removeprefix("data:image/jpeg;base64,"))
         assert Image.open(io.BytesIO(data)).size == (32, 32)
     (same,) = year_pairs(renders, most_px=200)  # never enlarged
-    data = base64.b64decode(same.closeup_uri.removeprefix("data:image/png;base64,"))
+    data = base64.b64decode(same.closeup_uri.removeprefix("data:image/jpeg;base64,"))
     assert Image.open(io.BytesIO(data)).size == (80, 80)
     with pytest.raises(ValueError, match="most_px"):
         year_pairs(renders, most_px=0)

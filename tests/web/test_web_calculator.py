@@ -198,7 +198,7 @@ def test_the_result_says_the_answer_first(client: TestClient, answers: dict[str,
         )
     ]
     assert order == sorted(order)
-    pictures = [e for e in page.find("img") if e.attrs["src"].startswith("data:image/png;base64,")]
+    pictures = [e for e in page.find("img") if e.attrs["src"].startswith("data:image/jpeg;base64,")]
     assert len(pictures) == 12  # six years, close up and at 2 m
     assert all(e.attrs.get("alt") for e in pictures)
     assert '<svg class="chart"' in text

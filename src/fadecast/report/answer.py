@@ -9,7 +9,6 @@ same things.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -155,10 +154,10 @@ class YearPair:
 PICTURE_MAX_PX = 384
 
 
-def _png_uri(srgb: NDArray[np.uint8], most_px: int) -> str:
+def _picture_uri(srgb: NDArray[np.uint8], most_px: int) -> str:
     from PIL import Image
 
-    from fadecast.report.files import png_bytes
+    from fadecast.report.files import jpeg_data_uri
 
     picture = np.ascontiguousarray(srgb)
     side = max(picture.shape[:2])
@@ -167,11 +166,12 @@ def _png_uri(srgb: NDArray[np.uint8], most_px: int) -> str:
         scale = most_px / side
         size = (max(round(picture.shape[1] * scale), 1), max(round(picture.shape[0] * scale), 1))
         picture = np.asarray(image.resize(size, Image.Resampling.LANCZOS), dtype=np.uint8)
-    return "data:image/png;base64," + base64.b64encode(png_bytes(picture)).decode("ascii")
+    return jpeg_data_uri(picture)
 
 
 def year_pairs(renders: Renders, *, most_px: int = PICTURE_MAX_PX) -> tuple[YearPair, ...]:
-    """Each year's pictures of a render as data URIs, resampled to at most ``most_px``.
+    """Each year's pictures of a render as data URIs of their JPEG
+    (:func:`fadecast.report.files.jpeg_data_uri`), resampled to at most ``most_px``.
 
     Parameters
     ----------
@@ -198,7 +198,7 @@ def year_pairs(renders: Renders, *, most_px: int = PICTURE_MAX_PX) -> tuple[Year
     >>> sc = scenario_from_profile(load_profile(example, today=today), today=today)
     >>> renders = render_profile(sc, [0.0, 5.0], RenderSettings(size_mm=5.0, px_per_mm=10.0))
     >>> [(p.label, p.closeup_uri[:22]) for p in year_pairs(renders)]
-    [('healed', 'data:image/png;base64,'), ('year 5', 'data:image/png;base64,')]
+    [('healed', 'data:image/jpeg;base64'), ('year 5', 'data:image/jpeg;base64')]
     """
     from fadecast.render.strip import year_label
 
@@ -207,8 +207,8 @@ def year_pairs(renders: Renders, *, most_px: int = PICTURE_MAX_PX) -> tuple[Year
     return tuple(
         YearPair(
             label=year_label(p.year),
-            closeup_uri=_png_uri(p.closeup_srgb, most_px),
-            social_uri=_png_uri(p.social_srgb, most_px),
+            closeup_uri=_picture_uri(p.closeup_srgb, most_px),
+            social_uri=_picture_uri(p.social_srgb, most_px),
         )
         for p in renders.pictures
     )

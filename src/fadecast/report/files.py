@@ -20,6 +20,7 @@ The rules for every output path a user names (``--out``, ``--ics``, ``--overlay`
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import os
@@ -35,12 +36,20 @@ from numpy.typing import NDArray
 from fadecast.errors import InputError, OutputError
 
 __all__ = [
+    "JPEG_QUALITY",
     "MAX_NAME_BYTES",
     "check_output_file",
     "check_output_folder",
+    "jpeg_bytes",
+    "jpeg_data_uri",
     "png_bytes",
     "write_files",
 ]
+
+#: Quality of the pictures a page embeds (Pillow's scale, 1-95), colour kept at full
+#: resolution: a close-up render at this quality is about a third of its PNG's size (the
+#: view from 2 m a fifth), within about one code value of each pixel on average. [1]
+JPEG_QUALITY = 90
 
 #: Longest file name most file systems take (ext4, XFS, APFS, NTFS). [bytes]
 MAX_NAME_BYTES = 255
@@ -349,3 +358,35 @@ def png_bytes(image: NDArray[np.uint8]) -> bytes:
         buffer, format="PNG", optimize=False, compress_level=6
     )
     return buffer.getvalue()
+
+
+def jpeg_bytes(image: NDArray[np.uint8], *, quality: int = JPEG_QUALITY) -> bytes:
+    """JPEG encoding of an 8-bit RGB picture ``(H, W, 3)`` at ``quality``, colour not
+    subsampled (the dots' colour edges stay sharp); the same pixels give the same bytes
+    (no time stamps or other metadata).
+
+    Examples
+    --------
+    >>> picture = np.full((8, 8, 3), 120, dtype=np.uint8)
+    >>> data = jpeg_bytes(picture)
+    >>> data[:3], data == jpeg_bytes(picture.copy())
+    (b'\\xff\\xd8\\xff', True)
+    """
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image), mode="RGB").save(
+        buffer, format="JPEG", quality=quality, subsampling=0, optimize=False
+    )
+    return buffer.getvalue()
+
+
+def jpeg_data_uri(image: NDArray[np.uint8]) -> str:
+    """A picture as a ``data:`` URI of its JPEG (:func:`jpeg_bytes`), to embed in a page.
+
+    Examples
+    --------
+    >>> jpeg_data_uri(np.zeros((2, 2, 3), dtype=np.uint8))[:23]
+    'data:image/jpeg;base64,'
+    """
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image)).decode("ascii")

@@ -11,7 +11,6 @@ never waits for one.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import importlib
 import json
@@ -126,10 +125,6 @@ class PageResult:
     curve_svg: str
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
 class Calculator:
     """The cached computations of one app.
 
@@ -229,7 +224,7 @@ class Calculator:
         from fadecast.forecasting import scenario_from_profile
         from fadecast.render.scene import RenderSettings, render_profile
         from fadecast.render.strip import year_label
-        from fadecast.report.files import png_bytes
+        from fadecast.report.files import jpeg_data_uri
         from fadecast.web.charts import fade_curve_svg
 
         result = self.forecast(profile, today=today)
@@ -250,8 +245,8 @@ class Calculator:
             YearPictures(
                 year=p.year,
                 label=year_label(p.year),
-                closeup_uri=_data_uri(png_bytes(p.closeup_srgb)),
-                social_uri=_data_uri(png_bytes(p.social_srgb)),
+                closeup_uri=jpeg_data_uri(p.closeup_srgb),
+                social_uri=jpeg_data_uri(p.social_srgb),
             )
             for p in renders.pictures
         )
