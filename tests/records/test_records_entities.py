@@ -357,39 +357,26 @@ def test_the_health_screen_keeps_the_practitioners_notes(records: Database) -> N
     answers = {q.key: q.key == "allergy_latex" for q in consents.HEALTH_QUESTIONS}
     with records.transaction() as session:
         client = _client(session, _clinic(session))
-        screen = consents.add_health_screen(
-            session,
-            client=client,
-            taken_on=NOW.date(),
-            answers=answers,
-            actor="o",
-            now=NOW,
-            notes="  Nitrile gloves used.\nClient reports a rash from plasters.  ",
-        )
+
+        def screen_with(notes: str) -> HealthScreen:
+            return consents.add_health_screen(
+                session,
+                client=client,
+                taken_on=NOW.date(),
+                answers=answers,
+                actor="o",
+                now=NOW,
+                notes=notes,
+            )
+
+        screen = screen_with("  Nitrile gloves used.\nClient reports a rash from plasters.  ")
         assert screen.notes == "Nitrile gloves used.\nClient reports a rash from plasters."
-        blank = consents.add_health_screen(
-            session,
-            client=client,
-            taken_on=NOW.date(),
-            answers=answers,
-            actor="o",
-            now=NOW,
-            notes="   ",
-        )
-        assert blank.notes is None
+        assert screen_with("   ").notes is None
         before = session.scalar(select(func.count()).select_from(HealthScreen))
         too_long = "x" * (consents.HEALTH_NOTES_LIMIT + 1)
         for bad, words in ((too_long, "at most 4000 characters"), ("a\x00b", "control")):
             with pytest.raises(InputError, match=rf"notes: must .*{words}"):
-                consents.add_health_screen(
-                    session,
-                    client=client,
-                    taken_on=NOW.date(),
-                    answers=answers,
-                    actor="o",
-                    now=NOW,
-                    notes=bad,
-                )
+                screen_with(bad)
         assert session.scalar(select(func.count()).select_from(HealthScreen)) == before
 
 
