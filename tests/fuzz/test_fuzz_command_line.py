@@ -262,3 +262,64 @@ def test_fuzz_card_output(capsys: pytest.CaptureFixture[str], name: str) -> None
         check(code, err)
         if code != 0:
             assert not any(Path(tmp).iterdir())
+
+
+@pytest.fixture(scope="module")
+def screened_records(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Clinic records with one client, and a file answering every question of the health
+    screen no: the records :func:`test_fuzz_health_notes` records screens in."""
+    from fadecast.records.consents import HEALTH_QUESTIONS
+
+    folder = tmp_path_factory.mktemp("fuzz-health")
+    db = folder / "clinic.sqlite"
+    profile = folder / "profile.toml"
+    profile.write_text(OFFICE.read_text(encoding="utf-8"), encoding="utf-8")
+    answers = folder / "answers.toml"
+    answers.write_text("\n".join(f"{q.key} = false" for q in HEALTH_QUESTIONS), encoding="utf-8")
+    for argv in (
+        ["clinic", "init", "--clinic", "North", "--db", str(db)],
+        [
+            *("clinic", "add-client", "--ref", "C-1", "--name", "Ana Ruiz"),
+            *("--birth-date", "1985-04-02", "--profile", str(profile), "--db", str(db)),
+        ],
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code in (0, None)
+    return db, answers
+
+
+def _screens(db: Path) -> int:
+    from sqlalchemy import func, select
+
+    from fadecast.records.database import open_database
+    from fadecast.records.models import HealthScreen
+
+    records = open_database(str(db))
+    try:
+        with records.transaction() as session:
+            return int(session.scalar(select(func.count()).select_from(HealthScreen)) or 0)
+    finally:
+        records.close()
+
+
+@settings(SLOW, max_examples=40)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(["", "   ", "a\x00b", "line\r\nbreak", "x" * 4000, "x" * 4001, "é" * 4001]),
+    )
+)
+def test_fuzz_health_notes(
+    capsys: pytest.CaptureFixture[str], screened_records: tuple[Path, Path], notes: str
+) -> None:
+    """Any notes are recorded, or refused in one line naming ``notes`` with nothing
+    recorded."""
+    db, answers = screened_records
+    before = _screens(db)
+    argv = ["clinic", "health", "C-1", "--answers", str(answers), "--notes", notes]
+    code, _, err = run(capsys, [*argv, "--db", str(db)])
+    check(code, err)
+    assert _screens(db) == before + (code == 0)
+    if code != 0:
+        assert err.startswith("fadecast: error: notes: "), err
